@@ -1,0 +1,131 @@
+#include "core/audio/clocked_device.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+
+#include "core/util/error.hpp"
+
+namespace hotline::audio {
+
+ClockedDevice::ClockedDevice(std::unique_ptr<SampleSource> source,
+                             std::unique_ptr<SampleSink> sink, ClockedDeviceOptions options)
+    : source_(std::move(source)), sink_(std::move(sink)), options_(options) {
+  using std::chrono::milliseconds;
+  if (!source_ || !sink_) throw Error("clocked device needs a source and a sink");
+  if (options_.period < milliseconds(1) || options_.period > milliseconds(100)) {
+    throw Error("clocked device period must be 1..100 ms");
+  }
+  if (!(options_.clock_rate >= 0.9 && options_.clock_rate <= 1.1)) {
+    throw Error("clocked device clock rate must be within 0.9..1.1");
+  }
+  const double per_tick = static_cast<double>(samples_for(options_.period)) * options_.clock_rate;
+  const auto max_tick = static_cast<std::size_t>(std::ceil(per_tick)) + 1;
+  capture_buf_.resize(max_tick);
+  playback_buf_.resize(max_tick);
+}
+
+ClockedDevice::~ClockedDevice() {
+  halt_thread();
+  try {
+    sink_->finish();
+  } catch (...) {
+    // Nothing sensible to do with a failing sink during destruction.
+  }
+}
+
+void ClockedDevice::start() {
+  if (thread_.joinable()) return;
+  stop_requested_.store(false, std::memory_order_relaxed);
+  failed_.store(false, std::memory_order_relaxed);
+  error_ = nullptr;
+  const Clock::time_point start = Clock::now();
+  thread_ = std::thread([this, start] { run(start); });
+}
+
+void ClockedDevice::stop() {
+  if (!thread_.joinable()) return;
+  halt_thread();
+  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  sink_->finish();
+}
+
+void ClockedDevice::halt_thread() noexcept {
+  if (!thread_.joinable()) return;
+  stop_at_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+  stop_requested_.store(true, std::memory_order_release);
+  thread_.join();
+}
+
+std::string ClockedDevice::description() const {
+  return "clocked device (" + source_->description() + " -> capture, playback -> " +
+         sink_->description() + ")";
+}
+
+ClockedDeviceStats ClockedDevice::stats() const {
+  ClockedDeviceStats s;
+  s.ticks = ticks_.load(std::memory_order_relaxed);
+  s.samples = samples_.load(std::memory_order_relaxed);
+  s.capture_overrun_samples = overrun_samples_.load(std::memory_order_relaxed);
+  s.playback_underruns = underruns_.load(std::memory_order_relaxed);
+  s.playback_underrun_samples = underrun_samples_.load(std::memory_order_relaxed);
+  s.clock_slips = slips_.load(std::memory_order_relaxed);
+  return s;
+}
+
+void ClockedDevice::run(Clock::time_point start) {
+  const double per_tick = static_cast<double>(samples_for(options_.period)) * options_.clock_rate;
+  std::uint64_t tick_index = 0;  // since `start`
+  std::uint64_t done = 0;        // samples moved since `start`
+  try {
+    for (;;) {
+      const Clock::time_point deadline = start + options_.period * (tick_index + 1);
+      if (stop_requested_.load(std::memory_order_acquire)) {
+        // Finish the ticks already due when stop() was called, then leave.
+        const Clock::time_point stop_at{Clock::duration(stop_at_.load(std::memory_order_relaxed))};
+        if (deadline > stop_at) break;
+      } else {
+        std::this_thread::sleep_until(deadline);
+        if (stop_requested_.load(std::memory_order_acquire)) continue;  // re-check vs stop_at
+        const Clock::time_point now = Clock::now();
+        if (now - deadline > options_.max_catch_up) {
+          // Give up on the missed ticks: restart the schedule from now.
+          slips_.fetch_add(1, std::memory_order_relaxed);
+          start = now - options_.period;
+          tick_index = 0;
+          done = 0;
+          continue;
+        }
+      }
+      const auto due = static_cast<std::uint64_t>(std::floor(per_tick * static_cast<double>(tick_index + 1)));
+      tick(static_cast<std::size_t>(due - done));
+      done = due;
+      ++tick_index;
+    }
+  } catch (...) {
+    error_ = std::current_exception();
+    failed_.store(true, std::memory_order_release);
+  }
+}
+
+void ClockedDevice::tick(std::size_t samples) {
+  const std::span<std::int16_t> cap(capture_buf_.data(), samples);
+  source_->fill(cap);
+  const std::size_t written = capture_.write(cap);
+  if (written < samples) overrun_samples_.fetch_add(samples - written, std::memory_order_relaxed);
+
+  const std::span<std::int16_t> play(playback_buf_.data(), samples);
+  const std::size_t got = playback_.read(play);
+  if (got < samples) {
+    std::fill(play.begin() + static_cast<std::ptrdiff_t>(got), play.end(), std::int16_t{0});
+    underruns_.fetch_add(1, std::memory_order_relaxed);
+    underrun_samples_.fetch_add(samples - got, std::memory_order_relaxed);
+  }
+  sink_->consume(play);
+
+  ticks_.fetch_add(1, std::memory_order_relaxed);
+  samples_.fetch_add(samples, std::memory_order_relaxed);
+}
+
+}  // namespace hotline::audio

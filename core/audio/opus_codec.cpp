@@ -1,0 +1,125 @@
+#include "core/audio/opus_codec.hpp"
+
+#include <opus/opus.h>
+
+#include <string>
+
+#include "core/audio/audio_format.hpp"
+#include "core/net/wire.hpp"
+#include "core/util/error.hpp"
+
+namespace hotline::audio {
+namespace {
+
+constexpr int kComplexity = 9;
+constexpr int kMinBitrate = 16000;
+constexpr int kMaxBitrate = 64000;
+
+int checked_frame_samples(int frame_ms) {
+  if (frame_ms != 10 && frame_ms != 20) {
+    throw Error("unsupported Opus frame duration: " + std::to_string(frame_ms) +
+                " ms (10 or 20)");
+  }
+  return frame_ms * kSamplesPerMs;
+}
+
+void check(int rc, const char* what) {
+  if (rc != OPUS_OK) throw Error(std::string("Opus ") + what + " failed: " + opus_strerror(rc));
+}
+
+}  // namespace
+
+void OpusVoiceEncoder::Deleter::operator()(OpusEncoder* e) const { opus_encoder_destroy(e); }
+void OpusVoiceDecoder::Deleter::operator()(OpusDecoder* d) const { opus_decoder_destroy(d); }
+
+OpusVoiceEncoder::OpusVoiceEncoder(int frame_ms, int bitrate)
+    : frame_ms_(frame_ms), bitrate_(bitrate), frame_samples_(checked_frame_samples(frame_ms)) {
+  if (bitrate < kMinBitrate || bitrate > kMaxBitrate) {
+    throw Error("unsupported Opus bitrate: " + std::to_string(bitrate) + " bit/s (16000..64000)");
+  }
+  packet_bytes_ = static_cast<std::size_t>(bitrate) * static_cast<std::size_t>(frame_ms) / 8000;
+  static_assert(kMaxBitrate * 20 / 8000 <= wire::kMaxOpusPayload);
+
+  int rc = OPUS_OK;
+  enc_.reset(opus_encoder_create(kSampleRate, 1, OPUS_APPLICATION_VOIP, &rc));
+  check(rc, "encoder creation");
+  check(opus_encoder_ctl(enc_.get(), OPUS_SET_BITRATE(bitrate)), "set bitrate");
+  check(opus_encoder_ctl(enc_.get(), OPUS_SET_VBR(0)), "set CBR");
+  check(opus_encoder_ctl(enc_.get(), OPUS_SET_DTX(0)), "disable DTX");
+  check(opus_encoder_ctl(enc_.get(), OPUS_SET_COMPLEXITY(kComplexity)), "set complexity");
+  check(opus_encoder_ctl(enc_.get(), OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE)), "set signal");
+  check(opus_encoder_ctl(enc_.get(), OPUS_SET_INBAND_FEC(1)), "enable FEC");
+  check(opus_encoder_ctl(enc_.get(), OPUS_SET_PACKET_LOSS_PERC(0)), "set loss");
+}
+
+OpusVoiceEncoder::~OpusVoiceEncoder() = default;
+OpusVoiceEncoder::OpusVoiceEncoder(OpusVoiceEncoder&&) noexcept = default;
+OpusVoiceEncoder& OpusVoiceEncoder::operator=(OpusVoiceEncoder&&) noexcept = default;
+
+std::size_t OpusVoiceEncoder::encode(std::span<const std::int16_t> frame, MutableByteSpan out) {
+  if (frame.size() != static_cast<std::size_t>(frame_samples_)) {
+    throw Error("Opus encode: frame must hold " + std::to_string(frame_samples_) + " samples");
+  }
+  if (out.size() < packet_bytes_) {
+    throw Error("Opus encode: output buffer smaller than " + std::to_string(packet_bytes_));
+  }
+  // max_data_bytes is exactly the CBR size so Opus pads every packet to it.
+  const opus_int32 n = opus_encode(enc_.get(), frame.data(), frame_samples_, out.data(),
+                                   static_cast<opus_int32>(packet_bytes_));
+  if (n < 0) throw Error(std::string("Opus encode failed: ") + opus_strerror(n));
+  return static_cast<std::size_t>(n);
+}
+
+void OpusVoiceEncoder::set_expected_loss_percent(int percent) {
+  if (percent < 0 || percent > 100) {
+    throw Error("expected loss must be 0..100 %, got " + std::to_string(percent));
+  }
+  check(opus_encoder_ctl(enc_.get(), OPUS_SET_PACKET_LOSS_PERC(percent)), "set loss");
+}
+
+OpusVoiceDecoder::OpusVoiceDecoder(int frame_ms) : frame_samples_(checked_frame_samples(frame_ms)) {
+  int rc = OPUS_OK;
+  dec_.reset(opus_decoder_create(kSampleRate, 1, &rc));
+  check(rc, "decoder creation");
+}
+
+OpusVoiceDecoder::~OpusVoiceDecoder() = default;
+OpusVoiceDecoder::OpusVoiceDecoder(OpusVoiceDecoder&&) noexcept = default;
+OpusVoiceDecoder& OpusVoiceDecoder::operator=(OpusVoiceDecoder&&) noexcept = default;
+
+std::size_t OpusVoiceDecoder::decode(ByteSpan packet, std::span<std::int16_t> out) {
+  // Opus reads an empty packet as "lost" and conceals; from the network it is simply invalid.
+  if (packet.empty() || packet.size() > wire::kMaxOpusPayload) {
+    ++failed_packets_;
+    return 0;
+  }
+  return run(packet.data(), packet.size(), out, static_cast<int>(out.size()), 0);
+}
+
+std::size_t OpusVoiceDecoder::decode_fec(ByteSpan next_packet, std::span<std::int16_t> out) {
+  if (next_packet.empty() || next_packet.size() > wire::kMaxOpusPayload) {
+    ++failed_packets_;
+    return 0;
+  }
+  return run(next_packet.data(), next_packet.size(), out, frame_samples_, 1);
+}
+
+std::size_t OpusVoiceDecoder::conceal(std::span<std::int16_t> out) {
+  return run(nullptr, 0, out, frame_samples_, 0);
+}
+
+std::size_t OpusVoiceDecoder::run(const std::uint8_t* data, std::size_t len,
+                                  std::span<std::int16_t> out, int frame_size, int fec) {
+  if (out.size() < static_cast<std::size_t>(frame_samples_)) {
+    throw Error("Opus decode: output buffer smaller than one frame");
+  }
+  const int n = opus_decode(dec_.get(), data, static_cast<opus_int32>(len), out.data(),
+                            frame_size, fec);
+  if (n < 0) {
+    ++failed_packets_;
+    return 0;
+  }
+  return static_cast<std::size_t>(n);
+}
+
+}  // namespace hotline::audio

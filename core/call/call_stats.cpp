@@ -1,0 +1,40 @@
+#include "core/call/call_stats.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace hotline::call {
+
+std::string to_json_line(const CallStats& s) {
+  nlohmann::json j;
+  j["call_id"] = s.id.value;
+  j["peer"] = s.peer;
+  j["peer_fingerprint"] = s.peer_fingerprint;
+  j["direction"] = to_string(s.direction);
+  j["end_reason"] = to_string(s.end_reason);
+  j["sas"] = s.sas;
+  j["setup_ms"] = s.setup_ms;
+  j["duration_s"] = s.duration_s;
+  j["rtt_ms"] = s.rtt_ms;
+  j["packets_sent"] = s.link.packets_sent;
+  j["packets_received"] = s.link.packets_received;
+  j["auth_failures"] = s.link.auth_failures;
+  j["replays_dropped"] = s.link.replays_dropped;
+  j["rekeys"] = s.link.rekeys;
+  j["roams"] = s.link.roams;
+  j["link_interruptions"] = s.interruptions_of_link;
+  j["control_retransmits"] = s.control_retransmits;
+  j["voice_packets_sent"] = s.media.voice_packets_sent;
+  j["voice_bytes_sent"] = s.media.voice_bytes_sent;
+  j["opus_bytes_sent"] = s.media.opus_bytes_sent;
+  j["voice_packets_received"] = s.media.voice_packets_received;
+  j["late"] = s.media.late;
+  j["lost"] = s.media.lost;
+  j["duplicates"] = s.media.duplicates;
+  j["fec_recovered"] = s.media.fec_recovered;
+  j["concealed_frames"] = s.media.concealed_frames;
+  j["decode_errors"] = s.media.decode_errors;
+  j["jitter_buffer_delay_ms"] = s.media.jitter_buffer_delay_ms;
+  return j.dump();
+}
+
+}  // namespace hotline::call

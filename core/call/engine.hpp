@@ -1,0 +1,100 @@
+#pragma once
+// The console's engine: one thread running a standalone Asio io_context that owns the UDP
+// socket, every timer and all call state. Public methods may be called from any thread; they
+// post work to the engine thread and return at once. Events reach the listener on the engine
+// thread — a UI adapter re-posts them to its own thread (the GUI never blocks on the engine).
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/audio/audio_device.hpp"
+#include "core/call/call_stats.hpp"
+#include "core/call/call_types.hpp"
+#include "core/crypto/identity.hpp"
+#include "core/crypto/secret.hpp"
+#include "core/net/endpoint.hpp"
+
+namespace hotline::call {
+
+struct PeerEntry {
+  std::string name;
+  crypto::PublicKey public_key{};
+  std::vector<net::Endpoint> endpoints;
+  std::shared_ptr<const crypto::SecretKey> psk;  // null: no pre-shared key (all zeros)
+  bool enabled = true;
+  bool verified = false;
+};
+
+// Drops and refusals counted by the engine, outside any one call.
+struct EngineCounters {
+  std::uint64_t datagrams_received = 0;
+  std::uint64_t malformed = 0;           // wrong length or unknown type
+  std::uint64_t mac_failures = 0;        // initiations/responses failing mac1 (no DH done)
+  std::uint64_t rate_limited = 0;        // initiations over the per-source or per-peer rate
+  std::uint64_t handshake_failures = 0;  // passed mac1 but failed Noise
+  std::uint64_t unknown_peer = 0;        // authenticated static key not in the directory
+  std::uint64_t disabled_peer = 0;       // known but disabled: refused without ringing
+  std::uint64_t replayed_initiations = 0;
+  std::uint64_t unknown_index = 0;       // transport packet for no current session
+  std::uint64_t auth_failures = 0;       // transport packets that failed to open
+  std::uint64_t send_errors = 0;
+};
+
+class EngineListener {
+ public:
+  virtual ~EngineListener() = default;
+  // A call was created or changed state, SAS, or link interruption. Engine thread.
+  virtual void on_call_changed(const CallStats& snapshot) = 0;
+  // The call ended; `final_stats.end_reason` says why. Engine thread.
+  virtual void on_call_ended(const CallStats& final_stats) = 0;
+};
+
+struct EngineConfig {
+  std::shared_ptr<const crypto::Identity> identity;
+  net::Endpoint listen;
+  std::vector<PeerEntry> peers;
+  // Persistent initiation replay check: stores `timestamp` and returns true only if it is
+  // newer than the last one accepted from `peer`. Runs on the engine thread.
+  std::function<bool(const crypto::PublicKey& peer, const std::array<std::uint8_t, 12>& timestamp)>
+      accept_timestamp;
+  // Builds the audio device for a call about to carry voice. Engine thread. May throw
+  // hotline::Error (the call then ends as failed with the message).
+  std::function<std::shared_ptr<audio::AudioDevice>(const CallStats& call)> make_device;
+};
+
+class Engine {
+ public:
+  // Binds the socket (throws hotline::Error with a clear message if it cannot) but does not
+  // start the thread yet.
+  Engine(EngineConfig config, EngineListener& listener);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void start();
+  void stop();  // ends any call (as a local hang-up) and joins the thread
+
+  net::Endpoint local_endpoint() const;
+
+  CallId call(const std::string& peer_name, const CallOptions& options);
+  void answer(CallId id);
+  void decline(CallId id);
+  void hangup(CallId id);  // also cancels an unanswered outgoing call
+  void set_muted(CallId id, bool muted);
+  void update_peers(std::vector<PeerEntry> peers);
+
+  EngineCounters counters() const;
+  std::optional<CallStats> call_stats(CallId id) const;
+
+  class Core;  // engine-thread state, split over engine_*.cpp by concern
+
+ private:
+  std::unique_ptr<Core> core_;
+};
+
+}  // namespace hotline::call

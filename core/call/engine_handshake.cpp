@@ -1,0 +1,146 @@
+// Handshakes on the engine thread. Cheap checks come first so junk costs no Diffie-Hellman:
+// length and type, then mac1 (keyed by our public key), then the per-source rate limit; only
+// then the Noise read, the directory lookup, the per-peer rate limit and the persistent
+// timestamp check that refuses replayed initiations.
+
+#include <string>
+
+#include "core/call/engine_core.hpp"
+#include "core/crypto/tai64n.hpp"
+
+namespace hotline::call {
+
+namespace {
+
+const crypto::SecretKey& zero_psk() {
+  static const crypto::SecretKey zeros;  // "no pre-shared key", as in WireGuard
+  return zeros;
+}
+
+std::array<std::uint8_t, 16> source_key(const asio::ip::udp::endpoint& from) {
+  // Rate limits apply per address, not per port: a flood cannot dodge them by port hopping.
+  const auto address = from.address();
+  if (address.is_v4()) return asio::ip::make_address_v6(asio::ip::v4_mapped, address.to_v4()).to_bytes();
+  return address.to_v6().to_bytes();
+}
+
+}  // namespace
+
+void Engine::Core::send_initiation(Association& a, Clock::time_point now) {
+  const Peer* peer = find_peer(a.peer);
+  if (peer == nullptr) return;
+  const bool retry = a.pending.has_value();
+  if (retry) index_to_peer_.erase(a.pending->sender_index);  // a retry replaces the old one
+  a.pending.emplace();
+  const std::uint32_t index = new_local_index(a.peer);
+  const crypto::SecretKey& psk = peer->entry.psk ? *peer->entry.psk : zero_psk();
+  const Bytes packet = net::build_initiation(*config_.identity, peer->dh, psk, index,
+                                             crypto::tai64n_now(), *a.pending);
+  if (!retry) a.first_initiation = now;
+  a.last_initiation = now;
+  a.last_sent = now;
+  send_datagram(packet, a.link.endpoint());
+}
+
+void Engine::Core::handle_initiation(ByteSpan packet, const asio::ip::udp::endpoint& from,
+                                     Clock::time_point now) {
+  if (packet.size() != wire::kInitiationLen) {
+    ++counters_.malformed;
+    return;
+  }
+  if (!net::initiation_passes_mac(packet, own_mac_key_)) {
+    ++counters_.mac_failures;
+    return;
+  }
+  if (!per_source_.allow(source_key(from), now)) {
+    ++counters_.rate_limited;
+    return;
+  }
+  auto received = net::read_initiation(packet, *config_.identity);
+  if (!received) {
+    ++counters_.handshake_failures;
+    return;
+  }
+  const Peer* peer = nullptr;
+  for (const auto& p : peers_) {
+    if (sodium_memcmp(p.dh.data(), received->initiator_static.data(), p.dh.size()) == 0) {
+      peer = &p;
+      break;
+    }
+  }
+  if (peer == nullptr) {
+    ++counters_.unknown_peer;
+    return;
+  }
+  if (!peer->entry.enabled) {
+    ++counters_.disabled_peer;
+    return;
+  }
+  if (!per_peer_.allow(peer->entry.name, now)) {
+    ++counters_.rate_limited;
+    return;
+  }
+  if (!config_.accept_timestamp || !config_.accept_timestamp(peer->entry.public_key,
+                                                            received->timestamp)) {
+    ++counters_.replayed_initiations;
+    return;
+  }
+
+  auto [it, inserted] = associations_.try_emplace(peer->entry.name, from);
+  Association& a = it->second;
+  if (inserted) {
+    a.peer = peer->entry.name;
+    a.created = now;
+  }
+  const std::uint32_t index = new_local_index(a.peer);
+  net::CompletedHandshake done;
+  const crypto::SecretKey& psk = peer->entry.psk ? *peer->entry.psk : zero_psk();
+  const Bytes response = net::build_response(*received, psk, index, done);
+  a.link.install(Session{std::move(done.keys), index, done.remote_index, now,
+                         done.handshake_hash, {}, {}},
+                 /*we_initiated=*/false);
+  a.link.set_endpoint(from);  // an authenticated initiation proves where the peer is
+  a.keyed_at = now;
+  a.last_sent = now;
+  send_datagram(response, from);
+}
+
+void Engine::Core::handle_response(ByteSpan packet, const asio::ip::udp::endpoint& from,
+                                   Clock::time_point now) {
+  if (packet.size() != wire::kResponseLen) {
+    ++counters_.malformed;
+    return;
+  }
+  if (!net::response_passes_mac(packet, own_mac_key_)) {
+    ++counters_.mac_failures;
+    return;
+  }
+  const auto receiver = net::peek_response_receiver_index(packet);
+  const auto found = receiver ? index_to_peer_.find(*receiver) : index_to_peer_.end();
+  if (found == index_to_peer_.end()) {
+    ++counters_.unknown_index;
+    return;
+  }
+  auto assoc = associations_.find(found->second);
+  if (assoc == associations_.end() || !assoc->second.pending ||
+      assoc->second.pending->sender_index != found->first) {
+    ++counters_.unknown_index;
+    return;
+  }
+  Association& a = assoc->second;
+  auto done = net::read_response(packet, *a.pending);
+  if (!done) {
+    ++counters_.handshake_failures;
+    return;
+  }
+  const std::uint32_t index = a.pending->sender_index;
+  a.pending.reset();
+  a.link.install(Session{std::move(done->keys), index, done->remote_index, now,
+                         done->handshake_hash, {}, {}},
+                 /*we_initiated=*/true);
+  a.link.set_endpoint(from);
+  a.keyed_at = now;
+  on_link_keyed(a, now);
+}
+
+}  // namespace hotline::call

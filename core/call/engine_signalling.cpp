@@ -1,0 +1,353 @@
+// The call state machine: call request -> ringing -> answer / decline / busy / no answer ->
+// connected -> hang up, carried as reliable control messages inside the sealed link.
+
+#include <sodium.h>
+
+#include "core/call/engine_core.hpp"
+#include "core/crypto/fingerprint.hpp"
+#include "core/util/error.hpp"
+
+namespace hotline::call {
+
+namespace {
+
+using Kind = wire::ControlKind;
+
+bool is_reliable(Kind k) {
+  switch (k) {
+    case Kind::kCallRequest:
+    case Kind::kRinging:
+    case Kind::kAnswer:
+    case Kind::kDecline:
+    case Kind::kBusy:
+    case Kind::kHangup:
+    case Kind::kCancel: return true;
+    default: return false;
+  }
+}
+
+std::size_t opus_frame_bytes(const CallOptions& o) {
+  return static_cast<std::size_t>(o.bitrate) * static_cast<std::size_t>(o.frame_ms) / 8000;
+}
+
+std::uint64_t random_u64() {
+  std::uint64_t v = 0;
+  randombytes_buf(&v, sizeof v);
+  return v;
+}
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+}  // namespace
+
+void Engine::Core::place_call(CallId id, const std::string& peer_name, const CallOptions& options) {
+  const auto now = Clock::now();
+  Call call;
+  call.stats.id = id;
+  call.stats.peer = peer_name;
+  call.stats.direction = Direction::kOutgoing;
+  call.stats.state = CallState::kDialling;
+  call.options = options;
+  call.created = now;
+
+  const Peer* peer = find_peer(peer_name);
+  const bool busy = std::any_of(associations_.begin(), associations_.end(),
+                                [](const auto& kv) { return kv.second.call.has_value(); });
+  const bool bad_options =
+      (options.frame_ms != 10 && options.frame_ms != 20) || options.bitrate < 16000 ||
+      options.bitrate > 64000 || options.bitrate * options.frame_ms < wire::kMinBitsPerFrame * 1000;
+  if (peer == nullptr || busy || bad_options || peer->entry.endpoints.empty() ||
+      !peer->entry.enabled || shutting_down_) {
+    call.stats.state = CallState::kEnded;
+    call.stats.end_reason = (peer != nullptr && !peer->entry.enabled) ? EndReason::kRefused
+                                                                      : EndReason::kFailed;
+    publish(call);
+    return;
+  }
+  call.stats.peer_fingerprint = peer->fingerprint;
+
+  if (auto stale = associations_.find(peer_name); stale != associations_.end()) {
+    // Keys left from an earlier call are not reused: every call gets fresh ephemeral keys.
+    forget(stale->second);
+    associations_.erase(stale);
+  }
+  auto [it, inserted] = associations_.try_emplace(peer_name,
+                                                  net::to_udp(peer->entry.endpoints.front()));
+  Association& a = it->second;
+  if (inserted) {
+    a.peer = peer_name;
+    a.created = now;
+  }
+  a.we_dialled = true;
+  call.call_request_pending = true;
+  a.call = std::move(call);
+  publish(*a.call);
+  send_initiation(a, now);
+}
+
+void Engine::Core::on_link_keyed(Association& a, Clock::time_point now) {
+  if (!a.call || !a.call->call_request_pending) return;
+  Call& call = *a.call;
+  call.call_request_pending = false;
+  call.wire_id = random_u64();
+  if (auto hash = a.link.sending_handshake_hash()) call.stats.sas = crypto::sas_string(*hash);
+  call.call_request_sent = now;
+  net::CallRequestBody body{static_cast<std::uint8_t>(call.options.frame_ms),
+                            static_cast<std::uint32_t>(call.options.bitrate), 0};
+  send_reliable(a, Kind::kCallRequest, net::encode_call_request(body), now);
+  publish(call);
+}
+
+void Engine::Core::answer(CallId id) {
+  Call* call = nullptr;
+  Association* a = find_call(id, &call);
+  if (a == nullptr || call->stats.direction != Direction::kIncoming ||
+      call->stats.state != CallState::kRinging) {
+    return;
+  }
+  const auto now = Clock::now();
+  send_reliable(*a, Kind::kAnswer, {}, now);
+  start_media(*a, now);
+}
+
+void Engine::Core::decline(CallId id) {
+  Call* call = nullptr;
+  Association* a = find_call(id, &call);
+  if (a == nullptr || call->stats.direction != Direction::kIncoming ||
+      call->stats.state != CallState::kRinging) {
+    return;
+  }
+  const auto now = Clock::now();
+  send_reliable(*a, Kind::kDecline, {}, now);
+  end_call(*a, EndReason::kDeclined, now);
+}
+
+void Engine::Core::hangup(CallId id) {
+  Call* call = nullptr;
+  Association* a = find_call(id, &call);
+  if (a == nullptr) return;
+  const auto now = Clock::now();
+  if (call->stats.state == CallState::kConnected) {
+    send_reliable(*a, Kind::kHangup, net::encode_hangup({net::HangupReason::kNormal}), now);
+    end_call(*a, EndReason::kLocalHangup, now);
+  } else if (call->stats.direction == Direction::kIncoming) {
+    send_reliable(*a, Kind::kDecline, {}, now);
+    end_call(*a, EndReason::kDeclined, now);
+  } else {
+    if (call->wire_id != 0) send_reliable(*a, Kind::kCancel, {}, now);
+    end_call(*a, EndReason::kCancelled, now);
+  }
+}
+
+void Engine::Core::handle_transport(ByteSpan packet, const asio::ip::udp::endpoint& from,
+                                    Clock::time_point now) {
+  const auto header = net::parse_transport_header(packet);
+  if (!header) {
+    ++counters_.malformed;
+    return;
+  }
+  const auto found = index_to_peer_.find(header->receiver_index);
+  const auto assoc = found == index_to_peer_.end() ? associations_.end()
+                                                   : associations_.find(found->second);
+  if (assoc == associations_.end()) {
+    ++counters_.unknown_index;
+    return;
+  }
+  Association& a = assoc->second;
+  const auto opened = a.link.open(*header, packet, plain_buffer_, now);
+  if (!opened) {
+    ++counters_.auth_failures;
+    return;
+  }
+  if (from != a.link.endpoint()) a.link.set_endpoint(from);  // roaming: follow the peer
+  if (a.call && a.call->stats.link_interrupted) {
+    a.call->stats.link_interrupted = false;
+    publish(*a.call);
+  }
+  const ByteSpan plain(plain_buffer_.data(), opened->length);
+  if (opened->type == wire::MessageType::kVoice) {
+    if (a.call && a.call->media) a.call->media->on_voice_packet(opened->counter, plain, now);
+    return;
+  }
+  const auto message = net::decode_control(plain);
+  if (!message) {
+    ++counters_.malformed;
+    return;
+  }
+  handle_control(a, *message, opened->handshake_hash, now);
+}
+
+void Engine::Core::handle_control(Association& a, const net::ControlMessage& m,
+                                  const std::array<std::uint8_t, 64>& handshake_hash,
+                                  Clock::time_point now) {
+  if (is_reliable(m.kind)) {
+    send_control(a, a.control.make_unreliable(Kind::kAck, m.call_id, net::encode_ack({m.msg_id})),
+                 now);
+    if (!a.control.first_arrival(m.msg_id)) return;  // a retransmission: acted on already
+  }
+  if (m.kind == Kind::kCallRequest) {
+    handle_call_request(a, m, handshake_hash, now);
+    return;
+  }
+  if (m.kind == Kind::kAck) {
+    if (auto acked = net::decode_ack(m.body)) a.control.acknowledge(acked->acked_msg_id);
+    return;
+  }
+  if (m.kind == Kind::kPing) {
+    if (auto ping = net::decode_ping(m.body)) {
+      send_control(a,
+                   a.control.make_unreliable(Kind::kPong, m.call_id,
+                                             net::encode_pong({ping->timestamp_us})),
+                   now);
+    }
+    return;
+  }
+  if (!a.call || a.call->wire_id != m.call_id) return;  // about a call that is over
+  Call& call = *a.call;
+  const bool outgoing = call.stats.direction == Direction::kOutgoing;
+  switch (m.kind) {
+    case Kind::kRinging:
+      if (outgoing && call.stats.state == CallState::kDialling) {
+        call.stats.state = CallState::kRinging;
+        publish(call);
+      }
+      break;
+    case Kind::kAnswer:
+      if (outgoing && call.stats.state != CallState::kConnected) start_media(a, now);
+      break;
+    case Kind::kDecline:
+      if (outgoing) end_call(a, EndReason::kDeclined, now);
+      break;
+    case Kind::kBusy:
+      if (outgoing) end_call(a, EndReason::kBusy, now);
+      break;
+    case Kind::kCancel:
+      if (!outgoing && call.stats.state == CallState::kRinging) {
+        end_call(a, EndReason::kCancelled, now);
+      }
+      break;
+    case Kind::kHangup:
+      end_call(a, EndReason::kRemoteHangup, now);
+      break;
+    case Kind::kPong:
+      if (auto pong = net::decode_pong(m.body)) {
+        const std::uint64_t sent = pong->echoed_timestamp_us;
+        const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                now.time_since_epoch())
+                                .count();
+        if (static_cast<std::uint64_t>(now_us) >= sent) {
+          call.stats.rtt_ms =
+              static_cast<double>(static_cast<std::uint64_t>(now_us) - sent) / 1000.0;
+        }
+      }
+      break;
+    case Kind::kReceiverReport:
+      if (auto report = net::decode_receiver_report(m.body); report && call.media) {
+        call.media->set_expected_loss_percent(report->fraction_lost * 100 / 256);
+      }
+      break;
+    default: break;  // keepalives only refresh the link's liveness clock
+  }
+}
+
+void Engine::Core::handle_call_request(Association& a, const net::ControlMessage& m,
+                                       const std::array<std::uint8_t, 64>& handshake_hash,
+                                       Clock::time_point now) {
+  const auto body = net::decode_call_request(m.body);
+  if (!body) {
+    ++counters_.malformed;
+    return;
+  }
+  if (a.call && a.call->wire_id != m.call_id) {
+    const bool glare = a.call->stats.direction == Direction::kOutgoing &&
+                       a.call->stats.state != CallState::kConnected;
+    if (glare && a.call->wire_id > m.call_id) {
+      // Both sides dialled each other at once: the larger call id wins on both sides.
+      send_control(a, a.control.send_reliable(Kind::kBusy, m.call_id, {}, now), now);
+      return;
+    }
+    // Either we lost the glare tie-break, or the peer calls again while we still hold its
+    // previous call (it restarted or lost it).
+    end_call(a, glare ? EndReason::kCancelled : EndReason::kConnectionLost, now);
+  }
+  const bool busy_elsewhere = std::any_of(associations_.begin(), associations_.end(),
+                                          [&a](const auto& kv) {
+                                            return &kv.second != &a && kv.second.call.has_value();
+                                          });
+  if (busy_elsewhere || shutting_down_) {
+    send_control(a, a.control.send_reliable(Kind::kBusy, m.call_id, {}, now), now);
+    return;
+  }
+  const Peer* peer = find_peer(a.peer);
+  Call call;
+  call.stats.id = CallId{next_call_id_++};
+  call.stats.peer = a.peer;
+  call.stats.peer_fingerprint = peer ? peer->fingerprint : std::string();
+  call.stats.direction = Direction::kIncoming;
+  call.stats.state = CallState::kRinging;
+  call.stats.sas = crypto::sas_string(handshake_hash);
+  call.wire_id = m.call_id;
+  call.options.frame_ms = body->frame_ms;
+  call.options.bitrate = static_cast<int>(body->bitrate);
+  call.created = now;
+  a.we_dialled = false;
+  a.call = std::move(call);
+  send_reliable(a, Kind::kRinging, {}, now);
+  publish(*a.call);
+}
+
+void Engine::Core::send_control(Association& a, const net::ControlMessage& m,
+                                Clock::time_point now) {
+  // In a call, control packets are exactly as long as voice packets (RFC 6562).
+  const std::size_t padded = a.call ? std::max(wire::kMinControlPlaintext,
+                                               opus_frame_bytes(a.call->options))
+                                    : wire::kMinControlPlaintext;
+  const Bytes plain = net::encode_control(m, padded);
+  const std::size_t n = a.link.seal(wire::MessageType::kControl, plain, send_buffer_, now);
+  if (n == 0) return;
+  a.last_sent = now;
+  send_datagram(ByteSpan(send_buffer_.data(), n), a.link.endpoint());
+}
+
+void Engine::Core::send_reliable(Association& a, wire::ControlKind kind, Bytes body,
+                                 Clock::time_point now) {
+  const std::uint64_t call_id = a.call ? a.call->wire_id : 0;
+  send_control(a, a.control.send_reliable(kind, call_id, std::move(body), now), now);
+}
+
+void Engine::Core::start_media(Association& a, Clock::time_point now) {
+  Call& call = *a.call;
+  try {
+    auto device = config_.make_device ? config_.make_device(call.stats) : nullptr;
+    if (!device) throw Error("no audio device");
+    call.media = std::make_unique<MediaSession>(call.options, std::move(device));
+  } catch (const std::exception&) {
+    send_reliable(a, Kind::kHangup, net::encode_hangup({net::HangupReason::kError}), now);
+    end_call(a, EndReason::kFailed, now);
+    return;
+  }
+  call.stats.state = CallState::kConnected;
+  call.connected_at = now;
+  call.stats.setup_ms = ms_between(call.created, now);
+  call.next_report = now + wire::kReceiverReportInterval;
+  publish(call);
+}
+
+void Engine::Core::end_call(Association& a, EndReason reason, Clock::time_point now) {
+  if (!a.call) return;
+  Call& call = *a.call;
+  if (call.stats.state == CallState::kConnected) {
+    call.stats.duration_s = std::chrono::duration<double>(now - call.connected_at).count();
+  }
+  collect_stats(a);
+  call.media.reset();  // stops the device before the listener hears of the end
+  call.stats.state = CallState::kEnded;
+  call.stats.end_reason = reason;
+  Call ended = std::move(call);
+  a.call.reset();
+  publish(ended);
+}
+
+}  // namespace hotline::call

@@ -1,0 +1,69 @@
+#include "core/crypto/fingerprint.hpp"
+
+#include <sodium.h>
+
+#include <cstdio>
+
+#include "core/crypto/pgp_words.hpp"
+#include "core/net/wire.hpp"  // header-only constants: the labels are wire facts
+#include "core/util/error.hpp"
+
+namespace hotline::crypto {
+namespace {
+
+constexpr std::size_t kGroups = 12;
+constexpr std::size_t kGroupBytes = 5;
+constexpr std::size_t kSasWords = 4;
+
+}  // namespace
+
+std::string fingerprint(const PublicKey& key) {
+  ensure_sodium();
+  std::array<std::uint8_t, crypto_generichash_BYTES_MAX> digest{};
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, digest.size());
+  const ByteSpan label = as_bytes(wire::kFingerprintLabel);
+  crypto_generichash_update(&state, label.data(), label.size());
+  crypto_generichash_update(&state, key.data(), key.size());
+  crypto_generichash_final(&state, digest.data(), digest.size());
+  static_assert(kGroups * kGroupBytes <= crypto_generichash_BYTES_MAX);
+
+  std::string out;
+  out.reserve(kGroups * 6);
+  for (std::size_t group = 0; group < kGroups; ++group) {
+    std::uint64_t chunk = 0;
+    for (std::size_t i = 0; i < kGroupBytes; ++i) chunk = (chunk << 8) | digest[group * kGroupBytes + i];
+    char digits[8];
+    std::snprintf(digits, sizeof digits, "%05u", static_cast<unsigned>(chunk % 100000));
+    if (group > 0) out.push_back(' ');
+    out.append(digits, 5);
+  }
+  return out;
+}
+
+std::vector<std::string> sas_words(const std::array<std::uint8_t, 64>& handshake_hash) {
+  ensure_sodium();
+  std::array<std::uint8_t, crypto_generichash_BYTES_MAX> digest{};
+  const ByteSpan label = as_bytes(wire::kSasLabel);
+  // BLAKE2b itself allows any key length up to 64 bytes; libsodium's KEYBYTES_MIN (16) is a
+  // recommendation for secret keys, and the label is a public domain separator.
+  if (crypto_generichash(digest.data(), digest.size(), handshake_hash.data(),
+                         handshake_hash.size(), label.data(), label.size()) != 0) {
+    throw Error("could not compute the short authentication string");
+  }
+  std::vector<std::string> words;
+  words.reserve(kSasWords);
+  for (std::size_t i = 0; i < kSasWords; ++i) words.emplace_back(pgp_word(digest[i], i));
+  return words;
+}
+
+std::string sas_string(const std::array<std::uint8_t, 64>& handshake_hash) {
+  std::string out;
+  for (const std::string& word : sas_words(handshake_hash)) {
+    if (!out.empty()) out.push_back(' ');
+    out += word;
+  }
+  return out;
+}
+
+}  // namespace hotline::crypto

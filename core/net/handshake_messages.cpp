@@ -1,0 +1,132 @@
+#include "core/net/handshake_messages.hpp"
+
+#include <algorithm>
+
+#include "core/net/wire.hpp"
+#include "core/util/error.hpp"
+
+namespace hotline::net {
+namespace {
+
+constexpr auto kPattern = crypto::NoisePattern::IKpsk2;
+
+std::uint8_t type_byte(wire::MessageType type) { return static_cast<std::uint8_t>(type); }
+
+ByteSpan prologue() { return as_bytes(wire::kNoisePrologue); }
+
+bool has_shape(ByteSpan packet, wire::MessageType type, std::size_t length) {
+  return packet.size() == length && packet[0] == type_byte(type);
+}
+
+void append_mac1(Bytes& packet, const crypto::DhPublicKey& receiver) {
+  const crypto::Mac1 mac = crypto::compute_mac1(crypto::Mac1Key(receiver), packet);
+  packet.insert(packet.end(), mac.begin(), mac.end());
+}
+
+bool mac_ok(ByteSpan packet, std::size_t mac_offset, const crypto::Mac1Key& key) {
+  return crypto::mac1_matches(key, packet.first(mac_offset),
+                              packet.subspan(mac_offset, wire::kMacLen));
+}
+
+static_assert(wire::kNoiseProtocolName == "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b");
+
+}  // namespace
+
+Bytes build_initiation(const crypto::Identity& self, const crypto::DhPublicKey& responder,
+                       const crypto::SecretKey& psk, std::uint32_t sender_index,
+                       const crypto::Tai64n& timestamp, PendingInitiation& out_state) {
+  auto noise = std::make_unique<crypto::NoiseHandshake>(kPattern, crypto::NoiseRole::Initiator,
+                                                        prologue(), self.dh_private(), responder);
+  noise->set_psk(psk);
+  const Bytes message = noise->write_message(timestamp);
+  if (message.size() != wire::kInitiationNoiseLen) throw Error("initiation has the wrong size");
+
+  Bytes packet(wire::kInitiationNoiseOffset);
+  packet[0] = type_byte(wire::MessageType::kInitiation);
+  store_le32(packet.data() + wire::kInitiationSenderOffset, sender_index);
+  packet.insert(packet.end(), message.begin(), message.end());
+  append_mac1(packet, responder);
+
+  out_state.sender_index = sender_index;
+  out_state.noise = std::move(noise);
+  return packet;
+}
+
+bool initiation_passes_mac(ByteSpan packet, const crypto::Mac1Key& own_mac_key) {
+  return has_shape(packet, wire::MessageType::kInitiation, wire::kInitiationLen) &&
+         mac_ok(packet, wire::kInitiationMacOffset, own_mac_key);
+}
+
+std::optional<ReceivedInitiation> read_initiation(ByteSpan packet, const crypto::Identity& self) {
+  if (!has_shape(packet, wire::MessageType::kInitiation, wire::kInitiationLen)) {
+    return std::nullopt;
+  }
+  auto noise = std::make_unique<crypto::NoiseHandshake>(kPattern, crypto::NoiseRole::Responder,
+                                                        prologue(), self.dh_private(),
+                                                        std::nullopt);
+  const auto payload = noise->read_message(
+      packet.subspan(wire::kInitiationNoiseOffset, wire::kInitiationNoiseLen));
+  if (!payload || payload->size() != wire::kTimestampLen) return std::nullopt;
+
+  ReceivedInitiation received;
+  received.sender_index = load_le32(packet.data() + wire::kInitiationSenderOffset);
+  received.initiator_static = noise->remote_static();
+  std::copy(payload->begin(), payload->end(), received.timestamp.begin());
+  received.noise = std::move(noise);
+  return received;
+}
+
+Bytes build_response(ReceivedInitiation& received, const crypto::SecretKey& psk,
+                     std::uint32_t responder_index, CompletedHandshake& out) {
+  if (!received.noise) throw Error("this initiation was already answered");
+  std::unique_ptr<crypto::NoiseHandshake> noise = std::move(received.noise);
+  noise->set_psk(psk);
+  const Bytes message = noise->write_message({});
+  if (message.size() != wire::kResponseNoiseLen) throw Error("response has the wrong size");
+
+  Bytes packet(wire::kResponseNoiseOffset);
+  packet[0] = type_byte(wire::MessageType::kResponse);
+  store_le32(packet.data() + wire::kResponseSenderOffset, responder_index);
+  store_le32(packet.data() + wire::kResponseReceiverOffset, received.sender_index);
+  packet.insert(packet.end(), message.begin(), message.end());
+  append_mac1(packet, received.initiator_static);
+
+  out.handshake_hash = noise->handshake_hash();
+  out.keys = noise->split();
+  out.remote_index = received.sender_index;
+  return packet;
+}
+
+bool response_passes_mac(ByteSpan packet, const crypto::Mac1Key& own_mac_key) {
+  return has_shape(packet, wire::MessageType::kResponse, wire::kResponseLen) &&
+         mac_ok(packet, wire::kResponseMacOffset, own_mac_key);
+}
+
+std::optional<std::uint32_t> peek_response_receiver_index(ByteSpan packet) {
+  if (!has_shape(packet, wire::MessageType::kResponse, wire::kResponseLen)) return std::nullopt;
+  return load_le32(packet.data() + wire::kResponseReceiverOffset);
+}
+
+std::optional<CompletedHandshake> read_response(ByteSpan packet, PendingInitiation& state) {
+  if (!state.noise || !has_shape(packet, wire::MessageType::kResponse, wire::kResponseLen)) {
+    return std::nullopt;
+  }
+  if (load_le32(packet.data() + wire::kResponseReceiverOffset) != state.sender_index) {
+    return std::nullopt;
+  }
+  // Try on a copy: a failed read leaves a Noise state unusable, and the genuine response
+  // may still arrive after a forged one.
+  crypto::NoiseHandshake attempt = state.noise->clone();
+  const auto payload =
+      attempt.read_message(packet.subspan(wire::kResponseNoiseOffset, wire::kResponseNoiseLen));
+  if (!payload || !payload->empty()) return std::nullopt;
+
+  CompletedHandshake completed;
+  completed.handshake_hash = attempt.handshake_hash();
+  completed.keys = attempt.split();
+  completed.remote_index = load_le32(packet.data() + wire::kResponseSenderOffset);
+  state.noise.reset();
+  return completed;
+}
+
+}  // namespace hotline::net

@@ -1,0 +1,119 @@
+#pragma once
+// Every wire fact of the Hotline protocol in one place: message types, layouts, sizes and
+// timers. docs/protocol.md describes the same facts section by section; keep them in step.
+//
+// All multi-byte integers on the wire are little-endian.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace hotline::wire {
+
+using namespace std::chrono_literals;
+
+// ---- Primitive sizes -------------------------------------------------------------------
+inline constexpr std::size_t kKeyLen = 32;       // X25519 / ChaCha20 key
+inline constexpr std::size_t kTagLen = 16;       // Poly1305 tag
+inline constexpr std::size_t kHashLen = 64;      // BLAKE2b-512 (Noise HASHLEN)
+inline constexpr std::size_t kMacLen = 16;       // mac1 (BLAKE2b-128)
+inline constexpr std::size_t kTimestampLen = 12; // TAI64N
+inline constexpr std::size_t encrypted_len(std::size_t plain) { return plain + kTagLen; }
+
+// ---- Noise ------------------------------------------------------------------------------
+// The zero-length prologue is replaced by this string so a Hotline handshake can never be
+// confused with another Noise protocol using the same pattern.
+inline constexpr std::string_view kNoiseProtocolName = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b";
+inline constexpr std::string_view kNoisePrologue = "hotline-console/1";
+inline constexpr std::string_view kMac1Label = "mac1----";
+inline constexpr std::string_view kSasLabel = "hotline-sas/1";
+inline constexpr std::string_view kFingerprintLabel = "hotline-fingerprint/1";
+
+// ---- Message types (first byte of every UDP datagram) -------------------------------------
+enum class MessageType : std::uint8_t {
+  kInitiation = 1,  // Noise message 1, initiator -> responder
+  kResponse = 2,    // Noise message 2, responder -> initiator
+  kVoice = 4,       // sealed Opus frame
+  kControl = 5,     // sealed control message (padded to the voice packet size in a call)
+};
+
+// ---- Initiation: type | sender_index | e | enc(s) | enc(timestamp) | mac1 -------------------
+inline constexpr std::size_t kInitiationSenderOffset = 1;
+inline constexpr std::size_t kInitiationNoiseOffset = 5;
+inline constexpr std::size_t kInitiationNoiseLen =
+    kKeyLen + encrypted_len(kKeyLen) + encrypted_len(kTimestampLen);  // 108
+inline constexpr std::size_t kInitiationMacOffset = kInitiationNoiseOffset + kInitiationNoiseLen;
+inline constexpr std::size_t kInitiationLen = kInitiationMacOffset + kMacLen;  // 129
+
+// ---- Response: type | sender_index | receiver_index | e | enc(empty) | mac1 -----------------
+inline constexpr std::size_t kResponseSenderOffset = 1;
+inline constexpr std::size_t kResponseReceiverOffset = 5;
+inline constexpr std::size_t kResponseNoiseOffset = 9;
+inline constexpr std::size_t kResponseNoiseLen = kKeyLen + encrypted_len(0);  // 48
+inline constexpr std::size_t kResponseMacOffset = kResponseNoiseOffset + kResponseNoiseLen;
+inline constexpr std::size_t kResponseLen = kResponseMacOffset + kMacLen;  // 73
+
+// ---- Transport (voice and control): type | receiver_index | counter (low 24 bits) | AEAD ----
+// The AEAD nonce is 4 bytes [type, 0, 0, 0] followed by the full 64-bit counter, so voice and
+// control keep separate counter spaces under one key. The 8-byte header is the associated data.
+inline constexpr std::size_t kTransportReceiverOffset = 1;
+inline constexpr std::size_t kTransportCounterOffset = 5;
+inline constexpr std::size_t kTransportCounterBytes = 3;
+inline constexpr std::size_t kTransportHeaderLen = 8;
+inline constexpr std::size_t kTransportOverhead = kTransportHeaderLen + kTagLen;  // 24
+inline constexpr std::uint64_t kCounterLowMask = (1u << (8 * kTransportCounterBytes)) - 1;
+static_assert(kTransportOverhead <= 24, "issue budget: at most 24 bytes above the Opus payload");
+
+// Anti-replay window (RFC 6479): bits remembered behind the highest authenticated counter.
+inline constexpr std::size_t kReplayWindowBits = 2048;
+// Counters must never come near the point where the 24 low bits become ambiguous.
+inline constexpr std::uint64_t kRejectAfterMessages = (1ull << 60);
+
+inline constexpr std::size_t kMaxDatagram = 1400;  // never fragment on a 1500-byte path
+inline constexpr std::size_t kMaxOpusPayload = 400;  // 64 kb/s at 20 ms is 160 bytes
+
+// ---- Control messages (plaintext inside a kControl packet) ----------------------------------
+// kind | msg_id | call_id | body_len | body | zero padding
+enum class ControlKind : std::uint8_t {
+  kAck = 1,
+  kCallRequest = 2,
+  kRinging = 3,
+  kAnswer = 4,
+  kDecline = 5,
+  kBusy = 6,
+  kHangup = 7,
+  kCancel = 8,
+  kReceiverReport = 9,
+  kKeepalive = 10,
+  kPing = 11,
+  kPong = 12,
+};
+inline constexpr std::size_t kControlHeaderLen = 1 + 4 + 8 + 2;  // 15
+// Control plaintext is padded to the voice plaintext (the CBR Opus frame) so that both look the
+// same on the wire; the largest control message needs 36 bytes, hence the codec floor below.
+inline constexpr std::size_t kMinControlPlaintext = 40;
+// Smallest CBR Opus frame a call may use: bitrate * frame_ms / 8000 >= kMinControlPlaintext.
+inline constexpr int kMinBitsPerFrame = 8 * static_cast<int>(kMinControlPlaintext);
+
+// ---- Timers ------------------------------------------------------------------------------
+inline constexpr auto kHandshakeRetry = 1000ms;          // new initiation while no response
+inline constexpr auto kUnreachableAfter = 4000ms;        // give up placing a call
+inline constexpr auto kControlRetransmit = 200ms;        // until acknowledged
+inline constexpr auto kControlGiveUp = 10000ms;          // an unacknowledged message ends the call
+inline constexpr auto kKeepaliveInterval = 200ms;        // when no voice flows (ringing)
+inline constexpr auto kLinkInterruptedAfter = 1000ms;    // silence from the peer: show interrupted
+inline constexpr auto kConnectionLostAfter = 10000ms;    // silence from the peer: end the call
+inline constexpr auto kRingTimeout = 45000ms;            // caller: no answer
+inline constexpr auto kRekeyAfter = 120000ms;            // caller starts a new handshake
+inline constexpr auto kRejectAfter = 180000ms;           // keys older than this are refused
+inline constexpr auto kPreviousKeysKept = 10000ms;       // old keys open late packets, then wiped
+inline constexpr auto kReceiverReportInterval = 1000ms;
+
+// ---- Rate limits on initiations -----------------------------------------------------------
+inline constexpr double kInitiationsPerSecondPerSource = 10.0;
+inline constexpr double kInitiationBurstPerSource = 10.0;
+inline constexpr double kInitiationsPerSecondPerPeer = 5.0;
+inline constexpr double kInitiationBurstPerPeer = 5.0;
+
+}  // namespace hotline::wire

@@ -1,0 +1,60 @@
+#pragma once
+// The consoles this one knows: imported peer cards and their replay-protection state.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/crypto/identity.hpp"
+#include "core/crypto/secret.hpp"
+#include "core/net/wire.hpp"
+
+namespace hotline::store {
+
+class Database;
+
+using HandshakeTimestamp = std::array<std::uint8_t, wire::kTimestampLen>;  // TAI64N
+
+struct PeerRecord {
+  std::int64_t id = 0;  // assigned by add(); ignored on input
+  std::string name;
+  crypto::PublicKey public_key{};
+  std::vector<std::string> endpoints;  // "host:port", at least one
+  std::string card_text;               // the card as imported, for re-export and audit
+  std::optional<crypto::SecretKey> psk;
+  bool enabled = true;
+  std::optional<std::string> verified_by;  // who compared fingerprints by voice
+  std::optional<std::int64_t> verified_at;  // unix seconds
+  std::int64_t imported_at = 0;             // unix seconds
+};
+
+class PeerStore {
+ public:
+  explicit PeerStore(Database& db) : db_(&db) {}
+
+  // Throws hotline::Error "a peer named 'X' already exists" or "this key is already imported
+  // as peer 'Y'"; nothing is written then. Returns the new row id.
+  std::int64_t add(const PeerRecord& peer);
+
+  std::vector<PeerRecord> list();  // ordered by name
+  std::optional<PeerRecord> find_by_name(std::string_view name);
+  std::optional<PeerRecord> find_by_key(const crypto::PublicKey& key);
+  bool remove(std::string_view name);  // false if there was no such peer
+  // Throws hotline::Error "no peer named 'X'" if absent.
+  void set_endpoints(std::string_view name, const std::vector<std::string>& endpoints);
+
+  // Replay protection for handshake initiations: stores `timestamp` and returns true only if
+  // it is strictly newer (bytewise, i.e. big-endian TAI64N order) than the one stored for
+  // `peer`. A single UPSERT, so it is atomic across connections and processes.
+  bool accept_handshake_timestamp(const crypto::PublicKey& peer,
+                                  const HandshakeTimestamp& timestamp);
+  std::optional<HandshakeTimestamp> last_handshake_timestamp(const crypto::PublicKey& peer);
+
+ private:
+  Database* db_;
+};
+
+}  // namespace hotline::store

@@ -1,0 +1,185 @@
+#include "core/audio/clocked_device.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+#include <cmath>
+#include <thread>
+#include <vector>
+
+#include "core/util/error.hpp"
+#include "tests/support/signal_compare.hpp"
+#include "tests/support/test_paths.hpp"
+
+using namespace hotline;
+using namespace hotline::audio;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+PcmBuffer ramp(std::size_t n) {
+  PcmBuffer pcm;
+  for (std::size_t i = 0; i < n; ++i) pcm.samples.push_back(static_cast<std::int16_t>(i % 30000 + 1));
+  return pcm;
+}
+
+std::vector<std::int16_t> drain(SpscRing<std::int16_t>& ring) {
+  std::vector<std::int16_t> out(ring.available_read());
+  out.resize(ring.read(out));
+  return out;
+}
+
+class ThrowingSink final : public SampleSink {
+ public:
+  void consume(std::span<const std::int16_t>) override {
+    if (++calls_ == 3) throw Error("disk full");
+  }
+  std::string description() const override { return "throwing"; }
+
+ private:
+  int calls_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("clocked device moves samples at its clock rate, in order") {
+  auto source = std::make_unique<PcmSource>(ramp(48000), "ramp");
+  auto sink = std::make_unique<MemorySink>(48000);
+  MemorySink* memory = sink.get();
+  ClockedDevice dev(std::move(source), std::move(sink), {.max_catch_up = 10s});
+  CHECK_THAT(dev.description(), Catch::Matchers::ContainsSubstring("ramp"));
+
+  // Playback content queued before start comes out first, then zeros (counted underruns).
+  std::vector<std::int16_t> queued(1000);
+  for (std::size_t i = 0; i < queued.size(); ++i) queued[i] = static_cast<std::int16_t>(-1 - static_cast<int>(i));
+  REQUIRE(dev.playback().write(queued) == queued.size());
+
+  const Clock::time_point before_start = Clock::now();
+  dev.start();
+  const Clock::time_point after_start = Clock::now();
+  std::this_thread::sleep_until(after_start + 300ms);
+  const Clock::time_point before_stop = Clock::now();
+  dev.stop();
+  const Clock::time_point after_stop = Clock::now();
+
+  // The device moves one period per 10 ms of its own clock between start() and stop(); the
+  // bounds come from when those calls happened, so a slow machine cannot fail this.
+  const auto period_samples = [](Clock::duration d) {
+    return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) * 48 / 1000;
+  };
+  const std::int64_t lo = period_samples(before_stop - after_start) - 480;
+  const std::int64_t hi = period_samples(after_stop - before_start) + 480;
+  const ClockedDeviceStats stats = dev.stats();
+  CHECK(stats.clock_slips == 0);
+  CHECK(static_cast<std::int64_t>(stats.samples) >= lo);
+  CHECK(static_cast<std::int64_t>(stats.samples) <= hi);
+  CHECK(stats.samples == stats.ticks * 480);
+  CHECK(stats.capture_overrun_samples == 0);
+
+  const std::vector<std::int16_t> captured = drain(dev.capture());
+  REQUIRE(captured.size() == stats.samples);
+  const PcmBuffer expected = ramp(captured.size());
+  CHECK(captured == expected.samples);
+
+  const std::vector<std::int16_t> played = memory->samples();
+  REQUIRE(played.size() == stats.samples);
+  CHECK(std::equal(queued.begin(), queued.end(), played.begin()));
+  CHECK(std::all_of(played.begin() + 1000, played.end(), [](std::int16_t s) { return s == 0; }));
+  CHECK(stats.playback_underrun_samples == stats.samples - 1000);
+  CHECK(stats.playback_underruns >= stats.ticks - 3);
+}
+
+TEST_CASE("clocked device restarts and keeps counting") {
+  ClockedDevice dev(std::make_unique<SilenceSource>(), std::make_unique<DiscardSink>(),
+                    {.period = 5ms, .max_catch_up = 10s});
+  dev.start();
+  dev.start();  // no-op
+  std::this_thread::sleep_for(30ms);
+  dev.stop();
+  const auto first = dev.stats().samples;
+  dev.stop();  // no-op
+  dev.start();
+  std::this_thread::sleep_for(30ms);
+  dev.stop();
+  CHECK(dev.stats().samples > first);
+  CHECK(dev.stats().samples == dev.stats().ticks * 240);
+}
+
+TEST_CASE("clocked device clock-rate factor skews the sample count") {
+  ClockedDevice dev(std::make_unique<SilenceSource>(), std::make_unique<DiscardSink>(),
+                    {.clock_rate = 1.01, .max_catch_up = 10s});
+  dev.start();
+  std::this_thread::sleep_for(250ms);
+  dev.stop();
+  const auto stats = dev.stats();
+  REQUIRE(stats.ticks >= 10);
+  CHECK(stats.samples == static_cast<std::uint64_t>(std::floor(static_cast<double>(stats.ticks) * 480 * 1.01)));
+  CHECK(stats.samples > stats.ticks * 480);
+}
+
+TEST_CASE("clocked device records playback to a WAV sink") {
+  test::TempDir dir;
+  const auto path = dir.path() / "out.wav";
+  ClockedDevice dev(std::make_unique<ToneSource>(1000.0, -6.0), std::make_unique<WavSink>(path),
+                    {.max_catch_up = 10s});
+  const auto tone = test::speech_like(4800, 9);
+  REQUIRE(dev.playback().write(tone) == tone.size());
+  dev.start();
+  std::this_thread::sleep_for(150ms);
+  dev.stop();
+  const PcmBuffer recorded = read_wav(path);
+  REQUIRE(recorded.samples.size() == dev.stats().samples);
+  REQUIRE(recorded.samples.size() >= tone.size());
+  CHECK(std::equal(tone.begin(), tone.end(), recorded.samples.begin()));
+}
+
+TEST_CASE("clocked device reports a failing sink from stop()") {
+  ClockedDevice dev(std::make_unique<SilenceSource>(), std::make_unique<ThrowingSink>(),
+                    {.period = 1ms, .max_catch_up = 10s});
+  dev.start();
+  const auto give_up = Clock::now() + 10s;
+  while (!dev.failed() && Clock::now() < give_up) std::this_thread::sleep_for(1ms);
+  CHECK(dev.failed());
+  CHECK_THROWS_WITH(dev.stop(), "disk full");
+  CHECK(dev.stats().ticks == 2);
+}
+
+TEST_CASE("clocked device validates its options") {
+  auto make = [](ClockedDeviceOptions o) {
+    ClockedDevice dev(std::make_unique<SilenceSource>(), std::make_unique<DiscardSink>(), o);
+  };
+  CHECK_THROWS_AS(make({.period = 0ms}), Error);
+  CHECK_THROWS_AS(make({.period = 200ms}), Error);
+  CHECK_THROWS_AS(make({.clock_rate = 2.0}), Error);
+  CHECK_THROWS_AS(ClockedDevice(nullptr, std::make_unique<DiscardSink>()), Error);
+}
+
+TEST_CASE("sample sources produce what they promise") {
+  ToneSource tone(1000.0, -6.0);
+  std::vector<std::int16_t> buf(48000);
+  tone.fill(std::span(buf).first(1000));  // phase continues across calls
+  tone.fill(std::span(buf).subspan(1000));
+  int crossings = 0;
+  for (std::size_t i = 1; i < buf.size(); ++i) crossings += (buf[i - 1] < 0) != (buf[i] < 0);
+  CHECK(std::abs(crossings - 2000) <= 2);
+  CHECK(std::abs(test::rms_dbfs(buf) - (-6.0 - 3.01)) < 0.05);
+  CHECK_THROWS_AS(ToneSource(30000.0, -6.0), Error);
+  CHECK_THROWS_AS(ToneSource(1000.0, 3.0), Error);
+
+  PcmSource pcm(ramp(700));
+  std::vector<std::int16_t> out(500);
+  pcm.fill(out);
+  CHECK_FALSE(pcm.finished());
+  CHECK(out[499] == 500);
+  pcm.fill(out);
+  CHECK(pcm.finished());
+  CHECK(out[199] == 700);
+  CHECK(out[200] == 0);
+  CHECK(out[499] == 0);
+
+  SilenceSource silence;
+  std::fill(out.begin(), out.end(), std::int16_t{5});
+  silence.fill(out);
+  CHECK(std::all_of(out.begin(), out.end(), [](std::int16_t s) { return s == 0; }));
+}

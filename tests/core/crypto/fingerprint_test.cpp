@@ -1,0 +1,94 @@
+#include <sodium.h>
+
+#include <catch2/catch_test_macros.hpp>
+#include <regex>
+#include <set>
+
+#include "core/crypto/fingerprint.hpp"
+#include "core/crypto/pgp_words.hpp"
+
+namespace hotline::crypto {
+namespace {
+
+std::array<std::uint8_t, 64> random_hash() {
+  std::array<std::uint8_t, 64> hash{};
+  randombytes_buf(hash.data(), hash.size());
+  return hash;
+}
+
+std::string encode(std::string_view hex_text) {
+  const auto bytes = from_hex(hex_text);
+  REQUIRE(bytes.has_value());
+  std::string out;
+  for (std::size_t i = 0; i < bytes->size(); ++i) {
+    if (i > 0) out += ' ';
+    out += pgp_word((*bytes)[i], i);
+  }
+  return out;
+}
+
+TEST_CASE("PGP word lists are complete and unique", "[sas]") {
+  const auto& even = pgp_even_words();
+  const auto& odd = pgp_odd_words();
+  CHECK(std::set<std::string_view>(even.begin(), even.end()).size() == 256);
+  CHECK(std::set<std::string_view>(odd.begin(), odd.end()).size() == 256);
+  std::set<std::string_view> both(even.begin(), even.end());
+  both.insert(odd.begin(), odd.end());
+  CHECK(both.size() == 512);
+  CHECK(even.front() == "aardvark");
+  CHECK(even.back() == "Zulu");
+  CHECK(odd.front() == "adroitness");
+  CHECK(odd.back() == "Yucatan");
+}
+
+TEST_CASE("PGP word encoding matches published examples", "[sas]") {
+  // The PGP word list's own worked example and two more from independent implementations.
+  CHECK(encode("E58294F2E9A227486E8B061B31CC528FD7FA3F19") ==
+        "topmost Istanbul Pluto vagabond treadmill Pacific brackish dictator goldfish Medusa "
+        "afflict bravado chatter revolver Dupont midsummer stopwatch whimsical cowbell bottomless");
+  CHECK(encode("d1c225e426c633dd94d1a7e8c3f408aa9b342488") ==
+        "stairway repellent bombast tradition bookshelf responsive chisel tambourine Pluto "
+        "scavenger repay typewriter snowcap Virginia aimless pedigree puppy confidence bluebird "
+        "maritime");
+  CHECK(encode("5B1DCA6E") == "erase breakaway spellbind headwaters");
+}
+
+TEST_CASE("fingerprint format and known answer", "[fingerprint]") {
+  PublicKey key{};
+  for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(i);
+  const std::string text = fingerprint(key);
+  CHECK(std::regex_match(text, std::regex("([0-9]{5} ){11}[0-9]{5}")));
+  // Computed independently with Python's hashlib.blake2b.
+  CHECK(text == "83510 96801 38133 13550 24013 34004 64967 57626 03542 23386 08548 02370");
+  key[31] ^= 1;
+  CHECK(fingerprint(key) != text);
+}
+
+TEST_CASE("SAS is deterministic, 4 alternating words, and the same on both sides", "[sas]") {
+  std::array<std::uint8_t, 64> hash{};
+  for (std::size_t i = 0; i < hash.size(); ++i) hash[i] = static_cast<std::uint8_t>(i);
+  const auto words = sas_words(hash);
+  REQUIRE(words.size() == 4);
+  // Keyed BLAKE2b-512 first bytes c0 52 dc 1b (computed with Python's hashlib).
+  CHECK(words == std::vector<std::string>{"slowdown", "enrollment", "sweatband", "bravado"});
+  CHECK(sas_string(hash) == "slowdown enrollment sweatband bravado");
+
+  const auto copy = hash;  // the other side's hash is equal byte for byte
+  CHECK(sas_string(copy) == sas_string(hash));
+}
+
+TEST_CASE("different hashes give different SAS", "[sas]") {
+  std::set<std::string> seen;
+  constexpr int kTrials = 200;
+  for (int i = 0; i < kTrials; ++i) seen.insert(sas_string(random_hash()));
+  // 32 bits: a collision among 200 draws has probability below 1e-5.
+  CHECK(seen.size() == kTrials);
+
+  auto hash = random_hash();
+  const std::string before = sas_string(hash);
+  hash[63] ^= 1;
+  CHECK(sas_string(hash) != before);
+}
+
+}  // namespace
+}  // namespace hotline::crypto

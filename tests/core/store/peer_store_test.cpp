@@ -1,0 +1,167 @@
+#include "core/store/peer_store.hpp"
+
+#include <sodium.h>
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+#include "core/store/database.hpp"
+#include "core/store/settings_store.hpp"
+#include "tests/support/test_paths.hpp"
+
+using namespace hotline;
+using namespace hotline::store;
+using Catch::Matchers::Equals;
+
+namespace {
+
+crypto::PublicKey random_key() {
+  crypto::ensure_sodium();
+  crypto::PublicKey key{};
+  randombytes_buf(key.data(), key.size());
+  return key;
+}
+
+PeerRecord make_peer(std::string name, const crypto::PublicKey& key) {
+  PeerRecord peer;
+  peer.name = std::move(name);
+  peer.public_key = key;
+  peer.endpoints = {"192.0.2.1:5000", "[2001:db8::1]:5000"};
+  peer.card_text = "hotline-card 1\nname: " + peer.name + "\n";
+  peer.imported_at = 1700000000;
+  return peer;
+}
+
+HandshakeTimestamp timestamp(std::uint64_t seconds, std::uint32_t nanos) {
+  HandshakeTimestamp ts{};
+  for (int i = 0; i < 8; ++i) ts[7 - i] = static_cast<std::uint8_t>(seconds >> (8 * i));
+  for (int i = 0; i < 4; ++i) ts[11 - i] = static_cast<std::uint8_t>(nanos >> (8 * i));
+  return ts;
+}
+
+}  // namespace
+
+TEST_CASE("peers round-trip through the store with every field") {
+  test::TempDir dir;
+  const auto path = dir.path() / "hotline.db";
+  const crypto::PublicKey key = random_key();
+  crypto::SecretKey psk;
+  randombytes_buf(psk.data(), psk.size());
+  {
+    Database db = Database::open(path);
+    PeerStore peers(db);
+    PeerRecord peer = make_peer("北京国防部", key);
+    peer.psk = psk.clone();
+    peer.enabled = false;
+    peer.verified_by = "operator 7";
+    peer.verified_at = 1700000100;
+    CHECK(peers.add(peer) > 0);
+  }
+  Database db = Database::open(path);
+  PeerStore peers(db);
+  const auto found = peers.find_by_name("北京国防部");
+  REQUIRE(found);
+  CHECK(found->public_key == key);
+  CHECK(found->endpoints == std::vector<std::string>{"192.0.2.1:5000", "[2001:db8::1]:5000"});
+  CHECK(found->card_text == "hotline-card 1\nname: 北京国防部\n");
+  REQUIRE(found->psk);
+  CHECK(sodium_memcmp(found->psk->data(), psk.data(), psk.size()) == 0);
+  CHECK_FALSE(found->enabled);
+  CHECK(found->verified_by == "operator 7");
+  CHECK(found->verified_at == 1700000100);
+  CHECK(found->imported_at == 1700000000);
+
+  const auto by_key = peers.find_by_key(key);
+  REQUIRE(by_key);
+  CHECK(by_key->id == found->id);
+  CHECK_FALSE(peers.find_by_key(random_key()));
+  CHECK_FALSE(peers.find_by_name("nobody"));
+}
+
+TEST_CASE("duplicate names and keys are refused without changing anything") {
+  test::TempDir dir;
+  Database db = Database::open(dir.path() / "hotline.db");
+  PeerStore peers(db);
+  const crypto::PublicKey key = random_key();
+  peers.add(make_peer("Alpha", key));
+
+  CHECK_THROWS_WITH(peers.add(make_peer("Alpha", random_key())),
+                    Equals("a peer named 'Alpha' already exists"));
+  CHECK_THROWS_WITH(peers.add(make_peer("Bravo", key)),
+                    Equals("this key is already imported as peer 'Alpha'"));
+  const auto all = peers.list();
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].name == "Alpha");
+  CHECK_FALSE(db.in_transaction());
+}
+
+TEST_CASE("list is ordered by name; remove and set_endpoints work by name") {
+  test::TempDir dir;
+  Database db = Database::open(dir.path() / "hotline.db");
+  PeerStore peers(db);
+  peers.add(make_peer("Charlie", random_key()));
+  peers.add(make_peer("Alpha", random_key()));
+  peers.add(make_peer("Bravo", random_key()));
+  auto names = [&] {
+    std::vector<std::string> out;
+    for (const PeerRecord& p : peers.list()) out.push_back(p.name);
+    return out;
+  };
+  CHECK(names() == std::vector<std::string>{"Alpha", "Bravo", "Charlie"});
+
+  CHECK(peers.remove("Bravo"));
+  CHECK_FALSE(peers.remove("Bravo"));
+  CHECK(names() == std::vector<std::string>{"Alpha", "Charlie"});
+
+  peers.set_endpoints("Alpha", {"198.51.100.9:6000"});
+  CHECK(peers.find_by_name("Alpha")->endpoints == std::vector<std::string>{"198.51.100.9:6000"});
+  CHECK_THROWS_WITH(peers.set_endpoints("Zulu", {"198.51.100.9:6000"}),
+                    Equals("no peer named 'Zulu'"));
+  CHECK_THROWS(peers.set_endpoints("Alpha", {}));
+  CHECK_THROWS(peers.set_endpoints("Alpha", {"1.2.3.4:5\n5.6.7.8:9"}));
+  CHECK(peers.find_by_name("Alpha")->endpoints == std::vector<std::string>{"198.51.100.9:6000"});
+}
+
+TEST_CASE("handshake timestamps must strictly increase and persist across reopen") {
+  test::TempDir dir;
+  const auto path = dir.path() / "hotline.db";
+  const crypto::PublicKey alice = random_key();
+  const crypto::PublicKey bob = random_key();
+  {
+    Database db = Database::open(path);
+    PeerStore peers(db);
+    CHECK_FALSE(peers.last_handshake_timestamp(alice));
+    CHECK(peers.accept_handshake_timestamp(alice, timestamp(1000, 5)));
+    CHECK_FALSE(peers.accept_handshake_timestamp(alice, timestamp(1000, 5)));  // replay
+    CHECK_FALSE(peers.accept_handshake_timestamp(alice, timestamp(1000, 4)));  // older
+    CHECK(peers.accept_handshake_timestamp(alice, timestamp(1000, 6)));
+    // Big-endian order: a larger seconds value wins even with smaller nanoseconds.
+    CHECK(peers.accept_handshake_timestamp(alice, timestamp(1001, 0)));
+    CHECK_FALSE(peers.accept_handshake_timestamp(alice, timestamp(999, 0xFFFFFFFF)));
+    // Keys are independent.
+    CHECK(peers.accept_handshake_timestamp(bob, timestamp(5, 0)));
+  }
+  Database db = Database::open(path);
+  PeerStore peers(db);
+  CHECK(peers.last_handshake_timestamp(alice) == timestamp(1001, 0));
+  CHECK_FALSE(peers.accept_handshake_timestamp(alice, timestamp(1001, 0)));
+  CHECK_FALSE(peers.accept_handshake_timestamp(alice, timestamp(1000, 999)));
+  CHECK(peers.accept_handshake_timestamp(alice, timestamp(1001, 1)));
+  CHECK(peers.last_handshake_timestamp(bob) == timestamp(5, 0));
+}
+
+TEST_CASE("settings get, replace and remove values") {
+  test::TempDir dir;
+  Database db = Database::open(dir.path() / "hotline.db");
+  SettingsStore settings(db);
+  CHECK_FALSE(settings.get("listen_endpoint"));
+  CHECK(settings.get_or("listen_endpoint", "0.0.0.0:4500") == "0.0.0.0:4500");
+  settings.set("listen_endpoint", "192.0.2.1:4500");
+  settings.set("listen_endpoint", "192.0.2.1:4501");
+  CHECK(settings.get("listen_endpoint") == "192.0.2.1:4501");
+  settings.set("empty", "");
+  CHECK(settings.get("empty") == "");
+  CHECK(settings.remove("listen_endpoint"));
+  CHECK_FALSE(settings.remove("listen_endpoint"));
+  CHECK_FALSE(settings.get("listen_endpoint"));
+}

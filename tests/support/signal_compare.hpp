@@ -1,0 +1,33 @@
+#pragma once
+// Compares what came out of an audio path with what went in, in a way that survives codecs,
+// concealment and resampling: the waveforms differ, the loudness envelope does not.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace hotline::test {
+
+struct Alignment {
+  int lag_samples = 0;       // recorded[n + lag] corresponds to reference[n]
+  double correlation = 0.0;  // normalised (Pearson) correlation of the envelopes, -1..1
+};
+
+// Envelope: RMS over 10 ms windows every 1 ms, 48 kHz input. Lags in [-max_lag, max_lag] are
+// searched with at least half of the shorter envelope overlapping; the peak is refined to
+// sub-millisecond precision by parabolic interpolation. Empty or constant input gives
+// correlation 0.
+Alignment align_envelopes(std::span<const std::int16_t> reference,
+                          std::span<const std::int16_t> recorded, int max_lag_samples);
+
+// RMS level relative to a full-scale square wave (a full-scale sine is -3 dBFS); digital
+// silence and empty input give -infinity.
+double rms_dbfs(std::span<const std::int16_t> samples);
+
+// Deterministic stand-in for speech at 48 kHz: harmonic "syllables" (gliding 100..220 Hz
+// fundamental, harmonics to 4 kHz) of 80..300 ms separated by short pauses, peaking near
+// -6 dBFS. Same seed, same samples, on every platform.
+std::vector<std::int16_t> speech_like(std::size_t samples, std::uint32_t seed);
+
+}  // namespace hotline::test

@@ -1,0 +1,24 @@
+#pragma once
+// Where tests find their data files and put their scratch files.
+
+#include <filesystem>
+#include <string_view>
+
+namespace hotline::test {
+
+std::filesystem::path data_file(std::string_view name);
+
+// A fresh directory under the system temp dir, removed when the object goes out of scope.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace hotline::test
