@@ -5,6 +5,7 @@
 // thread — a UI adapter re-posts them to its own thread (the GUI never blocks on the engine).
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "core/crypto/identity.hpp"
 #include "core/crypto/secret.hpp"
 #include "core/net/endpoint.hpp"
+#include "core/net/wire.hpp"
 
 namespace hotline::call {
 
@@ -54,6 +56,16 @@ class EngineListener {
   virtual void on_call_ended(const CallStats& final_stats) = 0;
 };
 
+// Protocol timers (docs/protocol.md). Consoles use the defaults; tests shorten some of them to
+// exercise long waits (ring timeout, re-key) in seconds of wall time.
+struct EngineTimers {
+  std::chrono::milliseconds ring_timeout = wire::kRingTimeout;
+  std::chrono::milliseconds rekey_after = wire::kRekeyAfter;
+  std::chrono::milliseconds link_interrupted_after = wire::kLinkInterruptedAfter;
+  std::chrono::milliseconds connection_lost_after = wire::kConnectionLostAfter;
+  std::chrono::milliseconds unreachable_after = wire::kUnreachableAfter;
+};
+
 struct EngineConfig {
   std::shared_ptr<const crypto::Identity> identity;
   net::Endpoint listen;
@@ -65,6 +77,7 @@ struct EngineConfig {
   // Builds the audio device for a call about to carry voice. Engine thread. May throw
   // hotline::Error (the call then ends as failed with the message).
   std::function<std::shared_ptr<audio::AudioDevice>(const CallStats& call)> make_device;
+  EngineTimers timers;
 };
 
 class Engine {

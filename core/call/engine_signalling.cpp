@@ -161,7 +161,7 @@ void Engine::Core::handle_transport(ByteSpan packet, const asio::ip::udp::endpoi
     ++counters_.auth_failures;
     return;
   }
-  if (from != a.link.endpoint()) a.link.set_endpoint(from);  // roaming: follow the peer
+  a.link.note_source(from);
   if (a.call && a.call->stats.link_interrupted) {
     a.call->stats.link_interrupted = false;
     publish(*a.call);

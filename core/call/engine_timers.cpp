@@ -68,7 +68,7 @@ void Engine::Core::tick_association(Association& a, Clock::time_point now) {
   const bool outgoing = call.stats.direction == Direction::kOutgoing;
 
   if (outgoing && call.call_request_pending) {  // still looking for the peer
-    if (now - a.first_initiation >= wire::kUnreachableAfter) {
+    if (now - a.first_initiation >= config_.timers.unreachable_after) {
       end_call(a, EndReason::kUnreachable, now);
     } else if (now - a.last_initiation >= wire::kHandshakeRetry) {
       send_initiation(a, now);
@@ -82,18 +82,18 @@ void Engine::Core::tick_association(Association& a, Clock::time_point now) {
 
   const auto heard = std::max({a.link.last_received().value_or(call.created), call.created,
                                call.call_request_sent});
-  if (now - heard >= wire::kConnectionLostAfter) {
+  if (now - heard >= config_.timers.connection_lost_after) {
     end_call(a, EndReason::kConnectionLost, now);
     return;
   }
-  if (now - heard >= wire::kLinkInterruptedAfter && !call.stats.link_interrupted) {
+  if (now - heard >= config_.timers.link_interrupted_after && !call.stats.link_interrupted) {
     call.stats.link_interrupted = true;
     ++call.stats.interruptions_of_link;
     publish(call);
   }
 
   if (call.stats.state != CallState::kConnected) {
-    if (outgoing && now - call.call_request_sent >= wire::kRingTimeout) {
+    if (outgoing && now - call.call_request_sent >= config_.timers.ring_timeout) {
       send_reliable(a, wire::ControlKind::kCancel, {}, now);
       end_call(a, EndReason::kNoAnswer, now);
       return;
@@ -113,7 +113,7 @@ void Engine::Core::tick_association(Association& a, Clock::time_point now) {
 
   // The side that placed the call re-keys it; the other side follows (Link::open).
   const auto key_age = a.link.sending_key_age(now);
-  if (a.we_dialled && key_age && !a.pending && *key_age >= wire::kRekeyAfter) {
+  if (a.we_dialled && key_age && !a.pending && *key_age >= config_.timers.rekey_after) {
     send_initiation(a, now);
   } else if (a.pending && now - a.last_initiation >= wire::kHandshakeRetry) {
     send_initiation(a, now);

@@ -67,6 +67,12 @@ class Link {
 
   const asio::ip::udp::endpoint& endpoint() const { return endpoint_; }
   void set_endpoint(const asio::ip::udp::endpoint& e) { endpoint_ = e; }
+  // An authenticated packet came from `from`: follow the peer there (roaming).
+  void note_source(const asio::ip::udp::endpoint& from) {
+    if (from == endpoint_) return;
+    endpoint_ = from;
+    ++counters_.roams;
+  }
   std::optional<Clock::time_point> last_received() const { return last_received_; }
   const LinkCounters& counters() const { return counters_; }
   void count_auth_failure() { ++counters_.auth_failures; }

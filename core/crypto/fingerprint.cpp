@@ -32,7 +32,8 @@ std::string fingerprint(const PublicKey& key) {
   out.reserve(kGroups * 6);
   for (std::size_t group = 0; group < kGroups; ++group) {
     std::uint64_t chunk = 0;
-    for (std::size_t i = 0; i < kGroupBytes; ++i) chunk = (chunk << 8) | digest[group * kGroupBytes + i];
+    for (std::size_t i = 0; i < kGroupBytes; ++i)
+      chunk = (chunk << 8) | digest[group * kGroupBytes + i];
     char digits[8];
     std::snprintf(digits, sizeof digits, "%05u", static_cast<unsigned>(chunk % 100000));
     if (group > 0) out.push_back(' ');
@@ -47,8 +48,8 @@ std::vector<std::string> sas_words(const std::array<std::uint8_t, 64>& handshake
   const ByteSpan label = as_bytes(wire::kSasLabel);
   // BLAKE2b itself allows any key length up to 64 bytes; libsodium's KEYBYTES_MIN (16) is a
   // recommendation for secret keys, and the label is a public domain separator.
-  if (crypto_generichash(digest.data(), digest.size(), handshake_hash.data(),
-                         handshake_hash.size(), label.data(), label.size()) != 0) {
+  if (crypto_generichash(digest.data(), digest.size(), handshake_hash.data(), handshake_hash.size(),
+                         label.data(), label.size()) != 0) {
     throw Error("could not compute the short authentication string");
   }
   std::vector<std::string> words;

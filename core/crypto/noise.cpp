@@ -20,6 +20,10 @@ DhPublicKey to_key(ByteSpan bytes) {
   return key;
 }
 
+void copy_secret(const SecretKey& from, SecretKey& to) {
+  std::copy_n(from.data(), from.size(), to.data());
+}
+
 }  // namespace
 
 std::string_view noise_protocol_name(NoisePattern pattern) {
@@ -45,7 +49,7 @@ NoiseHandshake::NoiseHandshake(NoisePattern pattern, NoiseRole role, ByteSpan pr
   if (role == NoiseRole::Responder && remote_static) {
     throw Error("an IK responder learns the initiator's static key from message 1");
   }
-  s_ = local_static_private.clone();
+  copy_secret(local_static_private, s_);
   s_pub_ = x25519_public(s_);
   symmetric_.mix_hash(prologue);
   // Pre-message pattern "<- s": both sides hash the responder's static key.
@@ -61,15 +65,16 @@ NoiseHandshake::NoiseHandshake(NoisePattern pattern, NoiseRole role, ByteSpan pr
 NoiseHandshake NoiseHandshake::clone() const {
   NoiseHandshake copy(pattern_, role_, symmetric_.clone());
   copy.stage_ = stage_;
-  copy.s_ = s_.clone();
+  // Copy into the members' own allocations: each sodium_malloc costs several syscalls.
+  copy_secret(s_, copy.s_);
   copy.s_pub_ = s_pub_;
-  copy.e_ = e_.clone();
+  copy_secret(e_, copy.e_);
   copy.e_pub_ = e_pub_;
   copy.has_e_ = has_e_;
   copy.rs_ = rs_;
   copy.has_rs_ = has_rs_;
   copy.re_ = re_;
-  copy.psk_ = psk_.clone();
+  copy_secret(psk_, copy.psk_);
   copy.has_psk_ = has_psk_;
   return copy;
 }
@@ -78,7 +83,7 @@ void NoiseHandshake::set_psk(const SecretKey& psk) {
   if (!is_psk()) throw Error("this Noise pattern has no pre-shared key");
   const bool psk_pending = stage_ == Stage::kMessage1 || stage_ == Stage::kMessage2;
   if (!psk_pending) throw Error("the pre-shared key was set after it was used");
-  psk_ = psk.clone();
+  copy_secret(psk, psk_);
   has_psk_ = true;
 }
 
@@ -87,7 +92,7 @@ void NoiseHandshake::set_ephemeral_for_testing(const SecretKey& ephemeral_privat
                                 ? stage_ == Stage::kMessage1
                                 : (stage_ == Stage::kMessage1 || stage_ == Stage::kMessage2);
   if (!before_own_e) throw Error("the ephemeral key was set after it was used");
-  e_ = ephemeral_private.clone();
+  copy_secret(ephemeral_private, e_);
   e_pub_ = x25519_public(e_);
   has_e_ = true;
 }
@@ -110,8 +115,8 @@ void NoiseHandshake::read_e(ByteSpan e_pub) {
 }
 
 bool NoiseHandshake::mix_dh(const SecretKey& private_key, const DhPublicKey& public_key) {
-  SecretKey shared;
-  if (!x25519(private_key, public_key, shared)) return false;
+  ScratchKey<kNoiseKeyLen> shared;
+  if (!x25519(private_key, public_key, shared.span())) return false;
   symmetric_.mix_key(shared.span());
   return true;
 }

@@ -35,47 +35,47 @@ NoiseHash noise_hash(std::initializer_list<ByteSpan> parts) {
   return out;
 }
 
-void hmac_blake2b(ByteSpan key, std::initializer_list<ByteSpan> parts, Secret<64>& out) {
+void hmac_blake2b(ByteSpan key, std::initializer_list<ByteSpan> parts,
+                  std::span<std::uint8_t, kNoiseHashLen> out) {
   ensure_sodium();
-  // Stack buffers hold key-derived bytes; all are wiped before returning.
-  std::array<std::uint8_t, kHmacBlockLen> block_key{};
+  ScratchKey<kHmacBlockLen> block_key;
   if (key.size() > kHmacBlockLen) {
-    crypto_generichash(block_key.data(), kNoiseHashLen, key.data(), key.size(), nullptr, 0);
+    crypto_generichash(block_key.bytes.data(), kNoiseHashLen, key.data(), key.size(), nullptr, 0);
   } else {
-    std::copy(key.begin(), key.end(), block_key.begin());
+    std::copy(key.begin(), key.end(), block_key.bytes.begin());
   }
-  std::array<std::uint8_t, kHmacBlockLen> pad{};
-  std::array<std::uint8_t, kNoiseHashLen> inner{};
+  ScratchKey<kHmacBlockLen> pad;
+  ScratchKey<kNoiseHashLen> inner;
   crypto_generichash_state state;
 
-  for (std::size_t i = 0; i < kHmacBlockLen; ++i) pad[i] = block_key[i] ^ 0x36;
+  for (std::size_t i = 0; i < kHmacBlockLen; ++i) pad.bytes[i] = block_key.bytes[i] ^ 0x36;
   crypto_generichash_init(&state, nullptr, 0, kNoiseHashLen);
-  hash_update(state, pad);
+  hash_update(state, pad.span());
   for (ByteSpan part : parts) hash_update(state, part);
-  crypto_generichash_final(&state, inner.data(), inner.size());
+  crypto_generichash_final(&state, inner.bytes.data(), inner.bytes.size());
 
-  for (std::size_t i = 0; i < kHmacBlockLen; ++i) pad[i] = block_key[i] ^ 0x5c;
+  for (std::size_t i = 0; i < kHmacBlockLen; ++i) pad.bytes[i] = block_key.bytes[i] ^ 0x5c;
   crypto_generichash_init(&state, nullptr, 0, kNoiseHashLen);
-  hash_update(state, pad);
-  hash_update(state, inner);
+  hash_update(state, pad.span());
+  hash_update(state, inner.span());
   crypto_generichash_final(&state, out.data(), out.size());
-
-  sodium_memzero(block_key.data(), block_key.size());
-  sodium_memzero(pad.data(), pad.size());
-  sodium_memzero(inner.data(), inner.size());
   sodium_memzero(&state, sizeof state);
 }
 
-void noise_hkdf(ByteSpan chaining_key, ByteSpan input_key_material, Secret<64>& out1,
-                Secret<64>& out2, Secret<64>* out3) {
+void noise_hkdf(ByteSpan chaining_key, ByteSpan input_key_material,
+                std::span<std::uint8_t, kNoiseHashLen> out1,
+                std::span<std::uint8_t, kNoiseHashLen> out2, MutableByteSpan out3) {
   static constexpr std::uint8_t kOne[] = {0x01};
   static constexpr std::uint8_t kTwo[] = {0x02};
   static constexpr std::uint8_t kThree[] = {0x03};
-  Secret<64> temp_key;
-  hmac_blake2b(chaining_key, {input_key_material}, temp_key);
+  if (!out3.empty() && out3.size() != kNoiseHashLen) throw Error("HKDF output has the wrong size");
+  ScratchKey<kNoiseHashLen> temp_key;
+  hmac_blake2b(chaining_key, {input_key_material}, temp_key.span());
   hmac_blake2b(temp_key.span(), {kOne}, out1);
-  hmac_blake2b(temp_key.span(), {out1.span(), kTwo}, out2);
-  if (out3 != nullptr) hmac_blake2b(temp_key.span(), {out2.span(), kThree}, *out3);
+  hmac_blake2b(temp_key.span(), {out1, kTwo}, out2);
+  if (!out3.empty()) {
+    hmac_blake2b(temp_key.span(), {out2, kThree}, out3.first<kNoiseHashLen>());
+  }
 }
 
 DhPublicKey x25519_public(const SecretKey& private_key) {
@@ -87,12 +87,14 @@ DhPublicKey x25519_public(const SecretKey& private_key) {
   return pub;
 }
 
-bool x25519(const SecretKey& private_key, const DhPublicKey& public_key, SecretKey& out) {
+bool x25519(const SecretKey& private_key, const DhPublicKey& public_key,
+            std::span<std::uint8_t, kNoiseKeyLen> out) {
   ensure_sodium();
   // libsodium already fails on an all-zero result; the explicit check keeps the guarantee
   // independent of the library version.
-  if (crypto_scalarmult(out.data(), private_key.data(), public_key.data()) != 0 || out.is_zero()) {
-    out.wipe();
+  if (crypto_scalarmult(out.data(), private_key.data(), public_key.data()) != 0 ||
+      sodium_is_zero(out.data(), out.size()) == 1) {
+    sodium_memzero(out.data(), out.size());
     return false;
   }
   return true;
@@ -130,7 +132,7 @@ std::optional<Bytes> chachapoly_decrypt(const SecretKey& key, std::uint64_t n, B
 
 CipherState CipherState::clone() const {
   CipherState copy;
-  copy.k_ = k_.clone();
+  std::copy_n(k_.data(), k_.size(), copy.k_.data());  // into the existing allocation
   copy.has_key_ = has_key_;
   copy.n_ = n_;
   return copy;
@@ -173,28 +175,30 @@ SymmetricState::SymmetricState(std::string_view protocol_name) {
 
 SymmetricState SymmetricState::clone() const {
   SymmetricState copy;
-  copy.ck_ = ck_.clone();
+  std::copy_n(ck_.data(), ck_.size(), copy.ck_.data());
   copy.h_ = h_;
   copy.cipher_ = cipher_.clone();
   return copy;
 }
 
 void SymmetricState::mix_key(ByteSpan input_key_material) {
-  Secret<64> next_ck;
-  Secret<64> temp_k;
-  noise_hkdf(ck_.span(), input_key_material, next_ck, temp_k);
-  ck_ = std::move(next_ck);
+  ScratchKey<kNoiseHashLen> next_ck;
+  ScratchKey<kNoiseHashLen> temp_k;
+  noise_hkdf(ck_.span(), input_key_material, next_ck.span(), temp_k.span());
+  std::copy(next_ck.bytes.begin(), next_ck.bytes.end(), ck_.data());
   cipher_.initialize_key(temp_k.span());
 }
 
-void SymmetricState::mix_hash(ByteSpan data) { h_ = noise_hash({h_, data}); }
+void SymmetricState::mix_hash(ByteSpan data) {
+  h_ = noise_hash({h_, data});
+}
 
 void SymmetricState::mix_key_and_hash(ByteSpan input_key_material) {
-  Secret<64> next_ck;
-  Secret<64> temp_h;
-  Secret<64> temp_k;
-  noise_hkdf(ck_.span(), input_key_material, next_ck, temp_h, &temp_k);
-  ck_ = std::move(next_ck);
+  ScratchKey<kNoiseHashLen> next_ck;
+  ScratchKey<kNoiseHashLen> temp_h;
+  ScratchKey<kNoiseHashLen> temp_k;
+  noise_hkdf(ck_.span(), input_key_material, next_ck.span(), temp_h.span(), temp_k.span());
+  std::copy(next_ck.bytes.begin(), next_ck.bytes.end(), ck_.data());
   mix_hash(temp_h.span());
   cipher_.initialize_key(temp_k.span());
 }
@@ -212,9 +216,9 @@ std::optional<Bytes> SymmetricState::decrypt_and_hash(ByteSpan ciphertext) {
 }
 
 std::pair<SecretKey, SecretKey> SymmetricState::split() {
-  Secret<64> temp_k1;
-  Secret<64> temp_k2;
-  noise_hkdf(ck_.span(), {}, temp_k1, temp_k2);
+  ScratchKey<kNoiseHashLen> temp_k1;
+  ScratchKey<kNoiseHashLen> temp_k2;
+  noise_hkdf(ck_.span(), {}, temp_k1.span(), temp_k2.span());
   ck_.wipe();
   SecretKey k1(temp_k1.span().first<kNoiseKeyLen>());
   SecretKey k2(temp_k2.span().first<kNoiseKeyLen>());

@@ -3,6 +3,8 @@
 // the primitive functions, CipherState and SymmetricState. Built from libsodium primitives
 // only. NoiseHandshake (noise.hpp) is the HandshakeState on top of these.
 
+#include <sodium.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -30,20 +32,36 @@ using NoiseHash = std::array<std::uint8_t, kNoiseHashLen>;
 // Noise HASH: BLAKE2b-512 over the concatenation of `parts`.
 NoiseHash noise_hash(std::initializer_list<ByteSpan> parts);
 
+// Short-lived key material on the stack, wiped when it goes out of scope. Used for the
+// many intermediate HKDF and DH outputs: sodium_malloc'd memory costs several syscalls per
+// allocation, which would make every handshake (and every forged one) far more expensive.
+template <std::size_t N>
+struct ScratchKey {
+  std::array<std::uint8_t, N> bytes{};
+  ScratchKey() = default;
+  ScratchKey(const ScratchKey&) = delete;
+  ScratchKey& operator=(const ScratchKey&) = delete;
+  ~ScratchKey() { sodium_memzero(bytes.data(), bytes.size()); }
+  std::span<std::uint8_t, N> span() { return bytes; }
+  std::span<const std::uint8_t, N> span() const { return bytes; }
+};
+
 // RFC 2104 HMAC with BLAKE2b-512 as the hash (128-byte block), over the concatenation of
 // `parts`. Not BLAKE2b's built-in keyed mode: Noise defines HMAC generically.
-void hmac_blake2b(ByteSpan key, std::initializer_list<ByteSpan> parts, Secret<64>& out);
+void hmac_blake2b(ByteSpan key, std::initializer_list<ByteSpan> parts,
+                  std::span<std::uint8_t, kNoiseHashLen> out);
 
-// Noise HKDF: two or (when out3 is given) three 64-byte outputs.
-void noise_hkdf(ByteSpan chaining_key, ByteSpan input_key_material, Secret<64>& out1,
-                Secret<64>& out2, Secret<64>* out3 = nullptr);
+// Noise HKDF: two or (when out3 is non-empty) three 64-byte outputs.
+void noise_hkdf(ByteSpan chaining_key, ByteSpan input_key_material,
+                std::span<std::uint8_t, kNoiseHashLen> out1,
+                std::span<std::uint8_t, kNoiseHashLen> out2, MutableByteSpan out3 = {});
 
 // X25519 public key of a private key.
 DhPublicKey x25519_public(const SecretKey& private_key);
 // X25519 shared secret. false (and `out` zeroed) when the result is all zero, i.e. the
 // public key has small order: such a key contributes nothing and must not be accepted.
 [[nodiscard]] bool x25519(const SecretKey& private_key, const DhPublicKey& public_key,
-                          SecretKey& out);
+                          std::span<std::uint8_t, kNoiseKeyLen> out);
 
 // ChaCha20-Poly1305 (IETF) with the Noise nonce: 4 zero bytes || little-endian 64-bit n.
 // Also what tests use to reproduce transport messages of the published vectors.

@@ -108,8 +108,7 @@ KdfCost cost_values(KeyFileCost cost) {
   return {crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE};
 }
 
-crypto::SecretKey derive_key(std::string_view passphrase, const std::uint8_t* salt,
-                             KdfCost cost) {
+crypto::SecretKey derive_key(std::string_view passphrase, const std::uint8_t* salt, KdfCost cost) {
   crypto::SecretKey key;
   if (crypto_pwhash(key.data(), key.size(), passphrase.data(), passphrase.size(), salt,
                     cost.opslimit, static_cast<std::size_t>(cost.memlimit),
@@ -203,8 +202,10 @@ crypto::SecretKey read_key_file(const std::filesystem::path& path,
 
   if (!passphrase) throw Error("this key file needs a passphrase");
   const KdfCost kdf{load_le64(in + kOpsOffset), load_le64(in + kMemOffset)};
-  if (kdf.opslimit < crypto_pwhash_OPSLIMIT_MIN || kdf.opslimit > crypto_pwhash_OPSLIMIT_SENSITIVE ||
-      kdf.memlimit < crypto_pwhash_MEMLIMIT_MIN || kdf.memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE) {
+  if (kdf.opslimit < crypto_pwhash_OPSLIMIT_MIN ||
+      kdf.opslimit > crypto_pwhash_OPSLIMIT_SENSITIVE ||
+      kdf.memlimit < crypto_pwhash_MEMLIMIT_MIN ||
+      kdf.memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE) {
     throw Error(kDamaged);
   }
   const crypto::SecretKey key = derive_key(*passphrase, in + kSaltOffset, kdf);

@@ -46,7 +46,9 @@ std::optional<std::uint32_t> decode_utf8(std::string_view text, std::size_t& pos
   return code;
 }
 
-bool is_control(std::uint32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+bool is_control(std::uint32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+}
 
 // Characters that change how a name displays without being seen: a name could otherwise
 // imitate another console's name.
@@ -93,11 +95,13 @@ std::optional<std::string> name_problem(std::string_view name) {
 // ---- Fields -----------------------------------------------------------------------------
 
 enum Field : std::size_t { kName, kPublicKey, kEndpoint, kFingerprint, kSignature, kFieldCount };
-constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "name", "public-key", "endpoint", "fingerprint", "signature"};
+constexpr std::array<std::string_view, kFieldCount> kFieldNames = {"name", "public-key", "endpoint",
+                                                                   "fingerprint", "signature"};
 constexpr std::string_view kFieldOrder = "name, public-key, endpoint, fingerprint, signature";
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string quoted(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
 
 template <std::size_t N>
 std::array<std::uint8_t, N> decode_base64_field(std::string_view value, Field field,
@@ -106,9 +110,9 @@ std::array<std::uint8_t, N> decode_base64_field(std::string_view value, Field fi
   const std::optional<Bytes> bytes = from_base64(value);
   if (!bytes) throw CardError(name + " is not valid base64", line);
   if (bytes->size() != N) {
-    throw CardError(name + " must be " + std::to_string(N) + " bytes, not " +
-                        std::to_string(bytes->size()),
-                    line);
+    throw CardError(
+        name + " must be " + std::to_string(N) + " bytes, not " + std::to_string(bytes->size()),
+        line);
   }
   std::array<std::uint8_t, N> out{};
   std::copy(bytes->begin(), bytes->end(), out.begin());
@@ -190,7 +194,8 @@ class CardParser {
     if (field == kEndpoint && counts_[field] == kMaxCardEndpoints) {
       fail("too many endpoints (at most " + std::to_string(kMaxCardEndpoints) + ")");
     }
-    if (field != kEndpoint && counts_[field] > 0) fail("duplicate field " + quoted(kFieldNames[field]));
+    if (field != kEndpoint && counts_[field] > 0)
+      fail("duplicate field " + quoted(kFieldNames[field]));
     for (std::size_t later = field + 1; later < kFieldCount; ++later) {
       if (counts_[later] > 0) {
         fail("field " + quoted(kFieldNames[field]) + " is out of order (the order is " +
@@ -234,8 +239,8 @@ void check_header(std::string_view line, std::size_t line_no) {
   constexpr std::string_view kPrefix = "hotline-card ";
   if (line.starts_with(kPrefix)) {
     const std::string_view version = line.substr(kPrefix.size());
-    if (!version.empty() && std::all_of(version.begin(), version.end(),
-                                        [](char c) { return c >= '0' && c <= '9'; })) {
+    if (!version.empty() &&
+        std::all_of(version.begin(), version.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       throw CardError("unsupported card version " + std::string(version), line_no);
     }
   }

@@ -78,7 +78,8 @@ std::string required_setting(store::SettingsStore& settings, std::string_view ke
 
 fs::path Profile::default_directory() {
   // The XDG spec says relative values are invalid and must be ignored.
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && fs::path(xdg).is_absolute()) {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME");
+      xdg != nullptr && fs::path(xdg).is_absolute()) {
     return fs::path(xdg) / "hotline-console";
   }
   const char* home = std::getenv("HOME");
@@ -188,7 +189,9 @@ const crypto::Identity& Profile::identity() const {
   return *identity_;
 }
 
-PeerCard Profile::own_card() const { return make_card(identity(), name_, {listen_}); }
+PeerCard Profile::own_card() const {
+  return make_card(identity(), name_, {listen_});
+}
 
 std::string Profile::import_card(std::string_view card_text,
                                  std::optional<net::Endpoint> endpoint_override) {

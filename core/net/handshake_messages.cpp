@@ -10,9 +10,13 @@ namespace {
 
 constexpr auto kPattern = crypto::NoisePattern::IKpsk2;
 
-std::uint8_t type_byte(wire::MessageType type) { return static_cast<std::uint8_t>(type); }
+std::uint8_t type_byte(wire::MessageType type) {
+  return static_cast<std::uint8_t>(type);
+}
 
-ByteSpan prologue() { return as_bytes(wire::kNoisePrologue); }
+ByteSpan prologue() {
+  return as_bytes(wire::kNoisePrologue);
+}
 
 bool has_shape(ByteSpan packet, wire::MessageType type, std::size_t length) {
   return packet.size() == length && packet[0] == type_byte(type);
@@ -61,11 +65,10 @@ std::optional<ReceivedInitiation> read_initiation(ByteSpan packet, const crypto:
   if (!has_shape(packet, wire::MessageType::kInitiation, wire::kInitiationLen)) {
     return std::nullopt;
   }
-  auto noise = std::make_unique<crypto::NoiseHandshake>(kPattern, crypto::NoiseRole::Responder,
-                                                        prologue(), self.dh_private(),
-                                                        std::nullopt);
-  const auto payload = noise->read_message(
-      packet.subspan(wire::kInitiationNoiseOffset, wire::kInitiationNoiseLen));
+  auto noise = std::make_unique<crypto::NoiseHandshake>(
+      kPattern, crypto::NoiseRole::Responder, prologue(), self.dh_private(), std::nullopt);
+  const auto payload =
+      noise->read_message(packet.subspan(wire::kInitiationNoiseOffset, wire::kInitiationNoiseLen));
   if (!payload || payload->size() != wire::kTimestampLen) return std::nullopt;
 
   ReceivedInitiation received;

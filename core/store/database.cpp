@@ -44,8 +44,8 @@ Database Database::open(const std::filesystem::path& path, OpenMode mode) {
   if (mode == OpenMode::kCreateIfMissing) create_private_file_if_missing(path);
 
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
     sqlite3_close_v2(raw);
@@ -79,7 +79,9 @@ Database& Database::operator=(Database&& other) noexcept {
   return *this;
 }
 
-Database::~Database() { close(); }
+Database::~Database() {
+  close();
+}
 
 void Database::close() noexcept {
   // close_v2 defers the real close until any statement still alive is finalized.
@@ -124,11 +126,17 @@ void Database::set_user_version(int version) {
   exec("PRAGMA user_version = " + std::to_string(version));
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t Database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
-int Database::changes() const { return sqlite3_changes(db_); }
+int Database::changes() const {
+  return sqlite3_changes(db_);
+}
 
-bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+bool Database::in_transaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
 
 // ---- Statement --------------------------------------------------------------------------
 
@@ -144,7 +152,9 @@ Statement& Statement::operator=(Statement&& other) noexcept {
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
   db_->check(sqlite3_bind_int64(stmt_, index, value), "cannot bind a parameter");
@@ -181,8 +191,9 @@ bool Statement::step() {
 
 void Statement::run() {
   if (step()) {
-    throw DatabaseError("database " + db_->path().string() + ": statement unexpectedly returned rows",
-                        SQLITE_MISUSE);
+    throw DatabaseError(
+        "database " + db_->path().string() + ": statement unexpectedly returned rows",
+        SQLITE_MISUSE);
   }
 }
 
@@ -239,8 +250,7 @@ Transaction::~Transaction() {
   if (done_) return;
   // An error such as SQLITE_FULL may already have rolled the transaction back.
   if (!db_.in_transaction()) return;
-  const char* sql =
-      nested_ ? "ROLLBACK TO hotline_nested; RELEASE hotline_nested" : "ROLLBACK";
+  const char* sql = nested_ ? "ROLLBACK TO hotline_nested; RELEASE hotline_nested" : "ROLLBACK";
   sqlite3_exec(db_.handle(), sql, nullptr, nullptr, nullptr);
 }
 

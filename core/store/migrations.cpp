@@ -40,9 +40,13 @@ constexpr std::array<Migration, 1> kMigrations = {
 
 }  // namespace
 
-std::span<const Migration> schema_migrations() { return kMigrations; }
+std::span<const Migration> schema_migrations() {
+  return kMigrations;
+}
 
-int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+int latest_schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
 
 void migrate(Database& db, std::span<const Migration> steps) {
   const int latest = static_cast<int>(steps.size());

@@ -20,6 +20,8 @@ int latest_schema_version();
 // opening the same file at once cannot both apply a step. Throws if the file's version is
 // newer than `steps` knows.
 void migrate(Database& db, std::span<const Migration> steps);
-inline void migrate(Database& db) { migrate(db, schema_migrations()); }
+inline void migrate(Database& db) {
+  migrate(db, schema_migrations());
+}
 
 }  // namespace hotline::store

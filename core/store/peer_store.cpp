@@ -15,8 +15,8 @@ std::string encode_endpoints(const std::vector<std::string>& endpoints) {
   if (endpoints.empty()) throw Error("a peer needs at least one endpoint");
   std::string joined;
   for (const std::string& endpoint : endpoints) {
-    if (endpoint.empty() || endpoint.find_first_of(std::string_view("\n\r\0", 3)) !=
-                                std::string::npos) {
+    if (endpoint.empty() ||
+        endpoint.find_first_of(std::string_view("\n\r\0", 3)) != std::string::npos) {
       throw Error("invalid peer endpoint (empty or containing a line break)");
     }
     if (!joined.empty()) joined += '\n';

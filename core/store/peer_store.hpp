@@ -26,7 +26,7 @@ struct PeerRecord {
   std::string card_text;               // the card as imported, for re-export and audit
   std::optional<crypto::SecretKey> psk;
   bool enabled = true;
-  std::optional<std::string> verified_by;  // who compared fingerprints by voice
+  std::optional<std::string> verified_by;   // who compared fingerprints by voice
   std::optional<std::int64_t> verified_at;  // unix seconds
   std::int64_t imported_at = 0;             // unix seconds
 };

@@ -1,10 +1,11 @@
+#include "core/crypto/fingerprint.hpp"
+
 #include <sodium.h>
 
 #include <catch2/catch_test_macros.hpp>
 #include <regex>
 #include <set>
 
-#include "core/crypto/fingerprint.hpp"
 #include "core/crypto/pgp_words.hpp"
 
 namespace hotline::crypto {

@@ -1,8 +1,9 @@
+#include "core/crypto/identity.hpp"
+
 #include <sodium.h>
 
 #include <catch2/catch_test_macros.hpp>
 
-#include "core/crypto/identity.hpp"
 #include "core/crypto/noise_symmetric.hpp"
 
 namespace hotline::crypto {

@@ -175,9 +175,8 @@ TEST_CASE("Noise vectors: tampering and wrong keys fail", "[noise]") {
     CHECK_FALSE(hs.read_message(message2).has_value());
   }
   SECTION("a wrong psk on the responder gives a message 2 the initiator rejects") {
-    NoiseHandshake responder(NoisePattern::IKpsk2, NoiseRole::Responder,
-                             hex(v.at("resp_prologue")), secret(v.at("resp_static")),
-                             std::nullopt);
+    NoiseHandshake responder(NoisePattern::IKpsk2, NoiseRole::Responder, hex(v.at("resp_prologue")),
+                             secret(v.at("resp_static")), std::nullopt);
     REQUIRE(responder.read_message(message1).has_value());
     SecretKey wrong;
     randombytes_buf(wrong.data(), wrong.size());
@@ -190,8 +189,8 @@ TEST_CASE("Noise vectors: tampering and wrong keys fail", "[noise]") {
   SECTION("a responder with another static key cannot read message 1") {
     SecretKey other;
     randombytes_buf(other.data(), other.size());
-    NoiseHandshake hs(NoisePattern::IKpsk2, NoiseRole::Responder, hex(v.at("resp_prologue")),
-                      other, std::nullopt);
+    NoiseHandshake hs(NoisePattern::IKpsk2, NoiseRole::Responder, hex(v.at("resp_prologue")), other,
+                      std::nullopt);
     CHECK_FALSE(hs.read_message(message1).has_value());
   }
   SECTION("a different prologue fails") {

@@ -40,7 +40,8 @@ Bytes read_bytes(const std::filesystem::path& path) {
 void write_bytes(const std::filesystem::path& path, const Bytes& bytes) {
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
   }
   ::chmod(path.c_str(), 0600);
 }

@@ -21,7 +21,9 @@ crypto::Identity fixed_identity(std::uint8_t fill) {
   return crypto::Identity::from_seed(crypto::SecretKey(std::span<const std::uint8_t, 32>(bytes)));
 }
 
-net::Endpoint endpoint(std::string_view text) { return net::parse_endpoint_or_throw(text); }
+net::Endpoint endpoint(std::string_view text) {
+  return net::parse_endpoint_or_throw(text);
+}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -94,8 +96,8 @@ TEST_CASE("the stored sample card matches the format byte for byte") {
   // Ed25519 signatures are deterministic, so a fixed seed gives a fixed card.
   const std::string sample = read_text(test::data_file("cards/alpha.card"));
   const crypto::Identity id = fixed_identity(7);
-  CHECK(serialize_card(make_card(
-            id, "Alpha", {endpoint("192.0.2.10:4500"), endpoint("[2001:db8::10]:4500")})) ==
+  CHECK(serialize_card(make_card(id, "Alpha",
+                                 {endpoint("192.0.2.10:4500"), endpoint("[2001:db8::10]:4500")})) ==
         sample);
   CHECK(parse_card(sample).name == "Alpha");
   const std::string chinese = read_text(test::data_file("cards/beijing.card"));
@@ -150,8 +152,7 @@ TEST_CASE("card rejections name the problem and the line") {
                       Equals("line 2: missing field 'name' before 'public-key'"));
     lines = good_lines();
     lines.insert(lines.begin() + 5, lines[1]);
-    CHECK_THROWS_WITH(parse_card(join(lines)),
-                      Equals("line 6: duplicate field 'name'"));
+    CHECK_THROWS_WITH(parse_card(join(lines)), Equals("line 6: duplicate field 'name'"));
     lines = good_lines();
     std::swap(lines[4], lines[5]);  // fingerprint before the last endpoint
     CHECK_THROWS_WITH(parse_card(join(lines)),
@@ -179,7 +180,8 @@ TEST_CASE("card rejections name the problem and the line") {
                       Equals("line 3: public-key must be 32 bytes, not 31"));
   }
   SECTION("all-zero, small-order and off-curve keys") {
-    const char* kBadKey = "line 3: public-key is not a usable Ed25519 key (invalid or small-order point)";
+    const char* kBadKey =
+        "line 3: public-key is not a usable Ed25519 key (invalid or small-order point)";
     Bytes key(32, 0);
     CHECK_THROWS_WITH(parse_card(with_line(2, "public-key: " + to_base64(key))), Equals(kBadKey));
     key[0] = 1;  // the neutral element: order 1
@@ -261,9 +263,8 @@ TEST_CASE("card rejections name the problem and the line") {
   SECTION("comments and blank lines inside the card") {
     auto lines = good_lines();
     lines.insert(lines.begin() + 2, "# comment");
-    CHECK_THROWS_WITH(
-        parse_card(join(lines)),
-        Equals("line 3: comments are only allowed before the 'hotline-card 1' line"));
+    CHECK_THROWS_WITH(parse_card(join(lines)),
+                      Equals("line 3: comments are only allowed before the 'hotline-card 1' line"));
     lines = good_lines();
     lines.insert(lines.begin() + 2, "");
     CHECK_THROWS_WITH(parse_card(join(lines)), Equals("line 3: empty line inside the card"));
@@ -277,7 +278,8 @@ TEST_CASE("console names are validated in cards and when making cards") {
                     Equals("line 2: name must not start or end with a space"));
   CHECK_THROWS_WITH(parse_card(card_named("Alpha\xE3\x80\x80")),  // ideographic space
                     Equals("line 2: name must not start or end with a space"));
-  CHECK_THROWS_WITH(parse_card(card_named("Alpha\xE2\x80\xAE" "ahplA")),  // RIGHT-TO-LEFT OVERRIDE
+  CHECK_THROWS_WITH(parse_card(card_named("Alpha\xE2\x80\xAE"
+                                          "ahplA")),  // RIGHT-TO-LEFT OVERRIDE
                     Equals("line 2: name contains an invisible formatting character"));
   CHECK_THROWS_WITH(parse_card(card_named(std::string(65, 'a'))),
                     Equals("line 2: name is too long (65 bytes; at most 64)"));
@@ -301,7 +303,8 @@ TEST_CASE("make_card needs one to four endpoints") {
   const crypto::Identity id = fixed_identity(7);
   CHECK_THROWS_WITH(make_card(id, "Alpha", {}), Equals("a card needs 1 to 4 endpoints"));
   std::vector<net::Endpoint> five;
-  for (int port = 1; port <= 5; ++port) five.push_back(endpoint("192.0.2.1:" + std::to_string(port)));
+  for (int port = 1; port <= 5; ++port)
+    five.push_back(endpoint("192.0.2.1:" + std::to_string(port)));
   CHECK_THROWS_WITH(make_card(id, "Alpha", five), Equals("a card needs 1 to 4 endpoints"));
   five.pop_back();
   CHECK(parse_card(serialize_card(make_card(id, "Alpha", five))).endpoints.size() == 4);

@@ -1,10 +1,11 @@
+#include "core/net/handshake_messages.hpp"
+
 #include <sodium.h>
 
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 
 #include "core/crypto/noise.hpp"
-#include "core/net/handshake_messages.hpp"
 #include "core/net/wire.hpp"
 
 namespace hotline::net {
@@ -122,8 +123,7 @@ TEST_CASE("wrong responder key fails", "[handshake]") {
   CHECK_FALSE(read_initiation(init, mallory).has_value());
 }
 
-TEST_CASE("psk mismatch fails, and a forged response does not spoil the handshake",
-          "[handshake]") {
+TEST_CASE("psk mismatch fails, and a forged response does not spoil the handshake", "[handshake]") {
   Fixture f;
   const Bytes init = f.initiation(f.psk);
 
@@ -166,7 +166,8 @@ TEST_CASE("truncated, oversized and mistyped packets are rejected", "[handshake]
 
   for (std::size_t len = 0; len < init.size() + 40; ++len) {
     if (len == init.size()) continue;
-    Bytes packet(init.begin(), init.begin() + static_cast<std::ptrdiff_t>(std::min(len, init.size())));
+    Bytes packet(init.begin(),
+                 init.begin() + static_cast<std::ptrdiff_t>(std::min(len, init.size())));
     packet.resize(len, 0);
     CHECK_FALSE(initiation_passes_mac(packet, f.bob_mac));
     CHECK_FALSE(read_initiation(packet, f.bob).has_value());

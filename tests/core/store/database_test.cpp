@@ -30,7 +30,9 @@ std::vector<std::string> table_names(Database& db) {
   return names;
 }
 
-void add_notes_table(Database& db) { db.exec("CREATE TABLE notes (text TEXT NOT NULL)"); }
+void add_notes_table(Database& db) {
+  db.exec("CREATE TABLE notes (text TEXT NOT NULL)");
+}
 
 void half_done_then_fail(Database& db) {
   db.exec("CREATE TABLE doomed (x INTEGER)");

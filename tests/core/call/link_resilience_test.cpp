@@ -1,0 +1,173 @@
+// Calls through the user-space impairment relay: outages, a vanishing peer, roaming, loss and
+// jitter, junk, and re-keying in the middle of a call.
+
+#include <sodium.h>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <thread>
+
+#include "core/audio/wav.hpp"
+#include "tests/support/signal_compare.hpp"
+#include "tests/support/test_console.hpp"
+#include "tests/support/test_paths.hpp"
+#include "tests/support/udp_relay.hpp"
+
+using namespace hotline;
+using namespace std::chrono_literals;
+using call::CallState;
+using call::EndReason;
+using test::TestConsole;
+
+namespace {
+
+// Beijing reaches Singapore only through the relay; Singapore answers to wherever the
+// authenticated packets come from, so both directions cross the relay.
+struct RelayedPair {
+  TestConsole a{"Beijing"};
+  TestConsole b{"Singapore"};
+  std::unique_ptr<test::UdpRelay> relay;
+
+  explicit RelayedPair(test::Impairment impairment = {}, call::EngineTimers timers = {},
+                       std::uint64_t seed = 1) {
+    a.start(timers);
+    b.start(timers);
+    relay = std::make_unique<test::UdpRelay>(net::to_udp(b.endpoint()), impairment, seed);
+    relay->start();
+    a.add_peer(b, net::from_udp(relay->endpoint()));
+    b.add_peer(a);
+  }
+
+  call::CallId connect() {
+    const auto id = a.engine().call("Singapore", {});
+    const auto ringing = b.wait_for([](const call::CallStats& s) {
+      return s.direction == call::Direction::kIncoming && s.state == CallState::kRinging;
+    });
+    b.engine().answer(ringing.id);
+    a.wait_state(CallState::kConnected);
+    b.wait_state(CallState::kConnected);
+    return id;
+  }
+};
+
+bool interrupted(const call::CallStats& s) { return s.link_interrupted; }
+
+}  // namespace
+
+TEST_CASE("a 5 s outage interrupts the call, which then resumes by itself") {
+  RelayedPair p;
+  const auto id = p.connect();
+  p.relay->set_outage(true);
+  p.a.wait_for(interrupted, 5s);
+  p.b.wait_for(interrupted, 5s);
+  std::this_thread::sleep_for(4s);  // the outage lasts about 5 s in all
+  p.relay->set_outage(false);
+  // Audio resumes: both sides report the link restored, and the call is still up.
+  p.a.wait_for([](const call::CallStats& s) {
+    return s.interruptions_of_link > 0 && !s.link_interrupted && s.state == CallState::kConnected;
+  });
+  p.a.engine().hangup(id);
+  CHECK(p.a.wait_ended().end_reason == EndReason::kLocalHangup);
+  const auto end_b = p.b.wait_ended();
+  CHECK(end_b.end_reason == EndReason::kRemoteHangup);
+  CHECK(end_b.interruptions_of_link == 1);
+}
+
+TEST_CASE("a peer that vanishes mid-call: interrupted at once, connection_lost after 10 s") {
+  RelayedPair p;
+  p.connect();
+  p.relay->set_outage(true);  // from here on nothing crosses, as if the peer were gone
+  const auto gone = std::chrono::steady_clock::now();
+  p.a.wait_for(interrupted, 5s);
+  const auto shown = std::chrono::steady_clock::now();
+  const auto end_a = p.a.wait_ended(20s);
+  const auto ended = std::chrono::steady_clock::now();
+  CHECK(end_a.end_reason == EndReason::kConnectionLost);
+  CHECK(p.b.wait_ended(20s).end_reason == EndReason::kConnectionLost);
+  CHECK(ended - gone >= 10s);  // never earlier than the protocol's 10 s
+  WARN("interrupted shown after "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(shown - gone).count()
+       << " ms, call ended after "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(ended - gone).count() << " ms");
+}
+
+TEST_CASE("the caller's source address changes mid-call: the call follows it") {
+  RelayedPair p;
+  const auto id = p.connect();
+  std::this_thread::sleep_for(500ms);
+  p.relay->rebind_client_side();
+  // Voice keeps arriving at the caller after the move: the callee answered the new address.
+  const auto before = p.a.engine().call_stats(id)->media.voice_packets_received;
+  test::eventually(
+      [&] { return p.a.engine().call_stats(id)->media.voice_packets_received > before + 50; },
+      10s, "voice after the address change");
+  p.a.engine().hangup(id);
+  const auto end_b = p.b.wait_ended();
+  CHECK(end_b.end_reason == EndReason::kRemoteHangup);
+  CHECK(end_b.link.roams >= 1);
+}
+
+TEST_CASE("re-keying every second keeps the audio gap-free") {
+  call::EngineTimers timers;
+  timers.rekey_after = 1s;
+  RelayedPair p({}, timers);
+  const auto id = p.connect();
+  std::this_thread::sleep_for(5500ms);
+  p.a.engine().hangup(id);
+  const auto end_a = p.a.wait_ended();
+  const auto end_b = p.b.wait_ended();
+  CHECK(end_a.link.rekeys >= 5);
+  CHECK(end_b.link.rekeys >= 5);
+  CHECK(end_a.sas == end_b.sas);  // the SAS belongs to the call, not to the current keys
+  // No frame went missing across five key changes.
+  CHECK(end_b.media.lost == 0);
+  CHECK(end_a.media.lost == 0);
+  CHECK(end_b.link.auth_failures == 0);
+}
+
+TEST_CASE("speech stays intelligible through loss, jitter, reordering and duplication") {
+  test::Impairment bad;
+  bad.loss = 0.05;
+  bad.delay = 20ms;
+  bad.jitter = 10ms;
+  bad.reorder = 0.02;
+  bad.duplicate = 0.02;
+  RelayedPair p(bad, {}, 42);
+  const auto speech = audio::read_wav(test::data_file("speech-16k.wav"));
+  p.a.set_play(speech);
+  const auto id = p.connect();
+  std::this_thread::sleep_for(speech.duration() + 1s);
+  p.a.engine().hangup(id);
+  p.a.wait_ended();
+  const auto end_b = p.b.wait_ended();
+  CHECK(end_b.link.replays_dropped > 0);  // duplicates were caught by the replay window
+  CHECK(end_b.media.lost + end_b.media.fec_recovered + end_b.media.late > 0);
+  const auto alignment = test::align_envelopes(speech.samples, p.b.last_recording(), 48000);
+  INFO("correlation " << alignment.correlation);
+  CHECK(alignment.correlation > 0.8);
+}
+
+TEST_CASE("junk at the listening port during a call is dropped and counted") {
+  RelayedPair p;
+  const auto id = p.connect();
+  asio::io_context io;
+  asio::ip::udp::socket junk(io, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const auto target = net::to_udp(p.b.endpoint());
+  std::array<std::uint8_t, 129> packet{};
+  for (int i = 0; i < 3000; ++i) {
+    randombytes_buf(packet.data(), packet.size());
+    packet[0] = static_cast<std::uint8_t>(1 + i % 5);  // every message type, and unknown ones
+    const std::size_t length = 1 + static_cast<std::size_t>(i) % packet.size();
+    junk.send_to(asio::buffer(packet.data(), length), target);
+  }
+  test::eventually(
+      [&] {
+        const auto c = p.b.engine().counters();
+        return c.malformed + c.mac_failures + c.unknown_index >= 1000;
+      },
+      10s, "the junk to be counted");
+  const auto counters = p.b.engine().counters();
+  CHECK(counters.handshake_failures == 0);  // none got as far as a Diffie-Hellman
+  p.a.engine().hangup(id);
+  CHECK(p.b.wait_ended().end_reason == EndReason::kRemoteHangup);
+}
