@@ -43,7 +43,8 @@ std::optional<std::string> Arguments::value(const std::string& option) const {
 
 void Arguments::expect_positional(std::size_t count, const std::string& what) const {
   if (positional_.size() < count) throw UsageError("missing " + what);
-  if (positional_.size() > count) throw UsageError("unexpected argument '" + positional_[count] + "'");
+  if (positional_.size() > count)
+    throw UsageError("unexpected argument '" + positional_[count] + "'");
 }
 
 int Arguments::integer(const std::string& option, int fallback, int min, int max) const {

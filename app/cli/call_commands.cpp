@@ -42,8 +42,7 @@ void print_change(const call::CallStats& s, CallState& shown, bool& interrupted)
   if (s.state != shown) {
     shown = s.state;
     if (s.state == CallState::kRinging) {
-      std::cout << (s.direction == call::Direction::kIncoming ? "Incoming call from "
-                                                               : "Ringing ")
+      std::cout << (s.direction == call::Direction::kIncoming ? "Incoming call from " : "Ringing ")
                 << s.peer << "\n";
     } else if (s.state == CallState::kConnected) {
       std::cout << "Connected to " << s.peer << " (setup " << std::fixed << std::setprecision(0)
@@ -60,7 +59,8 @@ void print_change(const call::CallStats& s, CallState& shown, bool& interrupted)
 
 void print_end(const call::CallStats& s) {
   std::cout << "Call with " << s.peer << " ended: " << call::to_string(s.end_reason);
-  if (s.duration_s > 0) std::cout << " after " << std::fixed << std::setprecision(1) << s.duration_s << " s";
+  if (s.duration_s > 0)
+    std::cout << " after " << std::fixed << std::setprecision(1) << s.duration_s << " s";
   std::cout << "\n" << std::flush;
 }
 

@@ -12,7 +12,8 @@ namespace {
 constexpr const char* kUsage = R"(usage: hotline [--profile DIR] COMMAND [ARGS]
 
   init --name NAME --listen HOST:PORT [--passphrase-file F]
-  card [--passphrase-file F]                  print this console's peer card
+  card [--endpoint HOST:PORT] [--passphrase-file F]
+                                              print this console's peer card
   fingerprint [NAME]                          this console's, or a peer's
   peer import FILE|- [--endpoint HOST:PORT]
   peer list

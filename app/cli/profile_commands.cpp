@@ -60,9 +60,9 @@ int run_init(const Invocation& in) {
   const net::Endpoint endpoint = net::parse_endpoint_or_throw(*listen);
   std::optional<std::string> passphrase;
   if (auto file = args.value("--passphrase-file")) passphrase = read_passphrase_file(*file);
-  auto profile = identity::Profile::create(in.profile_dir, *name, endpoint,
-                                           passphrase ? std::optional<std::string_view>(*passphrase)
-                                                      : std::nullopt);
+  auto profile = identity::Profile::create(
+      in.profile_dir, *name, endpoint,
+      passphrase ? std::optional<std::string_view>(*passphrase) : std::nullopt);
   if (passphrase) wipe(*passphrase);
   std::cout << "Created console '" << profile.name() << "' in " << in.profile_dir.string() << "\n"
             << "Listening address: " << profile.listen().to_string() << "\n"
@@ -71,11 +71,13 @@ int run_init(const Invocation& in) {
 }
 
 int run_card(const Invocation& in) {
-  const Arguments args(in.args, {{"--passphrase-file"}, {}});
+  const Arguments args(in.args, {{"--passphrase-file", "--endpoint"}, {}});
   args.expect_positional(0, "");
+  std::vector<net::Endpoint> advertised;
+  if (auto e = args.value("--endpoint")) advertised.push_back(net::parse_endpoint_or_throw(*e));
   auto profile = identity::Profile::open(in.profile_dir);
   unlock(profile, args);
-  std::cout << identity::serialize_card(profile.own_card());
+  std::cout << identity::serialize_card(profile.own_card(advertised));
   return 0;
 }
 

@@ -15,7 +15,7 @@ struct LinkCounters {
   std::uint64_t auth_failures = 0;     // transport packets for this link that failed to open
   std::uint64_t replays_dropped = 0;   // duplicates and too-old counters
   std::uint64_t rekeys = 0;
-  std::uint64_t roams = 0;             // peer endpoint changed to a new authenticated source
+  std::uint64_t roams = 0;  // peer endpoint changed to a new authenticated source
 };
 
 struct MediaCounters {

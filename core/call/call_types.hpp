@@ -20,9 +20,9 @@ struct CallId {
 enum class Direction { kOutgoing, kIncoming };
 
 enum class CallState {
-  kDialling,    // outgoing: handshake and call request under way
-  kRinging,     // outgoing: the far side rings; incoming: we ring
-  kConnected,   // voice flows
+  kDialling,   // outgoing: handshake and call request under way
+  kRinging,    // outgoing: the far side rings; incoming: we ring
+  kConnected,  // voice flows
   kEnded,
 };
 

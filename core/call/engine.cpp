@@ -91,13 +91,15 @@ Engine::Core::Association* Engine::Core::find_call(CallId id, Call** call) {
 }
 
 void Engine::Core::start_receive() {
-  socket_.async_receive_from(
-      asio::buffer(receive_buffer_), receive_from_,
-      [this](const asio::error_code& ec, std::size_t n) {
-        if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
-        if (!ec) on_datagram(ByteSpan(receive_buffer_.data(), n), receive_from_, Clock::now());
-        start_receive();
-      });
+  socket_.async_receive_from(asio::buffer(receive_buffer_), receive_from_,
+                             [this](const asio::error_code& ec, std::size_t n) {
+                               if (ec == asio::error::operation_aborted || !socket_.is_open())
+                                 return;
+                               if (!ec)
+                                 on_datagram(ByteSpan(receive_buffer_.data(), n), receive_from_,
+                                             Clock::now());
+                               start_receive();
+                             });
 }
 
 void Engine::Core::on_datagram(ByteSpan packet, const asio::ip::udp::endpoint& from,
@@ -108,11 +110,19 @@ void Engine::Core::on_datagram(ByteSpan packet, const asio::ip::udp::endpoint& f
     return;
   }
   switch (static_cast<wire::MessageType>(packet[0])) {
-    case wire::MessageType::kInitiation: handle_initiation(packet, from, now); break;
-    case wire::MessageType::kResponse: handle_response(packet, from, now); break;
+    case wire::MessageType::kInitiation:
+      handle_initiation(packet, from, now);
+      break;
+    case wire::MessageType::kResponse:
+      handle_response(packet, from, now);
+      break;
     case wire::MessageType::kVoice:
-    case wire::MessageType::kControl: handle_transport(packet, from, now); break;
-    default: ++counters_.malformed; break;
+    case wire::MessageType::kControl:
+      handle_transport(packet, from, now);
+      break;
+    default:
+      ++counters_.malformed;
+      break;
   }
 }
 
@@ -140,7 +150,9 @@ void Engine::Core::publish(const Call& call) {
 Engine::Engine(EngineConfig config, EngineListener& listener)
     : core_(std::make_unique<Core>(std::move(config), listener)) {}
 
-Engine::~Engine() { stop(); }
+Engine::~Engine() {
+  stop();
+}
 
 void Engine::start() {
   if (core_->thread_.joinable()) return;

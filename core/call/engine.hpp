@@ -42,8 +42,8 @@ struct EngineCounters {
   std::uint64_t unknown_peer = 0;        // authenticated static key not in the directory
   std::uint64_t disabled_peer = 0;       // known but disabled: refused without ringing
   std::uint64_t replayed_initiations = 0;
-  std::uint64_t unknown_index = 0;       // transport packet for no current session
-  std::uint64_t auth_failures = 0;       // transport packets that failed to open
+  std::uint64_t unknown_index = 0;  // transport packet for no current session
+  std::uint64_t auth_failures = 0;  // transport packets that failed to open
   std::uint64_t send_errors = 0;
 };
 

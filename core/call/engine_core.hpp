@@ -5,7 +5,6 @@
 // (the periodic tick: media, retransmission, liveness, re-key).
 
 #include <asio.hpp>
-
 #include <atomic>
 #include <map>
 #include <memory>
@@ -82,8 +81,7 @@ class Engine::Core {
   void send_initiation(Association& a, Clock::time_point now);
   void handle_initiation(ByteSpan packet, const asio::ip::udp::endpoint& from,
                          Clock::time_point now);
-  void handle_response(ByteSpan packet, const asio::ip::udp::endpoint& from,
-                       Clock::time_point now);
+  void handle_response(ByteSpan packet, const asio::ip::udp::endpoint& from, Clock::time_point now);
 
   // ---- engine_signalling.cpp
   void place_call(CallId id, const std::string& peer, const CallOptions& options);

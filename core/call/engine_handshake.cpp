@@ -20,7 +20,8 @@ const crypto::SecretKey& zero_psk() {
 std::array<std::uint8_t, 16> source_key(const asio::ip::udp::endpoint& from) {
   // Rate limits apply per address, not per port: a flood cannot dodge them by port hopping.
   const auto address = from.address();
-  if (address.is_v4()) return asio::ip::make_address_v6(asio::ip::v4_mapped, address.to_v4()).to_bytes();
+  if (address.is_v4())
+    return asio::ip::make_address_v6(asio::ip::v4_mapped, address.to_v4()).to_bytes();
   return address.to_v6().to_bytes();
 }
 
@@ -80,8 +81,8 @@ void Engine::Core::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
     ++counters_.rate_limited;
     return;
   }
-  if (!config_.accept_timestamp || !config_.accept_timestamp(peer->entry.public_key,
-                                                            received->timestamp)) {
+  if (!config_.accept_timestamp ||
+      !config_.accept_timestamp(peer->entry.public_key, received->timestamp)) {
     ++counters_.replayed_initiations;
     return;
   }
@@ -96,9 +97,9 @@ void Engine::Core::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
   net::CompletedHandshake done;
   const crypto::SecretKey& psk = peer->entry.psk ? *peer->entry.psk : zero_psk();
   const Bytes response = net::build_response(*received, psk, index, done);
-  a.link.install(Session{std::move(done.keys), index, done.remote_index, now,
-                         done.handshake_hash, {}, {}},
-                 /*we_initiated=*/false);
+  a.link.install(
+      Session{std::move(done.keys), index, done.remote_index, now, done.handshake_hash, {}, {}},
+      /*we_initiated=*/false);
   a.link.set_endpoint(from);  // an authenticated initiation proves where the peer is
   a.keyed_at = now;
   a.last_sent = now;
@@ -135,9 +136,9 @@ void Engine::Core::handle_response(ByteSpan packet, const asio::ip::udp::endpoin
   }
   const std::uint32_t index = a.pending->sender_index;
   a.pending.reset();
-  a.link.install(Session{std::move(done->keys), index, done->remote_index, now,
-                         done->handshake_hash, {}, {}},
-                 /*we_initiated=*/true);
+  a.link.install(
+      Session{std::move(done->keys), index, done->remote_index, now, done->handshake_hash, {}, {}},
+      /*we_initiated=*/true);
   a.link.set_endpoint(from);
   a.keyed_at = now;
   on_link_keyed(a, now);

@@ -21,8 +21,10 @@ bool is_reliable(Kind k) {
     case Kind::kDecline:
     case Kind::kBusy:
     case Kind::kHangup:
-    case Kind::kCancel: return true;
-    default: return false;
+    case Kind::kCancel:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -55,14 +57,14 @@ void Engine::Core::place_call(CallId id, const std::string& peer_name, const Cal
   const Peer* peer = find_peer(peer_name);
   const bool busy = std::any_of(associations_.begin(), associations_.end(),
                                 [](const auto& kv) { return kv.second.call.has_value(); });
-  const bool bad_options =
-      (options.frame_ms != 10 && options.frame_ms != 20) || options.bitrate < 16000 ||
-      options.bitrate > 64000 || options.bitrate * options.frame_ms < wire::kMinBitsPerFrame * 1000;
+  const bool bad_options = (options.frame_ms != 10 && options.frame_ms != 20) ||
+                           options.bitrate < 16000 || options.bitrate > 64000 ||
+                           options.bitrate * options.frame_ms < wire::kMinBitsPerFrame * 1000;
   if (peer == nullptr || busy || bad_options || peer->entry.endpoints.empty() ||
       !peer->entry.enabled || shutting_down_) {
     call.stats.state = CallState::kEnded;
-    call.stats.end_reason = (peer != nullptr && !peer->entry.enabled) ? EndReason::kRefused
-                                                                      : EndReason::kFailed;
+    call.stats.end_reason =
+        (peer != nullptr && !peer->entry.enabled) ? EndReason::kRefused : EndReason::kFailed;
     publish(call);
     return;
   }
@@ -73,8 +75,8 @@ void Engine::Core::place_call(CallId id, const std::string& peer_name, const Cal
     forget(stale->second);
     associations_.erase(stale);
   }
-  auto [it, inserted] = associations_.try_emplace(peer_name,
-                                                  net::to_udp(peer->entry.endpoints.front()));
+  auto [it, inserted] =
+      associations_.try_emplace(peer_name, net::to_udp(peer->entry.endpoints.front()));
   Association& a = it->second;
   if (inserted) {
     a.peer = peer_name;
@@ -149,8 +151,8 @@ void Engine::Core::handle_transport(ByteSpan packet, const asio::ip::udp::endpoi
     return;
   }
   const auto found = index_to_peer_.find(header->receiver_index);
-  const auto assoc = found == index_to_peer_.end() ? associations_.end()
-                                                   : associations_.find(found->second);
+  const auto assoc =
+      found == index_to_peer_.end() ? associations_.end() : associations_.find(found->second);
   if (assoc == associations_.end()) {
     ++counters_.unknown_index;
     return;
@@ -197,10 +199,10 @@ void Engine::Core::handle_control(Association& a, const net::ControlMessage& m,
   }
   if (m.kind == Kind::kPing) {
     if (auto ping = net::decode_ping(m.body)) {
-      send_control(a,
-                   a.control.make_unreliable(Kind::kPong, m.call_id,
-                                             net::encode_pong({ping->timestamp_us})),
-                   now);
+      send_control(
+          a,
+          a.control.make_unreliable(Kind::kPong, m.call_id, net::encode_pong({ping->timestamp_us})),
+          now);
     }
     return;
   }
@@ -234,9 +236,8 @@ void Engine::Core::handle_control(Association& a, const net::ControlMessage& m,
     case Kind::kPong:
       if (auto pong = net::decode_pong(m.body)) {
         const std::uint64_t sent = pong->echoed_timestamp_us;
-        const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                now.time_since_epoch())
-                                .count();
+        const auto now_us =
+            std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
         if (static_cast<std::uint64_t>(now_us) >= sent) {
           call.stats.rtt_ms =
               static_cast<double>(static_cast<std::uint64_t>(now_us) - sent) / 1000.0;
@@ -248,7 +249,8 @@ void Engine::Core::handle_control(Association& a, const net::ControlMessage& m,
         call.media->set_expected_loss_percent(report->fraction_lost * 100 / 256);
       }
       break;
-    default: break;  // keepalives only refresh the link's liveness clock
+    default:
+      break;  // keepalives only refresh the link's liveness clock
   }
 }
 
@@ -272,10 +274,9 @@ void Engine::Core::handle_call_request(Association& a, const net::ControlMessage
     // previous call (it restarted or lost it).
     end_call(a, glare ? EndReason::kCancelled : EndReason::kConnectionLost, now);
   }
-  const bool busy_elsewhere = std::any_of(associations_.begin(), associations_.end(),
-                                          [&a](const auto& kv) {
-                                            return &kv.second != &a && kv.second.call.has_value();
-                                          });
+  const bool busy_elsewhere =
+      std::any_of(associations_.begin(), associations_.end(),
+                  [&a](const auto& kv) { return &kv.second != &a && kv.second.call.has_value(); });
   if (busy_elsewhere || shutting_down_) {
     send_control(a, a.control.send_reliable(Kind::kBusy, m.call_id, {}, now), now);
     return;
@@ -301,9 +302,9 @@ void Engine::Core::handle_call_request(Association& a, const net::ControlMessage
 void Engine::Core::send_control(Association& a, const net::ControlMessage& m,
                                 Clock::time_point now) {
   // In a call, control packets are exactly as long as voice packets (RFC 6562).
-  const std::size_t padded = a.call ? std::max(wire::kMinControlPlaintext,
-                                               opus_frame_bytes(a.call->options))
-                                    : wire::kMinControlPlaintext;
+  const std::size_t padded =
+      a.call ? std::max(wire::kMinControlPlaintext, opus_frame_bytes(a.call->options))
+             : wire::kMinControlPlaintext;
   const Bytes plain = net::encode_control(m, padded);
   const std::size_t n = a.link.seal(wire::MessageType::kControl, plain, send_buffer_, now);
   if (n == 0) return;

@@ -80,8 +80,8 @@ void Engine::Core::tick_association(Association& a, Clock::time_point now) {
     return;
   }
 
-  const auto heard = std::max({a.link.last_received().value_or(call.created), call.created,
-                               call.call_request_sent});
+  const auto heard = std::max(
+      {a.link.last_received().value_or(call.created), call.created, call.call_request_sent});
   if (now - heard >= config_.timers.connection_lost_after) {
     end_call(a, EndReason::kConnectionLost, now);
     return;
@@ -142,13 +142,16 @@ void Engine::Core::send_reports(Association& a, Clock::time_point now) {
   report.cumulative_lost = static_cast<std::uint32_t>(media.lost);
   report.packets_received = static_cast<std::uint32_t>(media.voice_packets_received);
   report.fraction_lost =
-      lost + received == 0 ? 0 : static_cast<std::uint8_t>(std::min<std::uint64_t>(
-                                     255, lost * 256 / (lost + received)));
-  send_control(a, a.control.make_unreliable(wire::ControlKind::kReceiverReport, call.wire_id,
-                                            net::encode_receiver_report(report)),
+      lost + received == 0
+          ? 0
+          : static_cast<std::uint8_t>(std::min<std::uint64_t>(255, lost * 256 / (lost + received)));
+  send_control(a,
+               a.control.make_unreliable(wire::ControlKind::kReceiverReport, call.wire_id,
+                                         net::encode_receiver_report(report)),
                now);
-  send_control(a, a.control.make_unreliable(wire::ControlKind::kPing, call.wire_id,
-                                            net::encode_ping({micros_since_epoch(now)})),
+  send_control(a,
+               a.control.make_unreliable(wire::ControlKind::kPing, call.wire_id,
+                                         net::encode_ping({micros_since_epoch(now)})),
                now);
 }
 
@@ -161,8 +164,7 @@ void Engine::Core::collect_stats(Association& a) {
   call.stats.link = a.link.counters();
   call.stats.control_retransmits = a.control.retransmissions();
   if (call.stats.state == CallState::kConnected) {
-    call.stats.duration_s =
-        std::chrono::duration<double>(Clock::now() - call.connected_at).count();
+    call.stats.duration_s = std::chrono::duration<double>(Clock::now() - call.connected_at).count();
   }
 }
 

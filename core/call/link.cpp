@@ -38,8 +38,9 @@ std::optional<Link::Opened> Link::open(const net::TransportHeader& header, ByteS
 
   const bool voice = header.type == wire::MessageType::kVoice;
   net::ReplayWindow& window = voice ? session->voice_window : session->control_window;
-  const std::uint64_t hint =
-      window.highest() > 0 ? window.highest() : (voice ? voice_received_hint_ : control_received_hint_);
+  const std::uint64_t hint = window.highest() > 0
+                                 ? window.highest()
+                                 : (voice ? voice_received_hint_ : control_received_hint_);
   const std::uint64_t counter = reconstruct_counter(hint, header.counter_low);
 
   std::size_t length = 0;

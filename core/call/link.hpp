@@ -3,9 +3,8 @@
 // sessions (next, current, previous) from successive handshakes, the per-kind send counters
 // that continue across re-keys, and what the link itself measured. Engine thread only.
 
-#include <asio/ip/udp.hpp>
-
 #include <array>
+#include <asio/ip/udp.hpp>
 #include <chrono>
 #include <cstdint>
 #include <optional>

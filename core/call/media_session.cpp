@@ -29,7 +29,9 @@ MediaSession::MediaSession(const CallOptions& options, std::shared_ptr<audio::Au
   device_->start();
 }
 
-MediaSession::~MediaSession() { device_->stop(); }
+MediaSession::~MediaSession() {
+  device_->stop();
+}
 
 void MediaSession::pump_capture(const SendFrame& send) {
   auto& ring = device_->capture();

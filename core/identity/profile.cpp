@@ -189,8 +189,15 @@ const crypto::Identity& Profile::identity() const {
   return *identity_;
 }
 
-PeerCard Profile::own_card() const {
-  return make_card(identity(), name_, {listen_});
+PeerCard Profile::own_card(std::vector<net::Endpoint> advertised) const {
+  if (advertised.empty()) advertised.push_back(listen_);
+  for (const auto& e : advertised) {
+    if (e.port == 0 || net::to_udp(e).address().is_unspecified()) {
+      throw Error("a card must name an address peers can reach, not " + e.to_string() +
+                  "; give the address to advertise (card --endpoint HOST:PORT)");
+    }
+  }
+  return make_card(identity(), name_, std::move(advertised));
 }
 
 std::string Profile::import_card(std::string_view card_text,

@@ -29,6 +29,14 @@ void create_private_file_if_missing(const std::filesystem::path& path) {
                       SQLITE_CANTOPEN);
 }
 
+[[noreturn]] void throw_error(sqlite3* db, int rc, std::string_view doing) {
+  const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+  const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  throw DatabaseError("database " + std::string(file != nullptr ? file : "") + ": " +
+                          std::string(doing) + ": " + std::string(message),
+                      rc);
+}
+
 int to_int(std::size_t size) {
   if (size > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     throw DatabaseError("value too large for the database", SQLITE_TOOBIG);
@@ -91,9 +99,7 @@ void Database::close() noexcept {
 
 void Database::check(int rc, std::string_view doing) const {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
-  const char* message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-  throw DatabaseError(
-      "database " + path_.string() + ": " + std::string(doing) + ": " + std::string(message), rc);
+  throw_error(db_, rc, doing);
 }
 
 void Database::exec(std::string_view sql) {
@@ -106,7 +112,7 @@ Statement Database::prepare(std::string_view sql) {
   const char* tail = nullptr;
   check(sqlite3_prepare_v2(db_, sql.data(), to_int(sql.size()), &stmt, &tail),
         "cannot prepare statement");
-  Statement statement(*this, stmt);
+  Statement statement(stmt);
   const std::string_view rest =
       tail != nullptr ? sql.substr(static_cast<std::size_t>(tail - sql.data())) : "";
   if (stmt == nullptr || rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
@@ -140,13 +146,11 @@ bool Database::in_transaction() const {
 
 // ---- Statement --------------------------------------------------------------------------
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+Statement::Statement(Statement&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     sqlite3_finalize(stmt_);
-    db_ = other.db_;
     stmt_ = std::exchange(other.stmt_, nullptr);
   }
   return *this;
@@ -157,13 +161,13 @@ Statement::~Statement() {
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
-  db_->check(sqlite3_bind_int64(stmt_, index, value), "cannot bind a parameter");
+  check(sqlite3_bind_int64(stmt_, index, value), "cannot bind a parameter");
   return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  db_->check(sqlite3_bind_text(stmt_, index, text.data(), to_int(text.size()), SQLITE_TRANSIENT),
-             "cannot bind a parameter");
+  check(sqlite3_bind_text(stmt_, index, text.data(), to_int(text.size()), SQLITE_TRANSIENT),
+        "cannot bind a parameter");
   return *this;
 }
 
@@ -172,28 +176,34 @@ Statement& Statement::bind(int index, ByteSpan blob) {
   const int rc = blob.empty() ? sqlite3_bind_zeroblob(stmt_, index, 0)
                               : sqlite3_bind_blob(stmt_, index, blob.data(), to_int(blob.size()),
                                                   SQLITE_TRANSIENT);
-  db_->check(rc, "cannot bind a parameter");
+  check(rc, "cannot bind a parameter");
   return *this;
 }
 
 Statement& Statement::bind_null(int index) {
-  db_->check(sqlite3_bind_null(stmt_, index), "cannot bind a parameter");
+  check(sqlite3_bind_null(stmt_, index), "cannot bind a parameter");
   return *this;
+}
+
+void Statement::check(int rc, std::string_view doing) const {
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+  throw_error(sqlite3_db_handle(stmt_), rc, doing);
 }
 
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  db_->check(rc, "cannot run statement");
+  check(rc, "cannot run statement");
   return false;
 }
 
 void Statement::run() {
   if (step()) {
-    throw DatabaseError(
-        "database " + db_->path().string() + ": statement unexpectedly returned rows",
-        SQLITE_MISUSE);
+    const char* file = sqlite3_db_filename(sqlite3_db_handle(stmt_), "main");
+    throw DatabaseError("database " + std::string(file != nullptr ? file : "") +
+                            ": statement unexpectedly returned rows",
+                        SQLITE_MISUSE);
   }
 }
 

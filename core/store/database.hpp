@@ -3,12 +3,14 @@
 // transactions. Every failure becomes a hotline::store::DatabaseError carrying SQLite's own
 // message (which names tables and constraints, never bound values).
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/util/bytes.hpp"
 #include "core/util/error.hpp"
@@ -114,12 +116,12 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(const Database& db, sqlite3_stmt* stmt) : db_(&db), stmt_(stmt) {}
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  void check(int rc, std::string_view doing) const;
   [[noreturn]] static void throw_bad_length(std::string_view what, std::size_t expected,
                                             std::size_t found);
 
-  const Database* db_ = nullptr;
-  sqlite3_stmt* stmt_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;  // knows its connection, so a moved Database is no problem
 };
 
 // BEGIN IMMEDIATE on construction so a read-then-write never fails half way with

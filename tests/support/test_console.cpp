@@ -1,7 +1,6 @@
 #include "tests/support/test_console.hpp"
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <thread>
 
 #include "core/audio/sample_io.hpp"
@@ -21,7 +20,9 @@ TestConsole::TestConsole(std::string name)
     : name_(std::move(name)),
       identity_(std::make_shared<const crypto::Identity>(crypto::Identity::generate())) {}
 
-TestConsole::~TestConsole() { stop(); }
+TestConsole::~TestConsole() {
+  stop();
+}
 
 void TestConsole::add_peer(const TestConsole& other, std::optional<net::Endpoint> via,
                            std::shared_ptr<const crypto::SecretKey> psk, bool enabled) {
@@ -70,7 +71,9 @@ void TestConsole::restart() {
   start(timers_);
 }
 
-net::Endpoint TestConsole::endpoint() const { return engine_ ? engine_->local_endpoint() : listen_; }
+net::Endpoint TestConsole::endpoint() const {
+  return engine_ ? engine_->local_endpoint() : listen_;
+}
 
 std::shared_ptr<audio::AudioDevice> TestConsole::make_device() {
   std::unique_ptr<audio::SampleSource> source;

@@ -3,9 +3,8 @@
 
 #include <sodium.h>
 
-#include <catch2/catch_test_macros.hpp>
-
 #include <algorithm>
+#include <catch2/catch_test_macros.hpp>
 #include <thread>
 
 #include "core/audio/wav.hpp"
@@ -111,7 +110,8 @@ TEST_CASE("a third console calling a console in a call gets busy") {
   CHECK(p.b.wait_ended().end_reason == EndReason::kRemoteHangup);
 }
 
-TEST_CASE("nobody answers: the caller gives up at the ring timeout, the callee sees a missed call") {
+TEST_CASE(
+    "nobody answers: the caller gives up at the ring timeout, the callee sees a missed call") {
   call::EngineTimers timers;
   timers.ring_timeout = 1500ms;
   Pair p(timers);

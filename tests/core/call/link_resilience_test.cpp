@@ -4,7 +4,6 @@
 #include <sodium.h>
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <thread>
 
 #include "core/audio/wav.hpp"
@@ -50,7 +49,9 @@ struct RelayedPair {
   }
 };
 
-bool interrupted(const call::CallStats& s) { return s.link_interrupted; }
+bool interrupted(const call::CallStats& s) {
+  return s.link_interrupted;
+}
 
 }  // namespace
 
@@ -99,8 +100,8 @@ TEST_CASE("the caller's source address changes mid-call: the call follows it") {
   // Voice keeps arriving at the caller after the move: the callee answered the new address.
   const auto before = p.a.engine().call_stats(id)->media.voice_packets_received;
   test::eventually(
-      [&] { return p.a.engine().call_stats(id)->media.voice_packets_received > before + 50; },
-      10s, "voice after the address change");
+      [&] { return p.a.engine().call_stats(id)->media.voice_packets_received > before + 50; }, 10s,
+      "voice after the address change");
   p.a.engine().hangup(id);
   const auto end_b = p.b.wait_ended();
   CHECK(end_b.end_reason == EndReason::kRemoteHangup);

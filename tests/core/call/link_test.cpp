@@ -1,11 +1,11 @@
 // The per-peer secure link: sealing and opening, tampering, replay, reordering, truncation,
 // and key rotation with old keys still opening late packets.
 
+#include "core/call/link.hpp"
+
 #include <sodium.h>
 
 #include <catch2/catch_test_macros.hpp>
-
-#include "core/call/link.hpp"
 
 using namespace hotline;
 using namespace std::chrono_literals;
@@ -162,6 +162,6 @@ TEST_CASE("counter reconstruction from the low 24 bits") {
   CHECK(reconstruct_counter(0, 5) == 5);
   CHECK(reconstruct_counter(1000, 990) == 990);
   CHECK(reconstruct_counter(0xFFFFF0, 0x000010) == 0x1000010);  // wrapped forward
-  CHECK(reconstruct_counter(0x1000005, 0xFFFFFE) == 0xFFFFFE);   // slightly behind a wrap
+  CHECK(reconstruct_counter(0x1000005, 0xFFFFFE) == 0xFFFFFE);  // slightly behind a wrap
   CHECK(reconstruct_counter(0x5000000, 0x123) == 0x5000123);
 }

@@ -260,3 +260,12 @@ TEST_CASE("the default directory follows XDG_DATA_HOME, then HOME") {
   ::unsetenv("XDG_DATA_HOME");
   CHECK(Profile::default_directory() == "/home/op/.local/share/hotline-console");
 }
+
+TEST_CASE("the own card advertises a reachable address, never 0.0.0.0") {
+  test::TempDir root;
+  Profile profile = Profile::create(root.path() / "p", "Alpha", endpoint("0.0.0.0:4500"),
+                                    std::nullopt, KeyFileCost::kInteractive);
+  CHECK_THROWS_WITH(profile.own_card(), ContainsSubstring("not 0.0.0.0:4500"));
+  const PeerCard card = parse_card(serialize_card(profile.own_card({endpoint("[2001:db8::7]:4500")})));
+  CHECK(card.endpoints == std::vector<net::Endpoint>{endpoint("[2001:db8::7]:4500")});
+}
