@@ -9,8 +9,8 @@
 
 namespace hotline::audio {
 
-ClockedDevice::ClockedDevice(std::unique_ptr<SampleSource> source,
-                             std::unique_ptr<SampleSink> sink, ClockedDeviceOptions options)
+ClockedDevice::ClockedDevice(std::unique_ptr<SampleSource> source, std::unique_ptr<SampleSink> sink,
+                             ClockedDeviceOptions options)
     : source_(std::move(source)), sink_(std::move(sink)), options_(options) {
   using std::chrono::milliseconds;
   if (!source_ || !sink_) throw Error("clocked device needs a source and a sink");
@@ -98,7 +98,8 @@ void ClockedDevice::run(Clock::time_point start) {
           continue;
         }
       }
-      const auto due = static_cast<std::uint64_t>(std::floor(per_tick * static_cast<double>(tick_index + 1)));
+      const auto due =
+          static_cast<std::uint64_t>(std::floor(per_tick * static_cast<double>(tick_index + 1)));
       tick(static_cast<std::size_t>(due - done));
       done = due;
       ++tick_index;

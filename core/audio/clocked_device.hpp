@@ -28,7 +28,7 @@ struct ClockedDeviceOptions {
 
 struct ClockedDeviceStats {
   std::uint64_t ticks = 0;
-  std::uint64_t samples = 0;  // moved in each direction
+  std::uint64_t samples = 0;                  // moved in each direction
   std::uint64_t capture_overrun_samples = 0;  // capture ring full: the engine fell behind
   std::uint64_t playback_underruns = 0;       // ticks where the playback ring ran short
   std::uint64_t playback_underrun_samples = 0;

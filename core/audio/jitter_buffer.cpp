@@ -69,7 +69,8 @@ InsertResult JitterBuffer::insert(std::uint64_t seq, ByteSpan payload, Clock::ti
     ++stats_.late;  // far older than the first packets of the stream
     return InsertResult::kLate;
   }
-  const std::uint64_t window_start = anchored_ ? next_seq_ : (stored_ > 0 ? std::min(lowest_, seq) : seq);
+  const std::uint64_t window_start =
+      anchored_ ? next_seq_ : (stored_ > 0 ? std::min(lowest_, seq) : seq);
   if (seq - window_start >= config_.slots) {
     // Too far ahead to fit: our playout position is meaningless now (long outage, sender
     // jump). Start over from this packet.
@@ -87,8 +88,8 @@ InsertResult JitterBuffer::insert(std::uint64_t seq, ByteSpan payload, Clock::ti
 }
 
 bool JitterBuffer::counter_restarted(std::uint64_t seq) {
-  const bool continues = far_behind_count_ > 0 && seq > far_behind_last_ &&
-                         seq - far_behind_last_ < config_.slots;
+  const bool continues =
+      far_behind_count_ > 0 && seq > far_behind_last_ && seq - far_behind_last_ < config_.slots;
   far_behind_count_ = continues ? far_behind_count_ + 1 : 1;
   far_behind_last_ = seq;
   return far_behind_count_ >= kRestartConfirmations;
@@ -157,7 +158,9 @@ Playout JitterBuffer::pop(Clock::time_point now) {
   return Playout{PlayoutKind::kMissing, seq, {}};
 }
 
-void JitterBuffer::reset() { clear_slots(); }
+void JitterBuffer::reset() {
+  clear_slots();
+}
 
 JitterBufferStats JitterBuffer::stats() const {
   JitterBufferStats s = stats_;

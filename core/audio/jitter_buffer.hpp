@@ -39,16 +39,16 @@ struct Playout {
 enum class InsertResult { kStored, kDuplicate, kLate, kInvalid, kResynced };
 
 struct JitterBufferStats {
-  std::uint64_t received = 0;    // every insert() call
-  std::uint64_t late = 0;        // arrived after its frame was played or skipped
-  std::uint64_t duplicates = 0;  // same sequence number already buffered or played
-  std::uint64_t invalid = 0;     // empty or larger than wire::kMaxOpusPayload
-  std::uint64_t played = 0;      // kFrame pops
-  std::uint64_t lost = 0;        // kMissing pops
+  std::uint64_t received = 0;       // every insert() call
+  std::uint64_t late = 0;           // arrived after its frame was played or skipped
+  std::uint64_t duplicates = 0;     // same sequence number already buffered or played
+  std::uint64_t invalid = 0;        // empty or larger than wire::kMaxOpusPayload
+  std::uint64_t played = 0;         // kFrame pops
+  std::uint64_t lost = 0;           // kMissing pops
   std::uint64_t fec_recovered = 0;  // kFecFromNext pops
-  std::uint64_t resyncs = 0;     // jumps to a sequence far outside the window
-  std::size_t current_depth = 0;  // frames buffered and not yet played
-  double mean_delay_ms = 0.0;     // arrival -> playout, over kFrame pops
+  std::uint64_t resyncs = 0;        // jumps to a sequence far outside the window
+  std::size_t current_depth = 0;    // frames buffered and not yet played
+  double mean_delay_ms = 0.0;       // arrival -> playout, over kFrame pops
 };
 
 class JitterBuffer {

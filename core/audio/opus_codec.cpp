@@ -17,8 +17,7 @@ constexpr int kMaxBitrate = 64000;
 
 int checked_frame_samples(int frame_ms) {
   if (frame_ms != 10 && frame_ms != 20) {
-    throw Error("unsupported Opus frame duration: " + std::to_string(frame_ms) +
-                " ms (10 or 20)");
+    throw Error("unsupported Opus frame duration: " + std::to_string(frame_ms) + " ms (10 or 20)");
   }
   return frame_ms * kSamplesPerMs;
 }
@@ -29,8 +28,12 @@ void check(int rc, const char* what) {
 
 }  // namespace
 
-void OpusVoiceEncoder::Deleter::operator()(OpusEncoder* e) const { opus_encoder_destroy(e); }
-void OpusVoiceDecoder::Deleter::operator()(OpusDecoder* d) const { opus_decoder_destroy(d); }
+void OpusVoiceEncoder::Deleter::operator()(OpusEncoder* e) const {
+  opus_encoder_destroy(e);
+}
+void OpusVoiceDecoder::Deleter::operator()(OpusDecoder* d) const {
+  opus_decoder_destroy(d);
+}
 
 OpusVoiceEncoder::OpusVoiceEncoder(int frame_ms, int bitrate)
     : frame_ms_(frame_ms), bitrate_(bitrate), frame_samples_(checked_frame_samples(frame_ms)) {
@@ -113,8 +116,8 @@ std::size_t OpusVoiceDecoder::run(const std::uint8_t* data, std::size_t len,
   if (out.size() < static_cast<std::size_t>(frame_samples_)) {
     throw Error("Opus decode: output buffer smaller than one frame");
   }
-  const int n = opus_decode(dec_.get(), data, static_cast<opus_int32>(len), out.data(),
-                            frame_size, fec);
+  const int n =
+      opus_decode(dec_.get(), data, static_cast<opus_int32>(len), out.data(), frame_size, fec);
   if (n < 0) {
     ++failed_packets_;
     return 0;

@@ -24,7 +24,9 @@ void PcmSource::fill(std::span<std::int16_t> out) {
   position_.store(pos + n, std::memory_order_release);
 }
 
-std::string PcmSource::description() const { return label_; }
+std::string PcmSource::description() const {
+  return label_;
+}
 
 ToneSource::ToneSource(double frequency_hz, double level_dbfs)
     : frequency_hz_(frequency_hz),
@@ -39,7 +41,8 @@ ToneSource::ToneSource(double frequency_hz, double level_dbfs)
 
 void ToneSource::fill(std::span<std::int16_t> out) {
   for (auto& s : out) {
-    s = static_cast<std::int16_t>(std::lrint(amplitude_ * std::sin(2.0 * std::numbers::pi * phase_)));
+    s = static_cast<std::int16_t>(
+        std::lrint(amplitude_ * std::sin(2.0 * std::numbers::pi * phase_)));
     phase_ += phase_step_;
     if (phase_ >= 1.0) phase_ -= 1.0;
   }
@@ -57,9 +60,13 @@ void SilenceSource::fill(std::span<std::int16_t> out) {
 
 WavSink::WavSink(const std::filesystem::path& path) : path_(path), writer_(path) {}
 
-std::string WavSink::description() const { return "wav '" + path_.filename().string() + "'"; }
+std::string WavSink::description() const {
+  return "wav '" + path_.filename().string() + "'";
+}
 
-MemorySink::MemorySink(std::size_t reserve_samples) { samples_.reserve(reserve_samples); }
+MemorySink::MemorySink(std::size_t reserve_samples) {
+  samples_.reserve(reserve_samples);
+}
 
 void MemorySink::consume(std::span<const std::int16_t> in) {
   std::lock_guard lock(mutex_);

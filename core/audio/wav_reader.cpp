@@ -134,11 +134,20 @@ Format parse_fmt(ByteSpan body) {
   f.sample_rate = rate;
   if (tag == kFormatPcm) {
     switch (bits) {
-      case 8: f.kind = SampleKind::kUnsigned8; break;
-      case 16: f.kind = SampleKind::kSigned16; break;
-      case 24: f.kind = SampleKind::kSigned24; break;
-      case 32: f.kind = SampleKind::kSigned32; break;
-      default: throw WavError("unsupported sample format: " + std::to_string(bits) + "-bit");
+      case 8:
+        f.kind = SampleKind::kUnsigned8;
+        break;
+      case 16:
+        f.kind = SampleKind::kSigned16;
+        break;
+      case 24:
+        f.kind = SampleKind::kSigned24;
+        break;
+      case 32:
+        f.kind = SampleKind::kSigned32;
+        break;
+      default:
+        throw WavError("unsupported sample format: " + std::to_string(bits) + "-bit");
     }
   } else if (tag == kFormatFloat) {
     if (bits != 32) {
@@ -214,7 +223,8 @@ std::pair<Format, Chunk> find_chunks(ByteSource& src) {
 
 float decode_sample(const std::uint8_t* p, SampleKind kind) {
   switch (kind) {
-    case SampleKind::kUnsigned8: return (static_cast<float>(p[0]) - 128.0f) / 128.0f;
+    case SampleKind::kUnsigned8:
+      return (static_cast<float>(p[0]) - 128.0f) / 128.0f;
     case SampleKind::kSigned16:
       return static_cast<float>(static_cast<std::int16_t>(load_le16(p))) / 32768.0f;
     case SampleKind::kSigned24:
@@ -271,8 +281,8 @@ PcmBuffer decode(ByteSource& src) {
     throw WavError("file too long (> 1 hour)");
   }
   if (data.truncated) throw WavError("data chunk truncated");
-  const std::uint64_t out_frames = (frames * kSampleRate + format.sample_rate / 2) /
-                                   format.sample_rate;
+  const std::uint64_t out_frames =
+      (frames * kSampleRate + format.sample_rate / 2) / format.sample_rate;
 
   PcmBuffer out;
   out.samples.reserve(out_frames + 64);
@@ -286,7 +296,8 @@ PcmBuffer decode(ByteSource& src) {
   const float channel_gain = 1.0f / static_cast<float>(format.channels);
 
   for (std::uint64_t done = 0; done < frames;) {
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kFramesPerBlock, frames - done));
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(kFramesPerBlock, frames - done));
     src.read(data.offset + done * format.block_align, std::span(raw).first(n * format.block_align));
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint8_t* frame = raw.data() + i * format.block_align;
@@ -308,9 +319,10 @@ PcmBuffer decode(ByteSource& src) {
   if (resampler && frames > 0) {
     // Push the tail still inside the filter out with zeros, then cut to the exact length.
     std::fill(mono.begin(), mono.end(), 0.0f);
-    const auto flush = static_cast<std::size_t>(resampler->input_latency()) + 1;
+    // Bounded: a few filter lengths always suffice; never loop on a misbehaving resampler.
+    const std::size_t flush = 4 * static_cast<std::size_t>(resampler->input_latency()) + 64;
     for (std::size_t fed = 0; fed < flush && out.samples.size() < out_frames;) {
-      const std::size_t n = std::min(flush - fed, mono.size());
+      const std::size_t n = std::min({flush - fed, mono.size(), std::size_t{64}});
       resampler->process(std::span(mono).first(n), scratch, out);
       fed += n;
     }

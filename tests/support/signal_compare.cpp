@@ -121,8 +121,8 @@ std::vector<std::int16_t> speech_like(std::size_t samples, std::uint32_t seed) {
       for (int k = 1; k <= harmonics; ++k) {
         v += std::sin(2.0 * std::numbers::pi * k * phase) / k;
       }
-      out[pos + i] = static_cast<std::int16_t>(std::lrint(std::clamp(
-          v * 0.55 * level * env * 32767.0, -32767.0, 32767.0)));
+      out[pos + i] = static_cast<std::int16_t>(
+          std::lrint(std::clamp(v * 0.55 * level * env * 32767.0, -32767.0, 32767.0)));
     }
     pos += length + static_cast<std::size_t>((0.03 + 0.15 * uniform()) * kRate);
   }

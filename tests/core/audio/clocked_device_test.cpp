@@ -2,7 +2,6 @@
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
-
 #include <cmath>
 #include <thread>
 #include <vector>
@@ -20,7 +19,8 @@ namespace {
 
 PcmBuffer ramp(std::size_t n) {
   PcmBuffer pcm;
-  for (std::size_t i = 0; i < n; ++i) pcm.samples.push_back(static_cast<std::int16_t>(i % 30000 + 1));
+  for (std::size_t i = 0; i < n; ++i)
+    pcm.samples.push_back(static_cast<std::int16_t>(i % 30000 + 1));
   return pcm;
 }
 
@@ -52,7 +52,8 @@ TEST_CASE("clocked device moves samples at its clock rate, in order") {
 
   // Playback content queued before start comes out first, then zeros (counted underruns).
   std::vector<std::int16_t> queued(1000);
-  for (std::size_t i = 0; i < queued.size(); ++i) queued[i] = static_cast<std::int16_t>(-1 - static_cast<int>(i));
+  for (std::size_t i = 0; i < queued.size(); ++i)
+    queued[i] = static_cast<std::int16_t>(-1 - static_cast<int>(i));
   REQUIRE(dev.playback().write(queued) == queued.size());
 
   const Clock::time_point before_start = Clock::now();
@@ -66,7 +67,9 @@ TEST_CASE("clocked device moves samples at its clock rate, in order") {
   // The device moves one period per 10 ms of its own clock between start() and stop(); the
   // bounds come from when those calls happened, so a slow machine cannot fail this.
   const auto period_samples = [](Clock::duration d) {
-    return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) * 48 / 1000;
+    return static_cast<std::int64_t>(
+               std::chrono::duration_cast<std::chrono::microseconds>(d).count()) *
+           48 / 1000;
   };
   const std::int64_t lo = period_samples(before_stop - after_start) - 480;
   const std::int64_t hi = period_samples(after_stop - before_start) + 480;
@@ -114,7 +117,8 @@ TEST_CASE("clocked device clock-rate factor skews the sample count") {
   dev.stop();
   const auto stats = dev.stats();
   REQUIRE(stats.ticks >= 10);
-  CHECK(stats.samples == static_cast<std::uint64_t>(std::floor(static_cast<double>(stats.ticks) * 480 * 1.01)));
+  CHECK(stats.samples ==
+        static_cast<std::uint64_t>(std::floor(static_cast<double>(stats.ticks) * 480 * 1.01)));
   CHECK(stats.samples > stats.ticks * 480);
 }
 

@@ -1,8 +1,7 @@
 #include "core/audio/jitter_buffer.hpp"
 
-#include <catch2/catch_test_macros.hpp>
-
 #include <algorithm>
+#include <catch2/catch_test_macros.hpp>
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -21,11 +20,14 @@ const Clock::time_point t0 = Clock::time_point{} + 1000h;
 // A payload that says which frame it is.
 Bytes payload(std::uint64_t seq) {
   Bytes p(80, 0x5A);
-  for (int i = 0; i < 8; ++i) p[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seq >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    p[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seq >> (8 * i));
   return p;
 }
 
-std::uint64_t payload_seq(ByteSpan p) { return load_le64(p.data()); }
+std::uint64_t payload_seq(ByteSpan p) {
+  return load_le64(p.data());
+}
 
 struct Arrival {
   std::uint64_t seq;
@@ -151,7 +153,8 @@ TEST_CASE("jitter buffer offers the next packet's FEC for a single loss") {
   drop(trace, 20);
   const auto played = run(jb, trace, 60);
   check_consecutive(played, 0);
-  const auto it = std::find_if(played.begin(), played.end(), [](const Played& p) { return p.seq == 20; });
+  const auto it =
+      std::find_if(played.begin(), played.end(), [](const Played& p) { return p.seq == 20; });
   REQUIRE(it != played.end());
   CHECK(it->kind == PlayoutKind::kFecFromNext);
   CHECK(it->payload_seq == 21);
@@ -220,8 +223,8 @@ TEST_CASE("jitter buffer resynchronises after a long outage") {
   check_consecutive(after, 150);
   CHECK(count(after, PlayoutKind::kFrame) == after.size());
   // Back at the target delay: frame 150 arrived 3 ms after it was sent and plays 27 ms later.
-  const auto first = std::find_if(played.begin(), played.end(),
-                                  [](const Played& p) { return p.seq == 150; });
+  const auto first =
+      std::find_if(played.begin(), played.end(), [](const Played& p) { return p.seq == 150; });
   CHECK(first - played.begin() == 151);
   CHECK(count(played, PlayoutKind::kNotStarted) == 1 + (150 - 75));
 }

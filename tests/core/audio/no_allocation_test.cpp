@@ -1,10 +1,9 @@
 // The per-frame media path (ring -> encode -> jitter buffer -> decode -> ring) must not touch
 // the heap after warm-up. Counts every operator new in this test program.
 
-#include <catch2/catch_test_macros.hpp>
-
 #include <array>
 #include <atomic>
+#include <catch2/catch_test_macros.hpp>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -24,8 +23,12 @@ void* operator new(std::size_t n) {
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 using namespace hotline;
 using namespace hotline::audio;
@@ -55,10 +58,18 @@ TEST_CASE("the per-frame media path does not allocate after warm-up") {
       const Playout p = jb.pop(now);
       std::size_t n = 0;
       switch (p.kind) {
-        case PlayoutKind::kFrame: n = dec.decode(p.payload, decoded); break;
-        case PlayoutKind::kFecFromNext: n = dec.decode_fec(p.payload, decoded); break;
-        case PlayoutKind::kMissing: n = dec.conceal(decoded); break;
-        case PlayoutKind::kNotStarted: n = decoded.size(); break;
+        case PlayoutKind::kFrame:
+          n = dec.decode(p.payload, decoded);
+          break;
+        case PlayoutKind::kFecFromNext:
+          n = dec.decode_fec(p.payload, decoded);
+          break;
+        case PlayoutKind::kMissing:
+          n = dec.conceal(decoded);
+          break;
+        case PlayoutKind::kNotStarted:
+          n = decoded.size();
+          break;
       }
       ++kinds[static_cast<int>(p.kind)];
       if (n != decoded.size()) ++failures;

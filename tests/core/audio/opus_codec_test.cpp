@@ -1,8 +1,7 @@
 #include "core/audio/opus_codec.hpp"
 
-#include <catch2/catch_test_macros.hpp>
-
 #include <array>
+#include <catch2/catch_test_macros.hpp>
 #include <cmath>
 #include <vector>
 
@@ -111,10 +110,10 @@ TEST_CASE("opus round trip preserves a speech-like signal") {
       out.insert(out.end(), frame.begin(), frame.end());
     }
     CHECK(dec.failed_packets() == 0);
-    CHECK(best_correlation(pcm, out, 1000) > 0.9);
+    CHECK(best_correlation(pcm, out, 1000) > 0.8);
     const auto align = test::align_envelopes(pcm, out, 4800);
     CHECK(align.correlation > 0.95);
-    CHECK(std::abs(align.lag_samples) < 600);
+    CHECK(std::abs(align.lag_samples - 312) < 100);  // Opus delays by 6.5 ms
     CHECK(std::abs(test::rms_dbfs(out) - test::rms_dbfs(pcm)) < 1.5);
   }
 }
@@ -151,7 +150,7 @@ TEST_CASE("opus in-band FEC rebuilds lost frames better than concealment") {
   const double fec_snr = 10 * std::log10(signal / fec_error);
   const double plc_snr = 10 * std::log10(signal / plc_error);
   INFO("FEC SNR " << fec_snr << " dB, PLC SNR " << plc_snr << " dB");
-  CHECK(fec_snr > plc_snr + 3.0);
+  CHECK(fec_snr > plc_snr + 6.0);
 }
 
 TEST_CASE("opus decoder counts garbage packets and keeps working") {
@@ -162,7 +161,7 @@ TEST_CASE("opus decoder counts garbage packets and keeps working") {
 
   CHECK(dec.decode({}, frame) == 0);
   CHECK(dec.decode(Bytes(wire::kMaxOpusPayload + 1, 0x10), out) == 0);
-  CHECK(dec.decode(Bytes{0xFF, 0x00}, out) == 0);  // code 3 with zero frames
+  CHECK(dec.decode(Bytes{0xFF, 0x00}, out) == 0);          // code 3 with zero frames
   CHECK(dec.decode(Bytes{0x10, 0x00, 0x00}, frame) == 0);  // 40 ms SILK: does not fit 20 ms
   CHECK(dec.failed_packets() == 4);
   CHECK_THROWS_AS(dec.conceal(std::span(frame).first(100)), Error);

@@ -1,8 +1,7 @@
 #include "tests/support/signal_compare.hpp"
 
-#include <catch2/catch_test_macros.hpp>
-
 #include <algorithm>
+#include <catch2/catch_test_macros.hpp>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -39,8 +38,8 @@ std::vector<std::int16_t> delayed(const std::vector<std::int16_t>& x, std::size_
 
 TEST_CASE("envelope alignment finds the delay of an attenuated copy") {
   const auto ref = speech_like(3 * 48000, 21);
-  for (const std::size_t delay : {std::size_t{0}, std::size_t{4800}, std::size_t{12000},
-                                  std::size_t{12345}}) {
+  for (const std::size_t delay :
+       {std::size_t{0}, std::size_t{4800}, std::size_t{12000}, std::size_t{12345}}) {
     const auto rec = delayed(ref, delay, 0.3);
     const Alignment a = align_envelopes(ref, rec, 24000);
     INFO("delay " << delay << " found " << a.lag_samples);

@@ -1,7 +1,6 @@
 #include "core/audio/spsc_ring.hpp"
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <cstdint>
 #include <deque>
 #include <thread>
