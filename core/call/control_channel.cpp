@@ -38,9 +38,10 @@ void ControlChannel::acknowledge(std::uint32_t msg_id) {
   std::erase_if(pending_, [msg_id](const Pending& p) { return p.message.msg_id == msg_id; });
 }
 
-bool ControlChannel::first_arrival(std::uint32_t msg_id) {
-  if (std::find(seen_.begin(), seen_.end(), msg_id) != seen_.end()) return false;
-  seen_.push_back(msg_id);
+bool ControlChannel::first_arrival(std::uint64_t call_id, std::uint32_t msg_id) {
+  const auto key = std::make_pair(call_id, msg_id);
+  if (std::find(seen_.begin(), seen_.end(), key) != seen_.end()) return false;
+  seen_.push_back(key);
   if (seen_.size() > kRememberedIds) seen_.pop_front();
   return true;
 }

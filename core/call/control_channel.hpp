@@ -26,8 +26,9 @@ class ControlChannel {
   // Messages whose retransmission time has come.
   std::vector<net::ControlMessage> due(Clock::time_point now);
   void acknowledge(std::uint32_t msg_id);
-  // True the first time a reliable msg_id arrives; false for retransmissions.
-  bool first_arrival(std::uint32_t msg_id);
+  // True the first time a reliable message arrives; false for retransmissions. Keyed by call
+  // as well, since a peer that redials starts its message ids afresh.
+  bool first_arrival(std::uint64_t call_id, std::uint32_t msg_id);
 
   bool all_acknowledged() const { return pending_.empty(); }
   // The oldest unacknowledged message has waited longer than wire::kControlGiveUp.
@@ -42,7 +43,7 @@ class ControlChannel {
   };
   std::uint32_t next_id_ = 1;
   std::deque<Pending> pending_;
-  std::deque<std::uint32_t> seen_;  // recent reliable ids from the peer
+  std::deque<std::pair<std::uint64_t, std::uint32_t>> seen_;  // recent (call, msg) from the peer
   std::uint64_t retransmissions_ = 0;
 };
 

@@ -64,6 +64,7 @@ class Engine::Core {
     Clock::time_point first_initiation;
     Clock::time_point last_initiation;
     Clock::time_point keyed_at;  // when the newest session was installed
+    std::size_t control_padding = wire::kMinControlPlaintext;  // the call's voice plaintext size
   };
 
   // ---- engine.cpp

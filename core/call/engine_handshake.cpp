@@ -77,13 +77,15 @@ void Engine::Core::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
     ++counters_.disabled_peer;
     return;
   }
-  if (!per_peer_.allow(peer->entry.name, now)) {
-    ++counters_.rate_limited;
-    return;
-  }
+  // Replays are refused before the per-peer limit is charged, so replaying a recorded
+  // initiation cannot use up the genuine peer's allowance.
   if (!config_.accept_timestamp ||
       !config_.accept_timestamp(peer->entry.public_key, received->timestamp)) {
     ++counters_.replayed_initiations;
+    return;
+  }
+  if (!per_peer_.allow(peer->entry.name, now)) {
+    ++counters_.rate_limited;
     return;
   }
 

@@ -32,9 +32,9 @@ std::size_t opus_frame_bytes(const CallOptions& o) {
   return static_cast<std::size_t>(o.bitrate) * static_cast<std::size_t>(o.frame_ms) / 8000;
 }
 
-std::uint64_t random_u64() {
+std::uint64_t random_call_id() {
   std::uint64_t v = 0;
-  randombytes_buf(&v, sizeof v);
+  while (v == 0) randombytes_buf(&v, sizeof v);  // 0 means "no call request sent yet"
   return v;
 }
 
@@ -93,7 +93,7 @@ void Engine::Core::on_link_keyed(Association& a, Clock::time_point now) {
   if (!a.call || !a.call->call_request_pending) return;
   Call& call = *a.call;
   call.call_request_pending = false;
-  call.wire_id = random_u64();
+  call.wire_id = random_call_id();
   if (auto hash = a.link.sending_handshake_hash()) call.stats.sas = crypto::sas_string(*hash);
   call.call_request_sent = now;
   net::CallRequestBody body{static_cast<std::uint8_t>(call.options.frame_ms),
@@ -184,10 +184,15 @@ void Engine::Core::handle_transport(ByteSpan packet, const asio::ip::udp::endpoi
 void Engine::Core::handle_control(Association& a, const net::ControlMessage& m,
                                   const std::array<std::uint8_t, 64>& handshake_hash,
                                   Clock::time_point now) {
+  if (!net::has_valid_body(m)) {  // refused before it is acknowledged: the sender sees no ack
+    ++counters_.malformed;
+    return;
+  }
   if (is_reliable(m.kind)) {
     send_control(a, a.control.make_unreliable(Kind::kAck, m.call_id, net::encode_ack({m.msg_id})),
                  now);
-    if (!a.control.first_arrival(m.msg_id)) return;  // a retransmission: acted on already
+    if (!a.control.first_arrival(m.call_id, m.msg_id))
+      return;  // a retransmission: acted on already
   }
   if (m.kind == Kind::kCallRequest) {
     handle_call_request(a, m, handshake_hash, now);
@@ -226,8 +231,12 @@ void Engine::Core::handle_control(Association& a, const net::ControlMessage& m,
       if (outgoing) end_call(a, EndReason::kBusy, now);
       break;
     case Kind::kCancel:
-      if (!outgoing && call.stats.state == CallState::kRinging) {
-        end_call(a, EndReason::kCancelled, now);
+      // A Cancel that crossed our Answer still ends the call: the caller has already gone.
+      if (!outgoing) {
+        end_call(a,
+                 call.stats.state == CallState::kConnected ? EndReason::kRemoteHangup
+                                                           : EndReason::kCancelled,
+                 now);
       }
       break;
     case Kind::kHangup:
@@ -301,11 +310,12 @@ void Engine::Core::handle_call_request(Association& a, const net::ControlMessage
 
 void Engine::Core::send_control(Association& a, const net::ControlMessage& m,
                                 Clock::time_point now) {
-  // In a call, control packets are exactly as long as voice packets (RFC 6562).
-  const std::size_t padded =
-      a.call ? std::max(wire::kMinControlPlaintext, opus_frame_bytes(a.call->options))
-             : wire::kMinControlPlaintext;
-  const Bytes plain = net::encode_control(m, padded);
+  // In a call, control packets are exactly as long as voice packets (RFC 6562) — also after
+  // it ended (late acks, retransmitted hang-ups), so its end shows no change of size.
+  if (a.call) {
+    a.control_padding = std::max(wire::kMinControlPlaintext, opus_frame_bytes(a.call->options));
+  }
+  const Bytes plain = net::encode_control(m, a.control_padding);
   const std::size_t n = a.link.seal(wire::MessageType::kControl, plain, send_buffer_, now);
   if (n == 0) return;
   a.last_sent = now;

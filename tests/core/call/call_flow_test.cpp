@@ -209,3 +209,25 @@ TEST_CASE("pre-shared keys: matching keys connect, a mismatch never completes th
     CHECK(b.events().empty());
   }
 }
+
+TEST_CASE("redialling at once after a declined call rings again") {
+  Pair p;
+  p.a.engine().call("Singapore", {});
+  const auto first = p.b.wait_state(CallState::kRinging);
+  p.b.engine().decline(first.id);
+  p.a.wait_ended();
+  p.b.wait_ended();
+  // Straight away: the callee still holds the previous call's link state.
+  const auto second_id = p.a.engine().call("Singapore", {});
+  const auto second = p.b.wait_for(
+      [&](const call::CallStats& s) { return s.state == CallState::kRinging && s.id != first.id; });
+  p.b.engine().answer(second.id);
+  p.a.wait_for([&](const call::CallStats& s) {
+    return s.id == second_id && s.state == CallState::kConnected;
+  });
+  p.a.engine().hangup(second_id);
+  CHECK(p.b.wait_for([&](const call::CallStats& s) {
+             return s.id == second.id && s.state == CallState::kEnded;
+           })
+            .end_reason == EndReason::kRemoteHangup);
+}
