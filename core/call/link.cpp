@@ -11,7 +11,7 @@ std::uint64_t reconstruct_counter(std::uint64_t reference, std::uint32_t low) {
 }
 
 void Link::install(Session session, bool we_initiated) {
-  ++counters_.rekeys;
+  if (current_ || next_) ++counters_.rekeys;  // the call's first keys are not a re-key
   if (we_initiated) {
     if (current_) {
       previous_ = std::move(current_);
