@@ -2,14 +2,6 @@
 
 namespace hotline::call {
 
-std::uint64_t reconstruct_counter(std::uint64_t reference, std::uint32_t low) {
-  constexpr std::uint64_t span = wire::kCounterLowMask + 1;
-  const std::uint64_t candidate = (reference & ~wire::kCounterLowMask) | low;
-  if (candidate + span / 2 < reference) return candidate + span;
-  if (candidate > reference + span / 2 && candidate >= span) return candidate - span;
-  return candidate;
-}
-
 void Link::install(Session session, bool we_initiated) {
   if (current_ || next_) ++counters_.rekeys;  // the call's first keys are not a re-key
   if (we_initiated) {
@@ -41,7 +33,7 @@ std::optional<Link::Opened> Link::open(const net::TransportHeader& header, ByteS
   const std::uint64_t hint = window.highest() > 0
                                  ? window.highest()
                                  : (voice ? voice_received_hint_ : control_received_hint_);
-  const std::uint64_t counter = reconstruct_counter(hint, header.counter_low);
+  const std::uint64_t counter = net::reconstruct_counter(hint, header.counter_low);
 
   std::size_t length = 0;
   if (!net::open_transport(packet, counter, session->keys.recv, plaintext, length)) {

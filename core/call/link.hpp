@@ -93,7 +93,4 @@ class Link {
   LinkCounters counters_;
 };
 
-// The full counter whose low 24 bits are `low` and which lies closest to `reference`.
-std::uint64_t reconstruct_counter(std::uint64_t reference, std::uint32_t low);
-
 }  // namespace hotline::call

@@ -57,7 +57,8 @@ class Profile {
 
   // Needs unlock. Advertises `advertised`, or the listen endpoint when empty; refuses
   // endpoints peers cannot reach (unspecified address such as 0.0.0.0, port 0).
-  PeerCard own_card(std::vector<net::Endpoint> advertised = {}) const;  // needs unlock; advertises the listen endpoint
+  PeerCard own_card(std::vector<net::Endpoint> advertised = {})
+      const;  // needs unlock; advertises the listen endpoint
 
   // Validates the card, refuses our own key and duplicates (by name or key), optionally
   // replaces the card's endpoints with `endpoint_override`; all-or-nothing. Returns the name

@@ -9,17 +9,21 @@ constexpr std::uint64_t kLowSpan = wire::kCounterLowMask + 1;  // 2^24
 constexpr std::uint64_t kHalfLowSpan = kLowSpan / 2;
 }  // namespace
 
-std::uint64_t ReplayWindow::reconstruct(std::uint32_t counter_low24) const {
+std::uint64_t reconstruct_counter(std::uint64_t reference, std::uint32_t counter_low24) {
   const std::uint64_t low = counter_low24 & wire::kCounterLowMask;
-  const std::uint64_t candidate = (highest_ & ~wire::kCounterLowMask) | low;
-  // Pick among candidate - 2^24, candidate, candidate + 2^24 the one nearest to highest_.
-  if (candidate > highest_ && candidate - highest_ > kHalfLowSpan && candidate >= kLowSpan) {
+  const std::uint64_t candidate = (reference & ~wire::kCounterLowMask) | low;
+  // Pick among candidate - 2^24, candidate, candidate + 2^24 the one nearest to reference.
+  if (candidate > reference && candidate - reference > kHalfLowSpan && candidate >= kLowSpan) {
     return candidate - kLowSpan;
   }
-  if (candidate < highest_ && highest_ - candidate > kHalfLowSpan) {
+  if (candidate < reference && reference - candidate > kHalfLowSpan) {
     return candidate + kLowSpan;
   }
   return candidate;
+}
+
+std::uint64_t ReplayWindow::reconstruct(std::uint32_t counter_low24) const {
+  return reconstruct_counter(highest_, counter_low24);
 }
 
 bool ReplayWindow::would_accept(std::uint64_t counter) const {

@@ -11,6 +11,9 @@
 
 namespace hotline::net {
 
+// The full counter whose low 24 bits are `counter_low24` and which lies nearest `reference`.
+std::uint64_t reconstruct_counter(std::uint64_t reference, std::uint32_t counter_low24);
+
 class ReplayWindow {
  public:
   // The full counter whose low 24 bits are counter_low24 and which lies closest to the

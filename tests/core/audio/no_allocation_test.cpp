@@ -47,7 +47,8 @@ TEST_CASE("the per-frame media path does not allocate after warm-up") {
   const auto t0 = JitterBuffer::Clock::now();
 
   std::size_t failures = 0;
-  std::size_t kinds[4] = {};
+  std::size_t frames_decoded = 0;
+  std::size_t frames_from_fec = 0;
   auto run_frames = [&](std::size_t first, std::size_t count) {
     for (std::size_t k = first; k < first + count; ++k) {
       const auto now = t0 + std::chrono::milliseconds(20 * k);
@@ -60,9 +61,11 @@ TEST_CASE("the per-frame media path does not allocate after warm-up") {
       switch (p.kind) {
         case PlayoutKind::kFrame:
           n = dec.decode(p.payload, decoded);
+          ++frames_decoded;
           break;
         case PlayoutKind::kFecFromNext:
           n = dec.decode_fec(p.payload, decoded);
+          ++frames_from_fec;
           break;
         case PlayoutKind::kMissing:
           n = dec.conceal(decoded);
@@ -71,7 +74,6 @@ TEST_CASE("the per-frame media path does not allocate after warm-up") {
           n = decoded.size();
           break;
       }
-      ++kinds[static_cast<int>(p.kind)];
       if (n != decoded.size()) ++failures;
       playback.write(decoded);
       if (playback.read(decoded) != decoded.size()) ++failures;
@@ -85,6 +87,6 @@ TEST_CASE("the per-frame media path does not allocate after warm-up") {
 
   CHECK(during == 0);
   CHECK(failures == 0);
-  CHECK(kinds[static_cast<int>(PlayoutKind::kFrame)] > 400);
-  CHECK(kinds[static_cast<int>(PlayoutKind::kFecFromNext)] > 40);
+  CHECK(frames_decoded > 400);
+  CHECK(frames_from_fec > 40);
 }

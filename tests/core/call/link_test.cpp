@@ -158,7 +158,7 @@ TEST_CASE("keys past their lifetime neither seal nor open") {
 }
 
 TEST_CASE("counter reconstruction from the low 24 bits") {
-  using call::reconstruct_counter;
+  using net::reconstruct_counter;
   CHECK(reconstruct_counter(0, 5) == 5);
   CHECK(reconstruct_counter(1000, 990) == 990);
   CHECK(reconstruct_counter(0xFFFFF0, 0x000010) == 0x1000010);  // wrapped forward

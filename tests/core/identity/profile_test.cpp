@@ -266,6 +266,7 @@ TEST_CASE("the own card advertises a reachable address, never 0.0.0.0") {
   Profile profile = Profile::create(root.path() / "p", "Alpha", endpoint("0.0.0.0:4500"),
                                     std::nullopt, KeyFileCost::kInteractive);
   CHECK_THROWS_WITH(profile.own_card(), ContainsSubstring("not 0.0.0.0:4500"));
-  const PeerCard card = parse_card(serialize_card(profile.own_card({endpoint("[2001:db8::7]:4500")})));
+  const PeerCard card =
+      parse_card(serialize_card(profile.own_card({endpoint("[2001:db8::7]:4500")})));
   CHECK(card.endpoints == std::vector<net::Endpoint>{endpoint("[2001:db8::7]:4500")});
 }
