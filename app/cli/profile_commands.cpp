@@ -25,6 +25,17 @@ std::string read_text(const std::string& path) {
   return text.str();
 }
 
+// A HOST:PORT option; a malformed value is a usage error naming the option.
+std::optional<net::Endpoint> endpoint_option(const Arguments& args, const std::string& option) {
+  const auto text = args.value(option);
+  if (!text) return std::nullopt;
+  try {
+    return net::parse_endpoint_or_throw(*text);
+  } catch (const Error& e) {
+    throw UsageError(option + ": " + e.what());
+  }
+}
+
 }  // namespace
 
 void unlock(identity::Profile& profile, const Arguments& args) {
@@ -57,7 +68,7 @@ int run_init(const Invocation& in) {
   const auto listen = args.value("--listen");
   if (!name) throw UsageError("--name is required");
   if (!listen) throw UsageError("--listen is required");
-  const net::Endpoint endpoint = net::parse_endpoint_or_throw(*listen);
+  const net::Endpoint endpoint = *endpoint_option(args, "--listen");
   std::optional<std::string> passphrase;
   if (auto file = args.value("--passphrase-file")) passphrase = read_passphrase_file(*file);
   auto profile = identity::Profile::create(
@@ -74,7 +85,7 @@ int run_card(const Invocation& in) {
   const Arguments args(in.args, {{"--passphrase-file", "--endpoint"}, {}});
   args.expect_positional(0, "");
   std::vector<net::Endpoint> advertised;
-  if (auto e = args.value("--endpoint")) advertised.push_back(net::parse_endpoint_or_throw(*e));
+  if (auto e = endpoint_option(args, "--endpoint")) advertised.push_back(*e);
   auto profile = identity::Profile::open(in.profile_dir);
   unlock(profile, args);
   std::cout << identity::serialize_card(profile.own_card(advertised));
@@ -98,8 +109,7 @@ int run_fingerprint(const Invocation& in) {
 int run_peer_import(const Invocation& in) {
   const Arguments args(in.args, {{"--endpoint"}, {}});
   args.expect_positional(1, "card file (or - for standard input)");
-  std::optional<net::Endpoint> endpoint;
-  if (auto text = args.value("--endpoint")) endpoint = net::parse_endpoint_or_throw(*text);
+  const std::optional<net::Endpoint> endpoint = endpoint_option(args, "--endpoint");
   auto profile = identity::Profile::open(in.profile_dir);
   const std::string text = read_text(args.positional()[0]);
   const std::string name = profile.import_card(text, endpoint);
