@@ -65,6 +65,7 @@ class Engine::Core {
     Clock::time_point last_initiation;
     Clock::time_point keyed_at;  // when the newest session was installed
     std::size_t control_padding = wire::kMinControlPlaintext;  // the call's voice plaintext size
+    std::size_t endpoint_cursor = 0;  // which of the peer's card endpoints is being tried
   };
 
   // ---- engine.cpp

@@ -71,6 +71,12 @@ void Engine::Core::tick_association(Association& a, Clock::time_point now) {
     if (now - a.first_initiation >= config_.timers.unreachable_after) {
       end_call(a, EndReason::kUnreachable, now);
     } else if (now - a.last_initiation >= wire::kHandshakeRetry) {
+      // Each retry tries the card's next endpoint, so a peer with a dead first address is
+      // still reached (a card holds at most 4, and 4 tries fit before giving up).
+      if (const Peer* peer = find_peer(a.peer); peer && peer->entry.endpoints.size() > 1) {
+        a.endpoint_cursor = (a.endpoint_cursor + 1) % peer->entry.endpoints.size();
+        a.link.set_endpoint(net::to_udp(peer->entry.endpoints[a.endpoint_cursor]));
+      }
       send_initiation(a, now);
     }
     return;

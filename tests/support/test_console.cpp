@@ -37,6 +37,12 @@ void TestConsole::add_peer(const TestConsole& other, std::optional<net::Endpoint
   if (engine_) engine_->update_peers(peers_);
 }
 
+void TestConsole::add_peer_at(const TestConsole& other, std::vector<net::Endpoint> endpoints) {
+  add_peer(other);
+  peers_.back().endpoints = std::move(endpoints);
+  if (engine_) engine_->update_peers(peers_);
+}
+
 void TestConsole::start(call::EngineTimers timers) {
   timers_ = timers;
   call::EngineConfig config;

@@ -36,6 +36,8 @@ class TestConsole final : public call::EngineListener {
   // Knows `other` as a peer, reachable at `via` (default: other's real endpoint).
   void add_peer(const TestConsole& other, std::optional<net::Endpoint> via = std::nullopt,
                 std::shared_ptr<const crypto::SecretKey> psk = nullptr, bool enabled = true);
+  // Knows `other` under several endpoints, tried in this order.
+  void add_peer_at(const TestConsole& other, std::vector<net::Endpoint> endpoints);
   void start(call::EngineTimers timers = {});
   void stop();
   void restart();  // same identity, port and replay table; new engine

@@ -231,3 +231,18 @@ TEST_CASE("redialling at once after a declined call rings again") {
            })
             .end_reason == EndReason::kRemoteHangup);
 }
+
+TEST_CASE("a peer whose first card endpoint is dead is reached at the next one") {
+  TestConsole a("Beijing");
+  TestConsole b("Singapore");
+  a.start();
+  b.start();
+  a.add_peer_at(b, {net::Endpoint{"127.0.0.1", 9}, b.endpoint()});
+  b.add_peer(a);
+  const auto id = a.engine().call("Singapore", {});
+  const auto ringing = b.wait_state(CallState::kRinging);
+  b.engine().answer(ringing.id);
+  a.wait_state(CallState::kConnected);
+  a.engine().hangup(id);
+  CHECK(a.wait_ended().end_reason == EndReason::kLocalHangup);
+}
