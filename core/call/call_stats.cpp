@@ -34,6 +34,7 @@ std::string to_json_line(const CallStats& s) {
   j["concealed_frames"] = s.media.concealed_frames;
   j["decode_errors"] = s.media.decode_errors;
   j["jitter_buffer_delay_ms"] = s.media.jitter_buffer_delay_ms;
+  j["jitter_ms"] = s.media.interarrival_jitter_ms;
   return j.dump();
 }
 

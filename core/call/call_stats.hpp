@@ -30,6 +30,8 @@ struct MediaCounters {
   std::uint64_t concealed_frames = 0;
   std::uint64_t decode_errors = 0;
   double jitter_buffer_delay_ms = 0;  // mean
+  double interarrival_jitter_ms = 0;  // RFC 3550, of voice packets received
+  std::uint64_t highest_voice_counter = 0;
 };
 
 struct CallStats {

@@ -147,6 +147,8 @@ void Engine::Core::send_reports(Association& a, Clock::time_point now) {
   net::ReceiverReportBody report{};
   report.cumulative_lost = static_cast<std::uint32_t>(media.lost);
   report.packets_received = static_cast<std::uint32_t>(media.voice_packets_received);
+  report.highest_counter = media.highest_voice_counter;
+  report.jitter_us = static_cast<std::uint32_t>(media.interarrival_jitter_ms * 1000.0);
   report.fraction_lost =
       lost + received == 0
           ? 0

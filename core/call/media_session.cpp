@@ -1,6 +1,7 @@
 #include "core/call/media_session.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/util/error.hpp"
 
@@ -47,6 +48,19 @@ void MediaSession::pump_capture(const SendFrame& send) {
 void MediaSession::on_voice_packet(std::uint64_t counter, ByteSpan opus_frame,
                                    Clock::time_point now) {
   jitter_.insert(counter, opus_frame, now);
+  // RFC 3550 interarrival jitter: how much the spacing of arrivals differs from the spacing
+  // of the frames they carry, smoothed with gain 1/16.
+  if (last_arrival_) {
+    const double frame_us = 1000.0 * static_cast<double>(frame_samples_) / 48.0;
+    const double arrival_gap =
+        std::chrono::duration<double, std::micro>(now - *last_arrival_).count();
+    const double frame_gap =
+        (static_cast<double>(counter) - static_cast<double>(last_counter_)) * frame_us;
+    jitter_us_ += (std::abs(arrival_gap - frame_gap) - jitter_us_) / 16.0;
+  }
+  last_arrival_ = now;
+  last_counter_ = counter;
+  highest_counter_ = std::max(highest_counter_, counter);
 }
 
 void MediaSession::pump_playback(Clock::time_point now) {
@@ -91,6 +105,8 @@ MediaCounters MediaSession::counters() const {
   c.fec_recovered = j.fec_recovered;
   c.decode_errors = decoder_.failed_packets();
   c.jitter_buffer_delay_ms = j.mean_delay_ms;
+  c.interarrival_jitter_ms = jitter_us_ / 1000.0;
+  c.highest_voice_counter = highest_counter_;
   return c;
 }
 

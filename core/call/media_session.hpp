@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/audio/audio_device.hpp"
@@ -48,6 +49,10 @@ class MediaSession {
   std::vector<std::int16_t> pcm_;
   Bytes encoded_;
   bool muted_ = false;
+  std::optional<Clock::time_point> last_arrival_;
+  std::uint64_t last_counter_ = 0;
+  std::uint64_t highest_counter_ = 0;
+  double jitter_us_ = 0;
   MediaCounters counters_;
 };
 
