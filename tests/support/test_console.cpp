@@ -114,6 +114,14 @@ void TestConsole::on_call_ended(const call::CallStats& final_stats) {
   on_call_changed(final_stats);
 }
 
+call::CallStats TestConsole::answer_incoming() {
+  const auto ringing = wait_for([](const call::CallStats& s) {
+    return s.direction == call::Direction::kIncoming && s.state == call::CallState::kRinging;
+  });
+  engine().answer(ringing.id);
+  return ringing;
+}
+
 std::vector<call::CallStats> TestConsole::events() const {
   std::lock_guard lock(mutex_);
   return events_;

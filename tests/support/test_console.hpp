@@ -54,6 +54,8 @@ class TestConsole final : public call::EngineListener {
                              std::chrono::milliseconds timeout = std::chrono::seconds(20));
   call::CallStats wait_ended(std::chrono::milliseconds timeout = std::chrono::seconds(20));
   std::vector<call::CallStats> events() const;
+  // Waits for an incoming call to ring, answers it, and returns its ringing snapshot.
+  call::CallStats answer_incoming();
 
   // What the next call's "microphone" plays (default: a 440 Hz tone).
   void set_play(std::optional<audio::PcmBuffer> pcm) { play_ = std::move(pcm); }

@@ -32,14 +32,6 @@ struct Pair {
   }
 };
 
-call::CallStats answer_incoming(TestConsole& callee) {
-  const auto ringing = callee.wait_for([](const call::CallStats& s) {
-    return s.direction == call::Direction::kIncoming && s.state == CallState::kRinging;
-  });
-  callee.engine().answer(ringing.id);
-  return ringing;
-}
-
 }  // namespace
 
 TEST_CASE("a call carries speech end to end and both sides show the same SAS") {
@@ -48,7 +40,7 @@ TEST_CASE("a call carries speech end to end and both sides show the same SAS") {
   p.a.set_play(speech);
 
   const auto id = p.a.engine().call("Singapore", {});
-  answer_incoming(p.b);
+  p.b.answer_incoming();
   const auto connected_a = p.a.wait_state(CallState::kConnected);
   const auto connected_b = p.b.wait_state(CallState::kConnected);
   CHECK(connected_a.sas == connected_b.sas);
@@ -99,7 +91,7 @@ TEST_CASE("a third console calling a console in a call gets busy") {
   p.b.add_peer(c);
 
   const auto first = p.a.engine().call("Singapore", {});
-  answer_incoming(p.b);
+  p.b.answer_incoming();
   p.a.wait_state(CallState::kConnected);
 
   c.engine().call("Singapore", {});
@@ -133,7 +125,7 @@ TEST_CASE("the caller cancels while it rings") {
 TEST_CASE("the callee hangs up a connected call") {
   Pair p;
   p.a.engine().call("Singapore", {});
-  const auto ringing = answer_incoming(p.b);
+  const auto ringing = p.b.answer_incoming();
   p.a.wait_state(CallState::kConnected);
   p.b.engine().hangup(ringing.id);
   CHECK(p.a.wait_ended().end_reason == EndReason::kRemoteHangup);
@@ -193,7 +185,7 @@ TEST_CASE("pre-shared keys: matching keys connect, a mismatch never completes th
     a.add_peer(b, std::nullopt, psk);
     b.add_peer(a, std::nullopt, psk);
     const auto id = a.engine().call("Singapore", {});
-    answer_incoming(b);
+    b.answer_incoming();
     a.wait_state(CallState::kConnected);
     a.engine().hangup(id);
     CHECK(a.wait_ended().end_reason == EndReason::kLocalHangup);

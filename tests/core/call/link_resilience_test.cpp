@@ -39,10 +39,7 @@ struct RelayedPair {
 
   call::CallId connect() {
     const auto id = a.engine().call("Singapore", {});
-    const auto ringing = b.wait_for([](const call::CallStats& s) {
-      return s.direction == call::Direction::kIncoming && s.state == CallState::kRinging;
-    });
-    b.engine().answer(ringing.id);
+    b.answer_incoming();
     a.wait_state(CallState::kConnected);
     b.wait_state(CallState::kConnected);
     return id;
