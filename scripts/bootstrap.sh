@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git clang clang-format
+  build-essential cmake ninja-build pkg-config git clang clang-format dpkg-dev file python3
   libsodium-dev libopus-dev portaudio19-dev libspeexdsp-dev libsqlite3-dev sqlite3
   libasio-dev nlohmann-json3-dev libbenchmark-dev
   espeak-ng sox

@@ -27,29 +27,37 @@ port_b=$((port_a + 1000))
 bj=(--profile "$work/beijing")
 sg=(--profile "$work/singapore")
 
-echo "== Creating two consoles"
-"$hotline" "${bj[@]}" init --name Beijing --listen "127.0.0.1:$port_a"
-"$hotline" "${sg[@]}" init --name Singapore --listen "127.0.0.1:$port_b"
+echo "== Creating two consoles (administrator and operator passphrases from files)"
+printf 'demo administrator passphrase\n' > "$work/admin.pass"
+printf 'demo operator passphrase\n' > "$work/operator.pass"
+roles=(--admin-passphrase-file "$work/admin.pass" --operator-passphrase-file "$work/operator.pass")
+admin=(--role-passphrase-file "$work/admin.pass")
+"$hotline" "${bj[@]}" init --name Beijing --listen "127.0.0.1:$port_a" "${roles[@]}"
+"$hotline" "${sg[@]}" init --name Singapore --listen "127.0.0.1:$port_b" "${roles[@]}"
 
-echo "== Exchanging peer cards"
+echo "== Exchanging peer cards, then verifying the fingerprints"
 "$hotline" "${bj[@]}" card > "$work/beijing.card"
 "$hotline" "${sg[@]}" card > "$work/singapore.card"
 cat "$work/beijing.card"
-"$hotline" "${bj[@]}" peer import "$work/singapore.card"
-"$hotline" "${sg[@]}" peer import "$work/beijing.card"
+"$hotline" "${bj[@]}" peer import "$work/singapore.card" "${admin[@]}"
+"$hotline" "${sg[@]}" peer import "$work/beijing.card" "${admin[@]}"
+# (Administrators read the 60 digits to each other by voice; here both sides are ours.)
+"$hotline" "${bj[@]}" peer verify Singapore --by "demo administrator" "${admin[@]}"
+"$hotline" "${sg[@]}" peer verify Beijing --by "demo administrator" "${admin[@]}"
 
 echo "== Generating speech"
 "$repo/scripts/make-speech.sh" "$out/speech.wav"
 
 echo "== Singapore waits for a call; Beijing calls it for 8 seconds"
-"$hotline" "${sg[@]}" answer --record "$out/heard-in-singapore.wav" \
+# Both officials confirm the SAS words (typed "confirm" on their terminals).
+echo confirm | "$hotline" "${sg[@]}" answer --record "$out/heard-in-singapore.wav" \
   --stats-json "$out/singapore-stats.json" > "$out/singapore.log" 2>&1 &
 answer_pid=$!
 for _ in $(seq 100); do
   grep -q "Waiting for calls" "$out/singapore.log" 2>/dev/null && break
   sleep 0.1
 done
-"$hotline" "${bj[@]}" call Singapore --play "$out/speech.wav" --seconds 8 \
+echo confirm | "$hotline" "${bj[@]}" call Singapore --play "$out/speech.wav" --seconds 8 \
   --record "$out/heard-in-beijing.wav" --stats-json "$out/beijing-stats.json"
 wait "$answer_pid"
 answer_pid=""
@@ -61,4 +69,8 @@ for side in beijing singapore; do
   echo "$side:"
   python3 -m json.tool "$out/$side-stats.json" 2>/dev/null || cat "$out/$side-stats.json"
 done
+echo "== Beijing's call history (operator) and audit log (administrator)"
+"$hotline" "${bj[@]}" history --role-passphrase-file "$work/operator.pass"
+"$hotline" "${bj[@]}" audit "${admin[@]}"
+"$hotline" "${bj[@]}" audit verify "${admin[@]}"
 echo "== What Singapore heard is in $out/heard-in-singapore.wav (Beijing sent $out/speech.wav)"

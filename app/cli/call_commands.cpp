@@ -1,10 +1,12 @@
-// `hotline call` and `hotline answer`: a headless console placing or answering calls, with
-// audio from and to WAV files through clocked virtual devices (the same pipeline as live audio).
+// `hotline call` and `hotline answer`: a console placing or answering calls, with live audio
+// through PortAudio, or headless with audio from and to WAV files through clocked virtual
+// devices (the same pipeline as live audio).
 
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <set>
+#include <vector>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/console_session.hpp"
@@ -19,16 +21,50 @@ using call::CallState;
 using call::EndReason;
 
 const OptionSpec kCallOptions{{"--play", "--record", "--seconds", "--stats-json", "--frame-ms",
-                               "--bitrate", "--passphrase-file"},
-                              {}};
+                               "--bitrate", "--passphrase-file", "--input", "--output"},
+                              {"--no-aec", "--agc", "--no-tones"}};
 const OptionSpec kAnswerOptions{
-    {"--play", "--record", "--calls", "--stats-json", "--passphrase-file"}, {}};
+    {"--play", "--record", "--calls", "--stats-json", "--passphrase-file", "--input", "--output"},
+    {"--no-aec", "--agc", "--no-tones"}};
 
-AudioFiles audio_files(const Arguments& args) {
-  AudioFiles files;
-  if (auto play = args.value("--play")) files.play = audio::read_wav(*play);
-  if (auto record = args.value("--record")) files.record = *record;
-  return files;
+// A device name from its option, else from the profile setting, else the system default.
+void choose_device(const Arguments& args, identity::Profile& profile, const char* option,
+                   const char* setting, std::string& name, std::string& origin) {
+  if (auto value = args.value(option)) {
+    name = *value;
+    origin = option;
+  } else if (auto stored = profile.settings().get(setting)) {
+    name = *stored;
+    origin = std::string("the ") + setting + " setting";
+  } else {
+    name = "default";
+    origin.clear();
+  }
+}
+
+// Read before the engine starts: the store's connection then belongs to the engine thread.
+AudioSetup audio_setup(const Arguments& args, identity::Profile& profile) {
+  AudioSetup audio;
+  audio.voice.echo_cancellation =
+      !args.flag("--no-aec") &&
+      profile.settings().get("audio.echo_cancellation").value_or("on") != "off";
+  audio.voice.agc = args.flag("--agc");
+  audio.voice.tones = !args.flag("--no-tones");
+  const auto play = args.value("--play");
+  const auto record = args.value("--record");
+  audio.headless = play || record;
+  if (audio.headless) {
+    if (args.value("--input") || args.value("--output")) {
+      throw UsageError(
+          "--input/--output are for live audio; --play/--record make the call headless");
+    }
+    if (play) audio.play = audio::read_wav(*play);
+    if (record) audio.record = *record;
+    return audio;
+  }
+  choose_device(args, profile, "--input", kInputSetting, audio.input, audio.input_origin);
+  choose_device(args, profile, "--output", kOutputSetting, audio.output, audio.output_origin);
+  return audio;
 }
 
 void append_stats(const std::optional<std::string>& path, const call::CallStats& stats) {
@@ -38,21 +74,42 @@ void append_stats(const std::optional<std::string>& path, const call::CallStats&
   if (!out) throw Error("cannot write statistics to " + *path);
 }
 
-void print_change(const call::CallStats& s, CallState& shown, bool& interrupted) {
-  if (s.state != shown) {
-    shown = s.state;
+struct Shown {
+  CallState state = CallState::kDialling;
+  bool interrupted = false;
+  std::string device_problem;
+  bool sas_confirmed_local = false;
+  bool sas_confirmed_remote = false;
+};
+
+void print_change(const call::CallStats& s, Shown& shown) {
+  if (s.state != shown.state) {
+    shown.state = s.state;
     if (s.state == CallState::kRinging) {
       std::cout << (s.direction == call::Direction::kIncoming ? "Incoming call from " : "Ringing ")
                 << s.peer << "\n";
     } else if (s.state == CallState::kConnected) {
       std::cout << "Connected to " << s.peer << " (setup " << std::fixed << std::setprecision(0)
-                << s.setup_ms << " ms)\n"
-                << "SAS: " << s.sas << "  — read these words to each other\n";
+                << s.setup_ms << " ms)" << (s.peer_verified ? "" : " — peer NOT VERIFIED") << "\n"
+                << "SAS: " << s.sas << "  — read these words to each other, then type 'confirm'\n";
     }
   }
-  if (s.link_interrupted != interrupted) {
-    interrupted = s.link_interrupted;
-    std::cout << (interrupted ? "Link interrupted — waiting for the peer\n" : "Link restored\n");
+  if (s.link_interrupted != shown.interrupted) {
+    shown.interrupted = s.link_interrupted;
+    std::cout << (shown.interrupted ? "Link interrupted — waiting for the peer\n"
+                                    : "Link restored\n");
+  }
+  if (s.sas_confirmed_local && !shown.sas_confirmed_local) {
+    shown.sas_confirmed_local = true;
+    std::cout << "You confirmed the SAS words\n";
+  }
+  if (s.sas_confirmed_remote && !shown.sas_confirmed_remote) {
+    shown.sas_confirmed_remote = true;
+    std::cout << s.peer << " confirmed the SAS words\n";
+  }
+  if (s.device_problem != shown.device_problem) {
+    shown.device_problem = s.device_problem;
+    if (!s.device_problem.empty()) std::cout << "Audio problem: " << s.device_problem << "\n";
   }
   std::cout << std::flush;
 }
@@ -63,6 +120,39 @@ void print_end(const call::CallStats& s) {
     std::cout << " after " << std::fixed << std::setprecision(1) << s.duration_s << " s";
   std::cout << "\n" << std::flush;
 }
+
+// A line typed during a call: confirm, mute, unmute, hangup. Unknown ones are explained.
+void apply_command(call::Engine& engine, call::CallId id, const std::string& command) {
+  if (command == "confirm" || command == "c") {
+    engine.confirm_sas(id);
+  } else if (command == "mute" || command == "m") {
+    engine.set_muted(id, true);
+    std::cout << "Muted\n" << std::flush;
+  } else if (command == "unmute" || command == "u") {
+    engine.set_muted(id, false);
+    std::cout << "Unmuted\n" << std::flush;
+  } else if (command == "hangup" || command == "h") {
+    engine.hangup(id);
+  } else {
+    std::cout << "Commands: confirm (the SAS words matched), mute, unmute, hangup\n" << std::flush;
+  }
+}
+
+// Commands that only mean something once connected wait for it; the others act at once.
+struct PendingCommands {
+  std::vector<std::string> waiting;
+  void handle(call::Engine& engine, call::CallId call, bool connected, const std::string& command) {
+    if (!connected && (command == "confirm" || command == "c")) {
+      waiting.push_back(command);
+      return;
+    }
+    apply_command(engine, call, command);
+  }
+  void on_connected(call::Engine& engine, call::CallId call) {
+    for (const auto& c : waiting) apply_command(engine, call, c);
+    waiting.clear();
+  }
+};
 
 bool ended_normally(const call::CallStats& s) {
   return s.end_reason == EndReason::kLocalHangup || s.end_reason == EndReason::kRemoteHangup;
@@ -90,34 +180,41 @@ int run_call(const Invocation& in) {
   const Arguments args(in.args, kCallOptions);
   args.expect_positional(1, "peer name");
   const std::string peer = args.positional()[0];
+  auto profile = identity::Profile::open(in.profile_dir);
+  // The options win over the settings (call.frame_ms, call.bitrate), which win over the defaults.
+  const console::ConsoleSettings settings = console::read_settings(profile);
   call::CallOptions options;
-  options.frame_ms = args.integer("--frame-ms", 20, 10, 20);
+  options.frame_ms = args.integer("--frame-ms", settings.frame_ms, 10, 20);
   if (options.frame_ms != 10 && options.frame_ms != 20) throw UsageError("--frame-ms is 10 or 20");
-  options.bitrate = args.integer("--bitrate", 32000, 16000, 64000);
+  options.bitrate = args.integer("--bitrate", settings.bitrate, 16000, 64000);
   if (options.bitrate * options.frame_ms < wire::kMinBitsPerFrame * 1000) {
     throw UsageError("with 10 ms frames the bitrate must be at least 32000");
   }
   const int seconds = args.integer("--seconds", 0, 1, 24 * 3600);
   const auto stats_path = args.value("--stats-json");
 
-  auto profile = identity::Profile::open(in.profile_dir);
   const auto record = profile.peers().find_by_name(peer);
   if (!record) throw Error("no peer named '" + peer + "' (see 'hotline peer list')");
   if (!record->enabled) throw Error("peer '" + peer + "' is disabled");
   warn_if_unverified(unverified_peers(profile), peer);
+  AudioSetup audio = audio_setup(args, profile);
   unlock(profile, args);
-  ConsoleSession session(profile, audio_files(args));
+  ConsoleSession session(profile, std::move(audio));
 
   std::cout << "Calling " << peer << "...\n" << std::flush;
   const call::CallId id = session.engine().call(peer, options);
   std::optional<Clock::time_point> hangup_at;
-  CallState shown = CallState::kDialling;
-  bool interrupted = false;
+  Shown shown;
+  PendingCommands commands;
   for (;;) {
     auto event = session.next_event(hangup_at);
     if (!event || event->kind == SessionEvent::Kind::kSignal) {
       session.engine().hangup(id);
       hangup_at.reset();
+      continue;
+    }
+    if (event->kind == SessionEvent::Kind::kCommand) {
+      commands.handle(session.engine(), id, shown.state == CallState::kConnected, event->command);
       continue;
     }
     if (event->stats.id != id) continue;
@@ -126,9 +223,11 @@ int run_call(const Invocation& in) {
       append_stats(stats_path, event->stats);
       return ended_normally(event->stats) ? 0 : 1;
     }
-    print_change(event->stats, shown, interrupted);
-    if (event->stats.state == CallState::kConnected && seconds > 0 && !hangup_at) {
-      hangup_at = Clock::now() + std::chrono::seconds(seconds);
+    const bool was_connected = shown.state == CallState::kConnected;
+    print_change(event->stats, shown);
+    if (event->stats.state == CallState::kConnected && !was_connected) {
+      commands.on_connected(session.engine(), id);
+      if (seconds > 0) hangup_at = Clock::now() + std::chrono::seconds(seconds);
     }
   }
 }
@@ -140,40 +239,53 @@ int run_answer(const Invocation& in) {
   const auto stats_path = args.value("--stats-json");
 
   auto profile = identity::Profile::open(in.profile_dir);
+  AudioSetup audio = audio_setup(args, profile);
   unlock(profile, args);
   const auto unverified = unverified_peers(profile);
-  ConsoleSession session(profile, audio_files(args));
+  ConsoleSession session(profile, std::move(audio));
   std::cout << "Waiting for calls on " << session.engine().local_endpoint().to_string() << "\n"
             << std::flush;
 
   int calls_done = 0;
   bool stopping = false;
-  std::optional<call::CallId> active;
-  CallState shown = CallState::kEnded;
-  bool interrupted = false;
-  while (!(stopping && !active)) {
+  call::CallId active{};  // the call being answered; 0: none (engine ids start at 1)
+  const auto none = [&active] { return active.value == 0; };
+  const Shown fresh{CallState::kEnded, false, {}, false, false};
+  Shown shown = fresh;
+  PendingCommands commands;
+  while (!(stopping && none())) {
     auto event = session.next_event(std::nullopt);
     if (event->kind == SessionEvent::Kind::kSignal) {
       stopping = true;
-      if (active) session.engine().hangup(*active);
+      if (!none()) session.engine().hangup(active);
+      continue;
+    }
+    if (event->kind == SessionEvent::Kind::kCommand) {
+      if (!none()) {
+        commands.handle(session.engine(), active, shown.state == CallState::kConnected,
+                        event->command);
+      } else if (event->command == "confirm" || event->command == "c") {
+        commands.waiting.push_back(event->command);  // for the call about to come
+      }
       continue;
     }
     const auto& s = event->stats;
     if (event->kind == SessionEvent::Kind::kCallEnded) {
       print_end(s);
       append_stats(stats_path, s);
-      if (active && *active == s.id) active.reset();
+      if (active == s.id) active = {};
       if (s.direction == call::Direction::kIncoming && ++calls_done == calls_wanted) {
         stopping = true;
       }
       continue;
     }
-    if (!active || *active != s.id) {
-      shown = CallState::kEnded;
-      interrupted = false;
+    if (active != s.id) shown = fresh;
+    const bool was_connected = shown.state == CallState::kConnected;
+    print_change(s, shown);
+    if (active == s.id && s.state == CallState::kConnected && !was_connected) {
+      commands.on_connected(session.engine(), s.id);
     }
-    print_change(s, shown, interrupted);
-    if (s.direction == call::Direction::kIncoming && s.state == CallState::kRinging && !active) {
+    if (s.direction == call::Direction::kIncoming && s.state == CallState::kRinging && none()) {
       warn_if_unverified(unverified, s.peer);
       active = s.id;
       session.engine().answer(s.id);

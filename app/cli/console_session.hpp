@@ -1,6 +1,7 @@
 #pragma once
-// A headless console for one `hotline call` / `hotline answer` run: the engine built from the
-// profile, and one queue where engine events and SIGINT/SIGTERM meet, so the command's main
+// A console for one `hotline call` / `hotline answer` run: the console runtime built from the
+// profile (engine, history, profile lock), the audio its calls use, and one queue where
+// engine events, lines typed on standard input and SIGINT/SIGTERM meet, so the command's main
 // thread reacts to everything in one place without polling.
 
 #include <chrono>
@@ -10,31 +11,47 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 
+#include "core/audio/device_catalog.hpp"
+#include "core/audio/voice_options.hpp"
 #include "core/audio/wav.hpp"
-#include "core/call/engine.hpp"
+#include "core/console/console_runtime.hpp"
 #include "core/identity/profile.hpp"
 
 namespace hotline::cli {
 
 struct SessionEvent {
-  enum class Kind { kCallChanged, kCallEnded, kSignal };
+  enum class Kind { kCallChanged, kCallEnded, kSignal, kCommand };
   Kind kind;
   call::CallStats stats;
+  std::string command;  // kCommand: the line typed, trimmed
 };
 
-struct AudioFiles {
+// Where calls get their audio: live sound devices through PortAudio, or — headless, when
+// --play or --record is given — WAV files through a clocked device (a missing side is
+// silence or discarded).
+struct AudioSetup {
+  bool headless = false;
   std::optional<audio::PcmBuffer> play;  // loaded (and validated) before any call
   std::optional<std::filesystem::path> record;
+  std::string input = "default";  // device names, live only
+  std::string output = "default";
+  std::string input_origin;  // where the name came from, for error messages
+  std::string output_origin;
+  audio::VoiceOptions voice;
 };
 
 class ConsoleSession final : public call::EngineListener {
  public:
-  ConsoleSession(identity::Profile& profile, AudioFiles files);
+  // Live audio: opens both devices once before anything else, so a missing or unusable one
+  // is reported (hotline::Error) before a call is placed or awaited.
+  ConsoleSession(identity::Profile& profile, AudioSetup audio);
   ~ConsoleSession() override;
 
-  call::Engine& engine() { return *engine_; }
+  call::Engine& engine() { return runtime_->engine(); }
+  console::ConsoleRuntime& runtime() { return *runtime_; }
   // Waits for the next event until `deadline` (nullopt: no deadline).
   std::optional<SessionEvent> next_event(
       std::optional<std::chrono::steady_clock::time_point> deadline);
@@ -44,15 +61,20 @@ class ConsoleSession final : public call::EngineListener {
 
  private:
   void push(SessionEvent event);
+  void read_commands();  // standard input, until end of file or shutdown
   std::shared_ptr<audio::AudioDevice> make_device(const call::CallStats& call);
 
-  AudioFiles files_;
+  AudioSetup audio_;
+  // Live audio only: keeps PortAudio's device list the same from the check to the calls.
+  std::optional<audio::PortAudioLibrary> portaudio_;
   int calls_with_audio_ = 0;  // engine thread only
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<SessionEvent> events_;
   std::thread signal_thread_;
-  std::unique_ptr<call::Engine> engine_;
+  int stop_pipe_[2] = {-1, -1};  // written at shutdown to wake the command reader
+  std::thread command_thread_;
+  std::unique_ptr<console::ConsoleRuntime> runtime_;
 };
 
 // OUT.wav for the first call, OUT-2.wav, OUT-3.wav... for the next ones.

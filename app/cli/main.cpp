@@ -11,18 +11,43 @@ namespace {
 
 constexpr const char* kUsage = R"(usage: hotline [--profile DIR] COMMAND [ARGS]
 
+Official (no passphrase):
   init --name NAME --listen HOST:PORT [--passphrase-file F]
+       [--admin-passphrase-file F [--operator-passphrase-file F]]
   card [--endpoint HOST:PORT] [--passphrase-file F]
                                               print this console's peer card
   fingerprint [NAME]                          this console's, or a peer's
-  peer import FILE|- [--endpoint HOST:PORT]
   peer list
-  peer remove NAME
-  call NAME [--play IN.wav] [--record OUT.wav] [--seconds N] [--stats-json F]
+  call NAME [--input DEV] [--output DEV] [--seconds N] [--stats-json F]
             [--frame-ms 10|20] [--bitrate 16000..64000] [--passphrase-file F]
-  answer [--play IN.wav] [--record OUT.wav] [--calls N] [--stats-json F]
-         [--passphrase-file F]
+            [--no-aec] [--agc] [--no-tones] [--play IN.wav] [--record OUT.wav]
+  answer [--input DEV] [--output DEV] [--calls N] [--stats-json F] [--passphrase-file F]
+         [--no-aec] [--agc] [--no-tones] [--play IN.wav] [--record OUT.wav]
+         During a call, type: confirm (the SAS words matched), mute, unmute, hangup
+  devices                                     list sound devices (no profile needed)
+  settings list | get KEY
 
+Operator (operator passphrase):
+  history [--peer NAME] [--since DATE] [--until DATE] [--outcome O] [--direction in|out]
+          [--search TEXT] [--limit N] [--csv|--json]
+  history note ID TEXT
+
+Administrator (administrator passphrase):
+  peer import FILE|- [--endpoint HOST:PORT] [--replace-key]
+  peer verify NAME [--by WHO]                 the fingerprint was compared by voice
+  peer endpoint NAME HOST:PORT...
+  peer psk NAME --generate|--file F|--remove
+  peer disable NAME | enable NAME | remove NAME
+  settings set KEY VALUE | unset KEY          KEY: audio.input, audio.output
+  role passphrase operator|admin [--new-passphrase-file F]
+  audit [--csv]
+  audit verify
+
+Role commands read the role's passphrase from --role-passphrase-file F or ask on the
+terminal, and take --passphrase-file F (the key's) to sign their audit entries at once.
+Calls use the sound devices named by --input/--output, else by the audio.input/audio.output
+settings, else the system's default ones. --play/--record make a call headless: audio comes
+from and goes to WAV files instead (a side not given is silence / discarded).
 The profile directory defaults to $XDG_DATA_HOME/hotline-console.
 )";
 
@@ -56,11 +81,20 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   args.erase(args.begin());
-  if (command == "peer") {
+  if (command == "peer" || command == "settings" || command == "role") {
     if (args.empty()) {
-      std::cerr << "hotline peer: missing subcommand (import, list, remove)\n";
+      std::cerr << "hotline " << command << ": missing subcommand ("
+                << (command == "peer"       ? "import, list, verify, endpoint, psk, enable, "
+                                              "disable, remove"
+                    : command == "settings" ? "list, get, set, unset"
+                                            : "passphrase")
+                << ")\n";
       return 2;
     }
+    command += " " + args[0];
+    args.erase(args.begin());
+  } else if ((command == "history" && !args.empty() && args[0] == "note") ||
+             (command == "audit" && !args.empty() && args[0] == "verify")) {
     command += " " + args[0];
     args.erase(args.begin());
   }
@@ -73,8 +107,23 @@ int main(int argc, char** argv) {
     if (command == "peer import") return cli::run_peer_import(in);
     if (command == "peer list") return cli::run_peer_list(in);
     if (command == "peer remove") return cli::run_peer_remove(in);
+    if (command == "peer verify") return cli::run_peer_verify(in);
+    if (command == "peer endpoint") return cli::run_peer_endpoint(in);
+    if (command == "peer psk") return cli::run_peer_psk(in);
+    if (command == "peer enable") return cli::run_peer_enable(in);
+    if (command == "peer disable") return cli::run_peer_disable(in);
+    if (command == "history") return cli::run_history(in);
+    if (command == "history note") return cli::run_history_note(in);
+    if (command == "audit") return cli::run_audit(in);
+    if (command == "audit verify") return cli::run_audit_verify(in);
+    if (command == "role passphrase") return cli::run_role_passphrase(in);
     if (command == "call") return cli::run_call(in);
     if (command == "answer") return cli::run_answer(in);
+    if (command == "devices") return cli::run_devices(in);
+    if (command == "settings list") return cli::run_settings_list(in);
+    if (command == "settings get") return cli::run_settings_get(in);
+    if (command == "settings set") return cli::run_settings_set(in);
+    if (command == "settings unset") return cli::run_settings_unset(in);
     std::cerr << "hotline: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const cli::UsageError& e) {

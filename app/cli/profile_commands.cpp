@@ -1,4 +1,5 @@
-// init, card, fingerprint, peer import/list/remove.
+// init, card, fingerprint, and the peer directory: import, list, verify, endpoint, psk,
+// enable, disable, remove. Changes need the administrator role.
 
 #include <fstream>
 #include <iostream>
@@ -7,8 +8,11 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/passphrase.hpp"
+#include "app/cli/role_session.hpp"
+#include "core/admin/administration.hpp"
 #include "core/crypto/fingerprint.hpp"
 #include "core/util/error.hpp"
+#include "core/util/time_format.hpp"
 
 namespace hotline::cli {
 
@@ -62,7 +66,9 @@ void unlock(identity::Profile& profile, const Arguments& args) {
 }
 
 int run_init(const Invocation& in) {
-  const Arguments args(in.args, {{"--name", "--listen", "--passphrase-file"}, {}});
+  const Arguments args(in.args, {{"--name", "--listen", "--passphrase-file",
+                                  "--admin-passphrase-file", "--operator-passphrase-file"},
+                                 {}});
   args.expect_positional(0, "");
   const auto name = args.value("--name");
   const auto listen = args.value("--listen");
@@ -71,6 +77,13 @@ int run_init(const Invocation& in) {
   const net::Endpoint endpoint = *endpoint_option(args, "--listen");
   std::optional<std::string> passphrase;
   if (auto file = args.value("--passphrase-file")) passphrase = read_passphrase_file(*file);
+  // The role passphrases are read before anything is created, so a bad file leaves nothing.
+  std::optional<std::string> admin_pass, operator_pass;
+  if (auto file = args.value("--admin-passphrase-file")) admin_pass = read_passphrase_file(*file);
+  if (auto file = args.value("--operator-passphrase-file")) {
+    if (!admin_pass) throw UsageError("--operator-passphrase-file needs --admin-passphrase-file");
+    operator_pass = read_passphrase_file(*file);
+  }
   auto profile = identity::Profile::create(
       in.profile_dir, *name, endpoint,
       passphrase ? std::optional<std::string_view>(*passphrase) : std::nullopt);
@@ -78,6 +91,20 @@ int run_init(const Invocation& in) {
   std::cout << "Created console '" << profile.name() << "' in " << in.profile_dir.string() << "\n"
             << "Listening address: " << profile.listen().to_string() << "\n"
             << "Fingerprint: " << crypto::fingerprint(profile.public_key()) << "\n";
+  if (admin_pass) {
+    admin::AuditTrail audit(profile);
+    admin::RoleGate gate(profile, audit);
+    gate.set_first_passphrases(
+        *admin_pass, operator_pass ? std::optional<std::string_view>(*operator_pass) : std::nullopt,
+        admin::current_actor());
+    wipe(*admin_pass);
+    std::cout << "Administrator passphrase set"
+              << (operator_pass ? "; operator passphrase set" : "") << "\n";
+    if (operator_pass) wipe(*operator_pass);
+  } else {
+    std::cout << "No administrator passphrase yet: peers and settings cannot be changed until one "
+                 "is set with 'hotline role passphrase admin'\n";
+  }
   return 0;
 }
 
@@ -107,16 +134,32 @@ int run_fingerprint(const Invocation& in) {
 }
 
 int run_peer_import(const Invocation& in) {
-  const Arguments args(in.args, {{"--endpoint"}, {}});
+  const Arguments args(in.args, with_role_options({{"--endpoint"}, {"--replace-key"}}));
   args.expect_positional(1, "card file (or - for standard input)");
   const std::optional<net::Endpoint> endpoint = endpoint_option(args, "--endpoint");
-  auto profile = identity::Profile::open(in.profile_dir);
   const std::string text = read_text(args.positional()[0]);
-  const std::string name = profile.import_card(text, endpoint);
-  const auto peer = profile.peers().find_by_name(name);
-  std::cout << "Imported peer '" << name << "' (unverified)\n"
-            << "Fingerprint: " << crypto::fingerprint(peer->public_key) << "\n"
-            << "Compare this fingerprint with the other console's administrator by voice.\n";
+  RoleSession session(in, args, store::Role::kAdministrator);
+  admin::Administration administration(session.profile(), session.audit());
+  const admin::ImportPreview preview = administration.preview_import(text, endpoint);
+  std::string name;
+  try {
+    name = administration.import_card(session.grant(), text, endpoint, args.flag("--replace-key"));
+  } catch (const admin::KeyChangeRefused& e) {
+    throw Error(std::string(e.what()) +
+                ". If the other side really has a new key, confirm with its administrator by "
+                "voice, then run again with --replace-key");
+  }
+  if (preview.kind == admin::ImportPreview::Kind::kKeyChange) {
+    std::cout << "WARNING: replaced the key of peer '" << name << "'\n"
+              << "Old fingerprint: " << preview.old_fingerprint << "\n"
+              << "New fingerprint: " << preview.fingerprint << " (unverified)\n";
+  } else {
+    std::cout << "Imported peer '" << name << "' (unverified)\n"
+              << "Fingerprint: " << preview.fingerprint << "\n";
+  }
+  std::cout << "Compare this fingerprint with the other console's administrator by voice, then "
+               "run 'hotline peer verify "
+            << name << "'.\n";
   return 0;
 }
 
@@ -136,19 +179,112 @@ int run_peer_list(const Invocation& in) {
               << "  endpoints:   " << endpoints << "\n"
               << "  fingerprint: " << crypto::fingerprint(p.public_key) << "\n"
               << "  status:      " << (p.enabled ? "enabled" : "disabled") << ", "
-              << (p.verified_at ? "verified" : "unverified") << "\n";
+              << (p.verified_at ? "verified by " + p.verified_by.value_or("?") + " on " +
+                                      format_local(*p.verified_at * 1000)
+                                : std::string("UNVERIFIED"))
+              << (p.psk ? ", pre-shared key set" : "") << "\n";
   }
   return 0;
 }
 
-int run_peer_remove(const Invocation& in) {
-  const Arguments args(in.args, {});
+int run_peer_verify(const Invocation& in) {
+  const Arguments args(in.args, with_role_options({{"--by"}, {}}));
   args.expect_positional(1, "peer name");
-  auto profile = identity::Profile::open(in.profile_dir);
-  if (!profile.peers().remove(args.positional()[0])) {
-    throw Error("no peer named '" + args.positional()[0] + "'");
+  RoleSession session(in, args, store::Role::kAdministrator);
+  admin::Administration administration(session.profile(), session.audit());
+  administration.verify(session.grant(), args.positional()[0], args.value("--by"));
+  std::cout << "Peer '" << args.positional()[0] << "' verified\n";
+  return 0;
+}
+
+int run_peer_endpoint(const Invocation& in) {
+  const Arguments args(in.args, with_role_options({}));
+  if (args.positional().size() < 2) throw UsageError("expected a peer name and HOST:PORT...");
+  std::vector<net::Endpoint> endpoints;
+  for (std::size_t i = 1; i < args.positional().size(); ++i) {
+    try {
+      endpoints.push_back(net::parse_endpoint_or_throw(args.positional()[i]));
+    } catch (const Error& e) {
+      throw UsageError(args.positional()[i] + ": " + e.what());
+    }
   }
-  std::cout << "Removed peer '" << args.positional()[0] << "'\n";
+  RoleSession session(in, args, store::Role::kAdministrator);
+  admin::Administration(session.profile(), session.audit())
+      .set_endpoints(session.grant(), args.positional()[0], endpoints);
+  std::cout << "Endpoints of peer '" << args.positional()[0] << "' updated\n";
+  return 0;
+}
+
+int run_peer_psk(const Invocation& in) {
+  const Arguments args(in.args, with_role_options({{"--file"}, {"--generate", "--remove"}}));
+  args.expect_positional(1, "peer name");
+  const int choices = (args.flag("--generate") ? 1 : 0) + (args.value("--file") ? 1 : 0) +
+                      (args.flag("--remove") ? 1 : 0);
+  if (choices != 1) throw UsageError("give exactly one of --generate, --file F, --remove");
+  std::optional<crypto::SecretKey> from_file;
+  if (auto file = args.value("--file")) {
+    std::string text = read_text(*file);
+    try {
+      from_file.emplace(admin::parse_psk(text));
+    } catch (...) {
+      wipe(text);
+      throw;
+    }
+    wipe(text);
+  }
+  RoleSession session(in, args, store::Role::kAdministrator);
+  admin::Administration administration(session.profile(), session.audit());
+  const std::string& peer = args.positional()[0];
+  if (args.flag("--remove")) {
+    administration.clear_psk(session.grant(), peer);
+    std::cout << "Pre-shared key of peer '" << peer << "' removed\n";
+  } else if (from_file) {
+    administration.set_psk(session.grant(), peer, *from_file);
+    std::cout << "Pre-shared key of peer '" << peer << "' set\n";
+  } else {
+    const crypto::SecretKey psk = administration.generate_psk(session.grant(), peer);
+    std::string text = admin::format_psk(psk);
+    std::cout << text << "\n";
+    wipe(text);
+    std::cerr << "This is the new pre-shared key for '" << peer
+              << "'. It is shown only now: hand it to the other console's administrator out of "
+                 "band, who sets it with 'hotline peer psk NAME --file F'. Calls fail until both "
+                 "sides have it.\n";
+  }
+  return 0;
+}
+
+namespace {
+
+int set_enabled(const Invocation& in, bool enabled) {
+  const Arguments args(in.args, with_role_options({}));
+  args.expect_positional(1, "peer name");
+  RoleSession session(in, args, store::Role::kAdministrator);
+  admin::Administration(session.profile(), session.audit())
+      .set_enabled(session.grant(), args.positional()[0], enabled);
+  std::cout << "Peer '" << args.positional()[0] << "' " << (enabled ? "enabled" : "disabled")
+            << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_peer_enable(const Invocation& in) {
+  return set_enabled(in, true);
+}
+
+int run_peer_disable(const Invocation& in) {
+  return set_enabled(in, false);
+}
+
+int run_peer_remove(const Invocation& in) {
+  const Arguments args(in.args, with_role_options({}));
+  args.expect_positional(1, "peer name");
+  RoleSession session(in, args, store::Role::kAdministrator);
+  admin::Administration(session.profile(), session.audit())
+      .remove(session.grant(), args.positional()[0]);
+  std::cout << "Removed peer '" << args.positional()[0]
+            << "' (its calls are refused; history keeps its name and fingerprint)\n";
   return 0;
 }
 

@@ -4,12 +4,15 @@
 // SampleSource into the capture ring and from the playback ring into a SampleSink.
 // A clock-rate factor makes it run fast or slow against the steady clock, to simulate the
 // skew between two sound cards.
+// A source that throws fails the capture direction (it is not called again and nothing more
+// reaches the capture ring); a sink that throws fails playback. The other direction carries
+// on, and health() says what happened, as with a real device losing its microphone.
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <exception>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -41,20 +44,26 @@ class ClockedDevice final : public AudioDevice {
 
   ClockedDevice(std::unique_ptr<SampleSource> source, std::unique_ptr<SampleSink> sink,
                 ClockedDeviceOptions options = {});
-  ~ClockedDevice() override;  // stops; errors from the device thread are dropped here
+  ~ClockedDevice() override;  // stops
   ClockedDevice(const ClockedDevice&) = delete;
   ClockedDevice& operator=(const ClockedDevice&) = delete;
 
   void start() override;  // no-op when running
   // Joins the thread after it has played every tick due up to the moment of the call, then
-  // lets the sink finish. Rethrows an error the source or sink raised on the device thread.
+  // lets the sink finish. Never throws: a failing sink shows in health().
   void stop() override;
   SpscRing<std::int16_t>& capture() override { return capture_; }
   SpscRing<std::int16_t>& playback() override { return playback_; }
+  SpscRing<std::int16_t>* played() override { return &played_; }
+  std::size_t period_samples() const override { return capture_buf_.size(); }
+  DeviceHealth health() const override;
   std::string description() const override;
 
   ClockedDeviceStats stats() const;
-  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  bool failed() const {  // either direction
+    return capture_failed_.load(std::memory_order_acquire) ||
+           playback_failed_.load(std::memory_order_acquire);
+  }
   // Only while stopped (the device thread owns them while running).
   SampleSource& source() { return *source_; }
   SampleSink& sink() { return *sink_; }
@@ -63,20 +72,28 @@ class ClockedDevice final : public AudioDevice {
   void run(Clock::time_point start);
   void tick(std::size_t samples);
   void halt_thread() noexcept;
+  void finish_sink() noexcept;
+  // Runs a source (capture) or sink call; an exception fails that direction.
+  template <typename Call>
+  bool guarded(bool capture, Call&& call) noexcept;
+  void fail(bool capture, const char* what) noexcept;
 
   std::unique_ptr<SampleSource> source_;
   std::unique_ptr<SampleSink> sink_;
   ClockedDeviceOptions options_;
   SpscRing<std::int16_t> capture_{kDeviceRingSamples};
   SpscRing<std::int16_t> playback_{kDeviceRingSamples};
+  SpscRing<std::int16_t> played_{kDeviceRingSamples};
   std::vector<std::int16_t> capture_buf_;
   std::vector<std::int16_t> playback_buf_;
 
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
-  std::atomic<Clock::rep> stop_at_{0};  // steady_clock ticks since epoch
-  std::atomic<bool> failed_{false};
-  std::exception_ptr error_;  // written by the device thread, read after join
+  std::atomic<Clock::rep> stop_at_{0};        // steady_clock ticks since epoch
+  std::atomic<bool> capture_failed_{false};   // written by the device thread only
+  std::atomic<bool> playback_failed_{false};  // device thread, or stop() after the join
+  mutable std::mutex health_mutex_;
+  DeviceHealth health_;
 
   std::atomic<std::uint64_t> ticks_{0};
   std::atomic<std::uint64_t> samples_{0};

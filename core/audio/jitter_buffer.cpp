@@ -100,7 +100,7 @@ void JitterBuffer::clear_slots() {
   mode_ = Mode::kBuffering;
   anchored_ = false;
   stored_ = 0;
-  missing_streak_ = 0;
+  underrun_streak_ = 0;
   far_behind_count_ = 0;
 }
 
@@ -123,38 +123,58 @@ void JitterBuffer::store(std::uint64_t seq, ByteSpan payload, Clock::time_point 
 Playout JitterBuffer::take(std::uint64_t slot_seq, PlayoutKind kind, std::uint64_t seq) {
   const Slot& s = slot(slot_seq);
   std::memcpy(out_.data(), slot_bytes(slot_seq), s.size);
-  return Playout{kind, seq, ByteSpan(out_.data(), s.size)};
+  return Playout{kind, seq, ByteSpan(out_.data(), s.size), s.arrival};
+}
+
+Playout JitterBuffer::play(std::uint64_t seq, Clock::time_point now) {
+  Slot& s = slot(seq);
+  s.state = SlotState::kPlayed;  // keeps seq so a later copy counts as a duplicate
+  --stored_;
+  next_seq_ = seq + 1;
+  underrun_streak_ = 0;
+  ++stats_.played;
+  delay_sum_ms_ += std::chrono::duration<double, std::milli>(now - s.arrival).count();
+  return take(seq, PlayoutKind::kFrame, seq);
 }
 
 Playout JitterBuffer::pop(Clock::time_point now) {
   if (mode_ == Mode::kBuffering) {
     if (stored_ == 0 || highest_ - lowest_ + 1 < config_.target_depth) return Playout{};
     mode_ = Mode::kPlaying;
+    // Frames between the old playout position and the resumed stream never came.
+    if (anchored_ && lowest_ > next_seq_) stats_.lost += lowest_ - next_seq_;
     anchored_ = true;
     next_seq_ = lowest_;
-    missing_streak_ = 0;
+    underrun_streak_ = 0;
   }
 
-  const std::uint64_t seq = next_seq_++;
-  if (holds(seq)) {
-    Slot& s = slot(seq);
-    s.state = SlotState::kPlayed;  // keeps seq so a later copy counts as a duplicate
-    --stored_;
-    missing_streak_ = 0;
-    ++stats_.played;
-    delay_sum_ms_ += std::chrono::duration<double, std::milli>(now - s.arrival).count();
-    return take(seq, PlayoutKind::kFrame, seq);
+  std::uint64_t seq = next_seq_;
+  if (holds(seq)) return play(seq, now);
+  if (stored_ == 0) {
+    // Nothing to play: the stream is late or paused. Waiting instead of skipping keeps every
+    // frame that is merely delayed, and raises the delay by exactly what the network took.
+    ++stats_.underruns;
+    if (++underrun_streak_ >= config_.rebuffer_after_missing) mode_ = Mode::kBuffering;
+    return Playout{PlayoutKind::kUnderrun, seq, {}};
   }
-  if (holds(seq + 1)) {
-    missing_streak_ = 0;
-    ++stats_.fec_recovered;
-    return take(seq + 1, PlayoutKind::kFecFromNext, seq);
+  if (underrun_streak_ > 0) {
+    // Frames came again after `underrun_streak_` concealed pops; the one due now at the old
+    // delay is seq + streak. Frames up to it are played late (the delay grew by the wait);
+    // if the first to come is newer, the ones before were lost and playout keeps its delay.
+    const std::uint64_t due = seq + underrun_streak_;
+    std::uint64_t first = seq + 1;
+    while (first < highest_ && !holds(first)) ++first;  // stored_ > 0: one lies ahead
+    if (first <= due) {
+      stats_.lost += first - seq;
+      return play(first, now);
+    }
+    stats_.lost += due - seq;
+    seq = due;
+    underrun_streak_ = 0;
   }
+  next_seq_ = seq + 1;
   ++stats_.lost;
-  ++missing_streak_;
-  if (stored_ == 0 && missing_streak_ >= config_.rebuffer_after_missing) {
-    mode_ = Mode::kBuffering;  // stays anchored: older packets remain late
-  }
+  if (holds(seq + 1)) return take(seq + 1, PlayoutKind::kFecFromNext, seq);
   return Playout{PlayoutKind::kMissing, seq, {}};
 }
 

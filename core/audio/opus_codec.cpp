@@ -125,4 +125,31 @@ std::size_t OpusVoiceDecoder::run(const std::uint8_t* data, std::size_t len,
   return static_cast<std::size_t>(n);
 }
 
+bool opus_packet_carries_fec(ByteSpan packet) {
+  if (packet.size() < 2) return false;
+  const std::uint8_t toc = packet[0];
+  if ((toc >> 3) >= 16) return false;  // CELT-only configurations have no SILK layer
+  std::size_t pos = 1;
+  switch (toc & 0x3) {
+    case 0:  // one frame
+      break;
+    case 3: {  // frame count byte, optional padding: CBR padding turns packets into this code
+      const std::uint8_t count = packet[pos++];
+      if ((count & 0x3F) != 1) return false;
+      if (count & 0x40) {
+        std::uint8_t len = 255;
+        while (len == 255) {
+          if (pos >= packet.size()) return false;
+          len = packet[pos++];
+        }
+      }
+      break;
+    }
+    default:  // two frames: never sent by this codec
+      return false;
+  }
+  if (pos >= packet.size()) return false;
+  return (packet[pos] & 0x40) != 0;
+}
+
 }  // namespace hotline::audio

@@ -78,4 +78,12 @@ class OpusVoiceDecoder {
   std::uint64_t failed_packets_ = 0;
 };
 
+// Whether `packet` carries in-band FEC (SILK LBRR data) for the frame before it. libopus 1.3
+// has no call for this, so it reads the flag from the packet itself (RFC 6716 sections 3.1,
+// 3.2.5 and 4.2.3): packets in SILK or hybrid mode holding one 10 or 20 ms frame, as this
+// codec sends, begin their frame with the VAD flag and then the LBRR flag, each range-coded
+// with probability 1/2, which makes them the two most significant bits of the frame's first
+// byte. Anything else (CELT, several frames, malformed) reports false.
+bool opus_packet_carries_fec(ByteSpan packet);
+
 }  // namespace hotline::audio

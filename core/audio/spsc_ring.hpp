@@ -61,6 +61,9 @@ class SpscRing {
            consumer_.index.load(std::memory_order_acquire);
   }
   std::size_t available_write() const { return capacity_ - available_read(); }
+  // Consumer side: everything read or discarded since construction. Two rings a producer
+  // writes in step stay aligned sample for sample while their totals are equal.
+  std::size_t total_read() const { return consumer_.index.load(std::memory_order_relaxed); }
 
  private:
   // Fixed instead of std::hardware_destructive_interference_size, whose value gcc warns may

@@ -12,9 +12,15 @@ std::string to_json_line(const CallStats& s) {
   j["direction"] = to_string(s.direction);
   j["end_reason"] = to_string(s.end_reason);
   j["sas"] = s.sas;
+  j["sas_confirmed_local"] = s.sas_confirmed_local;
+  j["sas_confirmed_remote"] = s.sas_confirmed_remote;
+  j["peer_verified"] = s.peer_verified;
   j["setup_ms"] = s.setup_ms;
   j["duration_s"] = s.duration_s;
   j["rtt_ms"] = s.rtt_ms;
+  j["mean_rtt_ms"] = s.mean_rtt_ms;
+  j["muted"] = s.muted;
+  if (!s.device_problem.empty()) j["device_problem"] = s.device_problem;
   j["packets_sent"] = s.link.packets_sent;
   j["packets_received"] = s.link.packets_received;
   j["auth_failures"] = s.link.auth_failures;
@@ -31,10 +37,21 @@ std::string to_json_line(const CallStats& s) {
   j["lost"] = s.media.lost;
   j["duplicates"] = s.media.duplicates;
   j["fec_recovered"] = s.media.fec_recovered;
-  j["concealed_frames"] = s.media.concealed_frames;
+  j["total_samples_received"] = s.media.samples_played;
+  j["concealed_samples"] = s.media.concealed_samples;
+  j["concealment_events"] = s.media.concealment_events;
+  j["interruptions"] = s.media.interruptions;
+  j["interruption_ms"] = s.media.interruption_ms;
+  j["delay_stretches"] = s.media.delay_stretches;
   j["decode_errors"] = s.media.decode_errors;
   j["jitter_buffer_delay_ms"] = s.media.jitter_buffer_delay_ms;
+  j["jitter_buffer_target_ms"] = s.media.jitter_buffer_target_ms;
+  j["playout_rate_adjust"] = s.media.playout_rate_adjust;
   j["jitter_ms"] = s.media.interarrival_jitter_ms;
+  j["input_level_dbfs"] = s.media.input_level_dbfs;
+  j["output_level_dbfs"] = s.media.output_level_dbfs;
+  j["capture_ok"] = s.media.capture_ok;
+  j["playback_ok"] = s.media.playback_ok;
   return j.dump();
 }
 

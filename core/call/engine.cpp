@@ -5,12 +5,14 @@
 #include "core/call/engine_core.hpp"
 #include "core/crypto/fingerprint.hpp"
 #include "core/util/error.hpp"
+#include "core/util/realtime_thread.hpp"
 
 namespace hotline::call {
 
 namespace {
 
 constexpr std::size_t kSnapshotsKept = 32;
+constexpr int kReceiveBufferBytes = 4 << 20;
 
 asio::ip::udp::socket bind_socket(asio::io_context& io, const net::Endpoint& listen) {
   const asio::ip::udp::endpoint endpoint = net::to_udp(listen);
@@ -25,6 +27,11 @@ asio::ip::udp::socket bind_socket(asio::io_context& io, const net::Endpoint& lis
     throw Error("cannot listen on " + listen.to_string() + ": " + ec.message());
   }
   socket.non_blocking(true);
+  // Room for bursts (a flood, or a stall of the engine thread) before the kernel drops
+  // datagrams, voice among them. The kernel caps the request at net.core.rmem_max (about
+  // 416 KiB with Debian's defaults), which absorbed the flood test's bursts without a drop.
+  asio::error_code ignored;
+  socket.set_option(asio::socket_base::receive_buffer_size(kReceiveBufferBytes), ignored);
   return socket;
 }
 
@@ -60,8 +67,10 @@ void Engine::Core::set_peers(std::vector<PeerEntry> peers) {
 }
 
 const Engine::Core::Peer* Engine::Core::find_peer(const std::string& name) const {
+  // A removed peer may share its name with the peer that replaced its key: it is never
+  // looked up by name, only recognised by its key (and refused).
   for (const auto& p : peers_) {
-    if (p.entry.name == name) return &p;
+    if (p.entry.name == name && !p.entry.removed) return &p;
   }
   return nullptr;
 }
@@ -158,7 +167,10 @@ void Engine::start() {
   if (core_->thread_.joinable()) return;
   core_->start_receive();
   core_->schedule_tick();
-  core_->thread_ = std::thread([core = core_.get()] { core->io_.run(); });
+  core_->thread_ = std::thread([core = core_.get()] {
+    request_realtime_priority();
+    core->io_.run();
+  });
 }
 
 void Engine::stop() {
@@ -194,8 +206,24 @@ void Engine::hangup(CallId id) {
 void Engine::set_muted(CallId id, bool muted) {
   asio::post(core_->io_, [core = core_.get(), id, muted] {
     Core::Call* call = nullptr;
-    if (core->find_call(id, &call) && call->media) call->media->set_muted(muted);
+    if (!core->find_call(id, &call)) return;
+    call->stats.muted = muted;  // also applies to media that starts later
+    if (call->media) call->media->set_muted(muted);
+    core->publish(*call);
   });
+}
+
+void Engine::set_output_volume(double volume) {
+  asio::post(core_->io_, [core = core_.get(), volume] {
+    core->output_volume_ = volume;
+    for (auto& [name, a] : core->associations_) {
+      if (a.call && a.call->media) a.call->media->set_output_gain(volume);
+    }
+  });
+}
+
+void Engine::confirm_sas(CallId id) {
+  asio::post(core_->io_, [core = core_.get(), id] { core->confirm_sas(id); });
 }
 
 void Engine::update_peers(std::vector<PeerEntry> peers) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/audio/audio_device.hpp"
+#include "core/audio/voice_options.hpp"
 #include "core/call/call_stats.hpp"
 #include "core/call/call_types.hpp"
 #include "core/crypto/identity.hpp"
@@ -30,6 +31,9 @@ struct PeerEntry {
   std::shared_ptr<const crypto::SecretKey> psk;  // null: no pre-shared key (all zeros)
   bool enabled = true;
   bool verified = false;
+  // A peer that was removed from the directory: kept so that its calls are refused (and
+  // reported) like a disabled peer's, never rung. Removed implies not enabled.
+  bool removed = false;
 };
 
 // Drops and refusals counted by the engine, outside any one call.
@@ -40,19 +44,33 @@ struct EngineCounters {
   std::uint64_t rate_limited = 0;        // initiations over the per-source or per-peer rate
   std::uint64_t handshake_failures = 0;  // passed mac1 but failed Noise
   std::uint64_t unknown_peer = 0;        // authenticated static key not in the directory
-  std::uint64_t disabled_peer = 0;       // known but disabled: refused without ringing
+  std::uint64_t disabled_peer = 0;       // disabled or removed: refused without ringing
   std::uint64_t replayed_initiations = 0;
   std::uint64_t unknown_index = 0;  // transport packet for no current session
-  std::uint64_t auth_failures = 0;  // transport packets that failed to open
+  std::uint64_t auth_failures = 0;  // transport packets that failed to authenticate
+  std::uint64_t replays = 0;        // genuine transport packets seen again (after authenticating)
   std::uint64_t send_errors = 0;
+};
+
+// What the background probes found out about a peer's line (EngineConfig::presence_interval).
+struct PeerStatus {
+  std::string peer;
+  bool online = false;
+  std::optional<std::int64_t> last_seen_ms;  // unix ms of the last authenticated packet
+  double rtt_ms = 0;                         // of the last successful probe; 0 if none yet
 };
 
 class EngineListener {
  public:
   virtual ~EngineListener() = default;
+  // A probe found a peer's line up or down (only when it changed, or with a new round trip).
+  // Engine thread.
+  virtual void on_peer_status(const PeerStatus& /*status*/) {}
   // A call was created or changed state, SAS, or link interruption. Engine thread.
   virtual void on_call_changed(const CallStats& snapshot) = 0;
-  // The call ended; `final_stats.end_reason` says why. Engine thread.
+  // The call ended; `final_stats.end_reason` says why. Engine thread. A call refused without
+  // ringing (a disabled or removed peer calling) is reported here only: an incoming call with
+  // end reason kRefused, once per attempt however often the caller's handshake retries.
   virtual void on_call_ended(const CallStats& final_stats) = 0;
 };
 
@@ -77,7 +95,11 @@ struct EngineConfig {
   // Builds the audio device for a call about to carry voice. Engine thread. May throw
   // hotline::Error (the call then ends as failed with the message).
   std::function<std::shared_ptr<audio::AudioDevice>(const CallStats& call)> make_device;
+  audio::VoiceOptions voice;
   EngineTimers timers;
+  // Line status: every enabled peer with no call is probed this often with a handshake
+  // (authenticated, and within the peers' initiation rate limits); 0 turns probing off.
+  std::chrono::milliseconds presence_interval{0};
 };
 
 class Engine {
@@ -99,6 +121,11 @@ class Engine {
   void decline(CallId id);
   void hangup(CallId id);  // also cancels an unanswered outgoing call
   void set_muted(CallId id, bool muted);
+  // Loudspeaker volume for this and later calls, 0 .. 1 (1: as received).
+  void set_output_volume(double volume);
+  // Our official read the same SAS words as the other side's: recorded here and sent to the
+  // peer, whose stats then show sas_confirmed_remote. Connected calls only.
+  void confirm_sas(CallId id);
   void update_peers(std::vector<PeerEntry> peers);
 
   EngineCounters counters() const;

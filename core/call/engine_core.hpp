@@ -14,6 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/audio/call_tones.hpp"
 #include "core/call/control_channel.hpp"
 #include "core/call/engine.hpp"
 #include "core/call/link.hpp"
@@ -41,7 +42,9 @@ class Engine::Core {
     Clock::time_point created;
     Clock::time_point call_request_sent;
     Clock::time_point connected_at;
-    bool call_request_pending = false;  // outgoing: send once the link is keyed
+    bool call_request_pending = false;           // outgoing: send once the link is keyed
+    std::shared_ptr<audio::AudioDevice> device;  // opened for the ring tone or the media
+    std::optional<audio::CallToneGenerator> tone;
     std::unique_ptr<MediaSession> media;
     Clock::time_point next_report;
     std::uint64_t voice_packets_sent = 0;
@@ -66,7 +69,23 @@ class Engine::Core {
     Clock::time_point keyed_at;  // when the newest session was installed
     std::size_t control_padding = wire::kMinControlPlaintext;  // the call's voice plaintext size
     std::size_t endpoint_cursor = 0;  // which of the peer's card endpoints is being tried
+    bool probing = false;             // its handshake is a presence probe, not for a call
   };
+
+  // ---- engine_presence.cpp
+  struct Presence {
+    Clock::time_point next_probe{};
+    std::optional<Clock::time_point> probe_started;  // a probe is in flight
+    int probe_tries = 0;
+    PeerStatus status;
+    bool reported = false;
+  };
+  void tick_presence(Clock::time_point now);
+  void probe(const Peer& peer, Presence& presence, Clock::time_point now);
+  // The peer proved it is there: a probe answered (with its round trip) or it reached us.
+  void note_alive(const std::string& peer, std::optional<double> rtt_ms);
+  void note_probe_failed(const std::string& peer, Presence& presence);
+  void report(Presence& presence);
 
   // ---- engine.cpp
   void start_receive();
@@ -90,6 +109,9 @@ class Engine::Core {
   void answer(CallId id);
   void decline(CallId id);
   void hangup(CallId id);
+  void confirm_sas(CallId id);
+  // A disabled or removed peer's authenticated initiation: reported once per attempt.
+  void report_refused(const Peer& peer, Clock::time_point now);
   void on_link_keyed(Association& a, Clock::time_point now);
   void handle_transport(ByteSpan packet, const asio::ip::udp::endpoint& from,
                         Clock::time_point now);
@@ -101,6 +123,9 @@ class Engine::Core {
   void send_control(Association& a, const net::ControlMessage& m, Clock::time_point now);
   void send_reliable(Association& a, wire::ControlKind kind, Bytes body, Clock::time_point now);
   void start_media(Association& a, Clock::time_point now);
+  void start_tone(Call& call, audio::CallTone tone);
+  void pump_tone(Call& call);
+  void pump_media(Association& a, Clock::time_point now);
   void end_call(Association& a, EndReason reason, Clock::time_point now);
 
   // ---- engine_timers.cpp
@@ -129,6 +154,11 @@ class Engine::Core {
   net::RateLimiter<SourceAddress, net::ByteArrayHash> per_source_;
   net::RateLimiter<std::string> per_peer_;
   EngineCounters counters_;
+  // When each refused peer's last initiation came: its retries within one attempt make no
+  // second report.
+  std::map<std::string, Clock::time_point> refused_at_;
+  std::map<std::string, Presence> presence_;
+  double output_volume_ = 1.0;
   bool shutting_down_ = false;
   Clock::time_point next_snapshot_;
   Clock::time_point shutdown_deadline_;

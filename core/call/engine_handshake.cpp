@@ -1,7 +1,7 @@
 // Handshakes on the engine thread. Cheap checks come first so junk costs no Diffie-Hellman:
 // length and type, then mac1 (keyed by our public key), then the per-source rate limit; only
-// then the Noise read, the directory lookup, the per-peer rate limit and the persistent
-// timestamp check that refuses replayed initiations.
+// then the Noise read, the directory lookup, the persistent timestamp check that refuses
+// replayed initiations, the refusal of disabled and removed peers, and the per-peer rate limit.
 
 #include <string>
 
@@ -73,15 +73,16 @@ void Engine::Core::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
     ++counters_.unknown_peer;
     return;
   }
-  if (!peer->entry.enabled) {
-    ++counters_.disabled_peer;
-    return;
-  }
   // Replays are refused before the per-peer limit is charged, so replaying a recorded
-  // initiation cannot use up the genuine peer's allowance.
+  // initiation cannot use up the genuine peer's allowance, nor make a refused call appear.
   if (!config_.accept_timestamp ||
       !config_.accept_timestamp(peer->entry.public_key, received->timestamp)) {
     ++counters_.replayed_initiations;
+    return;
+  }
+  if (!peer->entry.enabled) {
+    ++counters_.disabled_peer;
+    report_refused(*peer, now);
     return;
   }
   if (!per_peer_.allow(peer->entry.name, now)) {
@@ -106,6 +107,7 @@ void Engine::Core::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
   a.keyed_at = now;
   a.last_sent = now;
   send_datagram(response, from);
+  note_alive(a.peer, std::nullopt);
 }
 
 void Engine::Core::handle_response(ByteSpan packet, const asio::ip::udp::endpoint& from,
@@ -143,6 +145,10 @@ void Engine::Core::handle_response(ByteSpan packet, const asio::ip::udp::endpoin
       /*we_initiated=*/true);
   a.link.set_endpoint(from);
   a.keyed_at = now;
+  if (a.probing) {
+    a.probing = false;
+    note_alive(a.peer, std::chrono::duration<double, std::milli>(now - a.last_initiation).count());
+  }
   on_link_keyed(a, now);
 }
 

@@ -22,6 +22,7 @@ bool is_reliable(Kind k) {
     case Kind::kBusy:
     case Kind::kHangup:
     case Kind::kCancel:
+    case Kind::kSasConfirmed:
       return true;
     default:
       return false;
@@ -69,6 +70,7 @@ void Engine::Core::place_call(CallId id, const std::string& peer_name, const Cal
     return;
   }
   call.stats.peer_fingerprint = peer->fingerprint;
+  call.stats.peer_verified = peer->entry.verified;
 
   if (auto stale = associations_.find(peer_name); stale != associations_.end()) {
     // Keys left from an earlier call are not reused: every call gets fresh ephemeral keys.
@@ -143,6 +145,37 @@ void Engine::Core::hangup(CallId id) {
   }
 }
 
+void Engine::Core::confirm_sas(CallId id) {
+  Call* call = nullptr;
+  Association* a = find_call(id, &call);
+  if (a == nullptr || call->stats.state != CallState::kConnected ||
+      call->stats.sas_confirmed_local) {
+    return;
+  }
+  call->stats.sas_confirmed_local = true;
+  send_reliable(*a, Kind::kSasConfirmed, {}, Clock::now());
+  publish(*call);
+}
+
+void Engine::Core::report_refused(const Peer& peer, Clock::time_point now) {
+  auto [it, first] = refused_at_.try_emplace(peer.entry.name, now);
+  const Clock::time_point previous = it->second;
+  it->second = now;
+  // One attempt retries its initiation for up to the unreachable time; a pause longer than
+  // that (plus a retry) is the next attempt.
+  if (!first && now - previous < config_.timers.unreachable_after + wire::kHandshakeRetry) return;
+  Call call;
+  call.stats.id = CallId{next_call_id_++};
+  call.stats.peer = peer.entry.name;
+  call.stats.peer_fingerprint = peer.fingerprint;
+  call.stats.peer_verified = peer.entry.verified;
+  call.stats.direction = Direction::kIncoming;
+  call.stats.state = CallState::kEnded;
+  call.stats.end_reason = EndReason::kRefused;
+  call.created = now;
+  publish(call);
+}
+
 void Engine::Core::handle_transport(ByteSpan packet, const asio::ip::udp::endpoint& from,
                                     Clock::time_point now) {
   const auto header = net::parse_transport_header(packet);
@@ -158,9 +191,11 @@ void Engine::Core::handle_transport(ByteSpan packet, const asio::ip::udp::endpoi
     return;
   }
   Association& a = assoc->second;
+  const auto replays_before = a.link.counters().replays_dropped;
   const auto opened = a.link.open(*header, packet, plain_buffer_, now);
   if (!opened) {
-    ++counters_.auth_failures;
+    ++(a.link.counters().replays_dropped != replays_before ? counters_.replays
+                                                           : counters_.auth_failures);
     return;
   }
   a.link.note_source(from);
@@ -218,6 +253,7 @@ void Engine::Core::handle_control(Association& a, const net::ControlMessage& m,
     case Kind::kRinging:
       if (outgoing && call.stats.state == CallState::kDialling) {
         call.stats.state = CallState::kRinging;
+        start_tone(call, audio::CallTone::kRingback);
         publish(call);
       }
       break;
@@ -250,7 +286,16 @@ void Engine::Core::handle_control(Association& a, const net::ControlMessage& m,
         if (static_cast<std::uint64_t>(now_us) >= sent) {
           call.stats.rtt_ms =
               static_cast<double>(static_cast<std::uint64_t>(now_us) - sent) / 1000.0;
+          ++call.stats.rtt_samples;
+          call.stats.mean_rtt_ms += (call.stats.rtt_ms - call.stats.mean_rtt_ms) /
+                                    static_cast<double>(call.stats.rtt_samples);
         }
+      }
+      break;
+    case Kind::kSasConfirmed:
+      if (call.stats.state == CallState::kConnected && !call.stats.sas_confirmed_remote) {
+        call.stats.sas_confirmed_remote = true;
+        publish(call);
       }
       break;
     case Kind::kReceiverReport:
@@ -295,6 +340,7 @@ void Engine::Core::handle_call_request(Association& a, const net::ControlMessage
   call.stats.id = CallId{next_call_id_++};
   call.stats.peer = a.peer;
   call.stats.peer_fingerprint = peer ? peer->fingerprint : std::string();
+  call.stats.peer_verified = peer && peer->entry.verified;
   call.stats.direction = Direction::kIncoming;
   call.stats.state = CallState::kRinging;
   call.stats.sas = crypto::sas_string(handshake_hash);
@@ -303,8 +349,10 @@ void Engine::Core::handle_call_request(Association& a, const net::ControlMessage
   call.options.bitrate = static_cast<int>(body->bitrate);
   call.created = now;
   a.we_dialled = false;
+  a.probing = false;  // a call supersedes a probe in flight
   a.call = std::move(call);
   send_reliable(a, Kind::kRinging, {}, now);
+  start_tone(*a.call, audio::CallTone::kRing);
   publish(*a.call);
 }
 
@@ -330,11 +378,15 @@ void Engine::Core::send_reliable(Association& a, wire::ControlKind kind, Bytes b
 
 void Engine::Core::start_media(Association& a, Clock::time_point now) {
   Call& call = *a.call;
+  call.tone.reset();
   try {
-    auto device = config_.make_device ? config_.make_device(call.stats) : nullptr;
-    if (!device) throw Error("no audio device");
-    call.media = std::make_unique<MediaSession>(call.options, std::move(device));
-  } catch (const std::exception&) {
+    if (!call.device && config_.make_device) call.device = config_.make_device(call.stats);
+    if (!call.device) throw Error("no audio device");
+    call.media = std::make_unique<MediaSession>(call.options, config_.voice, call.device, now);
+    call.media->set_muted(call.stats.muted);
+    call.media->set_output_gain(output_volume_);
+  } catch (const std::exception& e) {
+    call.stats.device_problem = e.what();
     send_reliable(a, Kind::kHangup, net::encode_hangup({net::HangupReason::kError}), now);
     end_call(a, EndReason::kFailed, now);
     return;
@@ -354,6 +406,9 @@ void Engine::Core::end_call(Association& a, EndReason reason, Clock::time_point 
   }
   collect_stats(a);
   call.media.reset();  // stops the device before the listener hears of the end
+  if (call.device) call.device->stop();
+  call.device.reset();
+  call.tone.reset();
   call.stats.state = CallState::kEnded;
   call.stats.end_reason = reason;
   Call ended = std::move(call);

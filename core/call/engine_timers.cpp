@@ -2,13 +2,17 @@
 // keepalives, liveness (interrupted / connection lost), ring timeout, re-keying and key
 // expiry. Send and receive paths only record events; every deadline is decided here.
 
+#include <array>
+
 #include "core/call/engine_core.hpp"
 
 namespace hotline::call {
 
 namespace {
 
-constexpr auto kTickPeriod = std::chrono::milliseconds(5);
+// Voice is moved between the device rings and the network on this tick, so it bounds how
+// late a frame can be sent or decoded: part of the mouth-to-ear delay (docs/performance.md).
+constexpr auto kTickPeriod = std::chrono::milliseconds(2);
 constexpr auto kSnapshotPeriod = std::chrono::milliseconds(100);
 constexpr auto kIdleAssociationKept = std::chrono::seconds(3);
 constexpr auto kShutdownDrain = std::chrono::seconds(1);
@@ -33,7 +37,8 @@ void Engine::Core::tick(Clock::time_point now) {
     Association& a = it->second;
     tick_association(a, now);
     const auto last_heard = a.link.last_received().value_or(a.created);
-    const bool idle = !a.call && (a.control.all_acknowledged() || a.control.gave_up(now)) &&
+    const bool idle = !a.call && !a.probing &&
+                      (a.control.all_acknowledged() || a.control.gave_up(now)) &&
                       now - std::max({last_heard, a.keyed_at, a.created}) > kIdleAssociationKept;
     if (idle || (!a.call && shutting_down_ && a.control.all_acknowledged())) {
       forget(a);
@@ -45,6 +50,7 @@ void Engine::Core::tick(Clock::time_point now) {
 
   if (now >= next_snapshot_) {
     refresh_snapshots();
+    tick_presence(now);
     next_snapshot_ = now + kSnapshotPeriod;
   }
 
@@ -108,9 +114,9 @@ void Engine::Core::tick_association(Association& a, Clock::time_point now) {
       send_control(a, a.control.make_unreliable(wire::ControlKind::kKeepalive, call.wire_id, {}),
                    now);
     }
+    if (call.tone) pump_tone(call);
   } else if (call.media) {
-    call.media->pump_capture([&](ByteSpan opus) { send_voice(a, opus, now); });
-    call.media->pump_playback(now);
+    pump_media(a, now);
     if (now >= call.next_report) {
       send_reports(a, now);
       call.next_report = now + wire::kReceiverReportInterval;
@@ -123,6 +129,47 @@ void Engine::Core::tick_association(Association& a, Clock::time_point now) {
     send_initiation(a, now);
   } else if (a.pending && now - a.last_initiation >= wire::kHandshakeRetry) {
     send_initiation(a, now);
+  }
+}
+
+void Engine::Core::pump_media(Association& a, Clock::time_point now) {
+  Call& call = *a.call;
+  call.media->pump_capture(now, [&](ByteSpan opus) { send_voice(a, opus, now); });
+  call.media->pump_playback(now);
+  if (auto problem = call.media->take_device_problem()) {
+    call.stats.device_problem = std::move(*problem);
+    collect_stats(a);
+    publish(call);
+  }
+}
+
+void Engine::Core::start_tone(Call& call, audio::CallTone tone) {
+  if (!config_.voice.tones || !config_.make_device) return;
+  try {
+    if (!call.device) call.device = config_.make_device(call.stats);
+    if (!call.device) return;
+    call.device->start();
+    call.tone.emplace(tone);
+  } catch (const std::exception& e) {
+    // No tone then; the call itself reports the device when it tries to carry voice.
+    call.stats.device_problem = e.what();
+    call.device.reset();
+  }
+}
+
+void Engine::Core::pump_tone(Call& call) {
+  audio::AudioDevice& device = *call.device;
+  device.service();
+  // Keep the microphone drained while only the tone plays, and with it the ring of what was
+  // played (the two must stay in step for the echo canceller).
+  device.capture().discard(device.capture().available_read());
+  if (auto* played = device.played()) played->discard(played->available_read());
+  auto& ring = device.playback();
+  std::array<std::int16_t, MediaSession::kPlaybackLeadSamples> chunk{};
+  while (ring.available_read() < MediaSession::kPlaybackLeadSamples &&
+         ring.available_write() >= chunk.size()) {
+    call.tone->fill(chunk);
+    ring.write(chunk);
   }
 }
 

@@ -31,6 +31,7 @@ bool is_known_kind(std::uint8_t kind) {
     case wire::ControlKind::kKeepalive:
     case wire::ControlKind::kPing:
     case wire::ControlKind::kPong:
+    case wire::ControlKind::kSasConfirmed:
       return true;
   }
   return false;
@@ -191,6 +192,7 @@ bool has_valid_body(const ControlMessage& message) {
     case wire::ControlKind::kBusy:
     case wire::ControlKind::kCancel:
     case wire::ControlKind::kKeepalive:
+    case wire::ControlKind::kSasConfirmed:
       return body.empty();
   }
   return false;

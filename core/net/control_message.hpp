@@ -39,7 +39,7 @@ std::optional<ControlMessage> decode_control(ByteSpan plaintext);
 
 // ---- Typed bodies ------------------------------------------------------------------------
 // Every decoder requires the exact body length and valid field values.
-// Ringing, Answer, Decline, Busy, Cancel and Keepalive carry an empty body.
+// Ringing, Answer, Decline, Busy, Cancel, Keepalive and SasConfirmed carry an empty body.
 
 struct AckBody {
   std::uint32_t acked_msg_id;

@@ -14,12 +14,14 @@ namespace hotline::wire {
 using namespace std::chrono_literals;
 
 // ---- Primitive sizes -------------------------------------------------------------------
-inline constexpr std::size_t kKeyLen = 32;       // X25519 / ChaCha20 key
-inline constexpr std::size_t kTagLen = 16;       // Poly1305 tag
-inline constexpr std::size_t kHashLen = 64;      // BLAKE2b-512 (Noise HASHLEN)
-inline constexpr std::size_t kMacLen = 16;       // mac1 (BLAKE2b-128)
-inline constexpr std::size_t kTimestampLen = 12; // TAI64N
-inline constexpr std::size_t encrypted_len(std::size_t plain) { return plain + kTagLen; }
+inline constexpr std::size_t kKeyLen = 32;        // X25519 / ChaCha20 key
+inline constexpr std::size_t kTagLen = 16;        // Poly1305 tag
+inline constexpr std::size_t kHashLen = 64;       // BLAKE2b-512 (Noise HASHLEN)
+inline constexpr std::size_t kMacLen = 16;        // mac1 (BLAKE2b-128)
+inline constexpr std::size_t kTimestampLen = 12;  // TAI64N
+inline constexpr std::size_t encrypted_len(std::size_t plain) {
+  return plain + kTagLen;
+}
 
 // ---- Noise ------------------------------------------------------------------------------
 // The zero-length prologue is replaced by this string so a Hotline handshake can never be
@@ -70,7 +72,7 @@ inline constexpr std::size_t kReplayWindowBits = 2048;
 // Counters must never come near the point where the 24 low bits become ambiguous.
 inline constexpr std::uint64_t kRejectAfterMessages = (1ull << 60);
 
-inline constexpr std::size_t kMaxDatagram = 1400;  // never fragment on a 1500-byte path
+inline constexpr std::size_t kMaxDatagram = 1400;    // never fragment on a 1500-byte path
 inline constexpr std::size_t kMaxOpusPayload = 400;  // 64 kb/s at 20 ms is 160 bytes
 
 // ---- Control messages (plaintext inside a kControl packet) ----------------------------------
@@ -88,6 +90,7 @@ enum class ControlKind : std::uint8_t {
   kKeepalive = 10,
   kPing = 11,
   kPong = 12,
+  kSasConfirmed = 13,  // this side's official read the same SAS words as the other
 };
 inline constexpr std::size_t kControlHeaderLen = 1 + 4 + 8 + 2;  // 15
 // Control plaintext is padded to the voice plaintext (the CBR Opus frame) so that both look the
@@ -97,18 +100,20 @@ inline constexpr std::size_t kMinControlPlaintext = 40;
 inline constexpr int kMinBitsPerFrame = 8 * static_cast<int>(kMinControlPlaintext);
 
 // ---- Timers ------------------------------------------------------------------------------
-inline constexpr auto kHandshakeRetry = 1000ms;          // new initiation while no response
-inline constexpr auto kUnreachableAfter = 4000ms;        // give up placing a call
-inline constexpr auto kControlRetransmit = 200ms;        // until acknowledged
-inline constexpr auto kControlGiveUp = 10000ms;          // an unacknowledged message ends the call
-inline constexpr auto kKeepaliveInterval = 200ms;        // when no voice flows (ringing)
-inline constexpr auto kLinkInterruptedAfter = 1000ms;    // silence from the peer: show interrupted
-inline constexpr auto kConnectionLostAfter = 10000ms;    // silence from the peer: end the call
-inline constexpr auto kRingTimeout = 45000ms;            // caller: no answer
-inline constexpr auto kRekeyAfter = 120000ms;            // caller starts a new handshake
-inline constexpr auto kRejectAfter = 180000ms;           // keys older than this are refused
-inline constexpr auto kPreviousKeysKept = 10000ms;       // old keys open late packets, then wiped
+inline constexpr auto kHandshakeRetry = 1000ms;        // new initiation while no response
+inline constexpr auto kUnreachableAfter = 4000ms;      // give up placing a call
+inline constexpr auto kControlRetransmit = 200ms;      // until acknowledged
+inline constexpr auto kControlGiveUp = 10000ms;        // an unacknowledged message ends the call
+inline constexpr auto kKeepaliveInterval = 200ms;      // when no voice flows (ringing)
+inline constexpr auto kLinkInterruptedAfter = 700ms;   // silence from the peer: show interrupted
+inline constexpr auto kConnectionLostAfter = 10000ms;  // silence from the peer: end the call
+inline constexpr auto kRingTimeout = 45000ms;          // caller: no answer
+inline constexpr auto kRekeyAfter = 120000ms;          // caller starts a new handshake
+inline constexpr auto kRejectAfter = 180000ms;         // keys older than this are refused
+inline constexpr auto kPreviousKeysKept = 10000ms;     // old keys open late packets, then wiped
 inline constexpr auto kReceiverReportInterval = 1000ms;
+// kLinkInterruptedAfter is 35 voice frames (3.5 keepalive intervals while ringing): a peer gone
+// dead is shown within 1 s of its last packet, the engine tick and event delivery included.
 
 // ---- Rate limits on initiations -----------------------------------------------------------
 inline constexpr double kInitiationsPerSecondPerSource = 10.0;

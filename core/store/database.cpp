@@ -49,6 +49,12 @@ int to_int(std::size_t size) {
 // ---- Database ---------------------------------------------------------------------------
 
 Database Database::open(const std::filesystem::path& path, OpenMode mode) {
+  Database db = open_without_migrating(path, mode);
+  migrate(db);
+  return db;
+}
+
+Database Database::open_without_migrating(const std::filesystem::path& path, OpenMode mode) {
   if (mode == OpenMode::kCreateIfMissing) create_private_file_if_missing(path);
 
   sqlite3* raw = nullptr;
@@ -71,7 +77,6 @@ Database Database::open(const std::filesystem::path& path, OpenMode mode) {
     }
   }
   db.exec("PRAGMA synchronous = NORMAL");
-  migrate(db);
   return db;
 }
 
@@ -165,6 +170,11 @@ Statement& Statement::bind(int index, std::int64_t value) {
   return *this;
 }
 
+Statement& Statement::bind(int index, double value) {
+  check(sqlite3_bind_double(stmt_, index, value), "cannot bind a parameter");
+  return *this;
+}
+
 Statement& Statement::bind(int index, std::string_view text) {
   check(sqlite3_bind_text(stmt_, index, text.data(), to_int(text.size()), SQLITE_TRANSIENT),
         "cannot bind a parameter");
@@ -218,6 +228,10 @@ bool Statement::is_null(int column) const {
 
 std::int64_t Statement::column_int64(int column) const {
   return sqlite3_column_int64(stmt_, column);
+}
+
+double Statement::column_double(int column) const {
+  return sqlite3_column_double(stmt_, column);
 }
 
 std::string Statement::column_text(int column) const {

@@ -40,6 +40,9 @@ class Database {
   // date (see migrations.hpp).
   static Database open(const std::filesystem::path& path,
                        OpenMode mode = OpenMode::kCreateIfMissing);
+  // The same without the schema step: for tests that build a database of an older version.
+  static Database open_without_migrating(const std::filesystem::path& path,
+                                         OpenMode mode = OpenMode::kCreateIfMissing);
 
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;
@@ -82,6 +85,7 @@ class Statement {
 
   // Parameters are 1-based, as in SQLite. Text and blobs are copied by SQLite.
   Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Statement& bind(int index, ByteSpan blob);
@@ -100,6 +104,7 @@ class Statement {
   // Columns are 0-based. Text/blob views stay valid until the next step/reset.
   bool is_null(int column) const;
   std::int64_t column_int64(int column) const;
+  double column_double(int column) const;
   std::string column_text(int column) const;
   std::optional<std::string> column_optional_text(int column) const;
   std::optional<std::int64_t> column_optional_int64(int column) const;

@@ -34,8 +34,83 @@ void schema_v1(Database& db) {
   )sql");
 }
 
-constexpr std::array<Migration, 1> kMigrations = {
+// v2: records and administration. Call history (a row per attempt, written when the call
+// starts), peers that were removed (so their calls are refused and history keeps them), the
+// role passphrases with their failure counters, and the hash-chained audit log with its
+// signed head (the head is what shows that entries were cut off the end).
+void schema_v2(Database& db) {
+  db.exec(R"sql(
+    CREATE TABLE calls (
+      id                   INTEGER PRIMARY KEY,
+      peer_name            TEXT NOT NULL,
+      peer_fingerprint     TEXT NOT NULL,
+      peer_verified        INTEGER NOT NULL,
+      direction            TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+      started_at           INTEGER NOT NULL,
+      answered_at          INTEGER NULL,
+      ended_at             INTEGER NULL,
+      last_seen_at         INTEGER NOT NULL,
+      duration_s           REAL NOT NULL DEFAULT 0,
+      outcome              TEXT NULL CHECK (outcome IS NULL OR outcome IN (
+                             'answered', 'missed', 'declined', 'busy', 'no_answer', 'unreachable',
+                             'connection_lost', 'refused', 'failed', 'interrupted')),
+      end_reason           TEXT NOT NULL DEFAULT '',
+      sas                  TEXT NOT NULL DEFAULT '',
+      sas_confirmed_local  INTEGER NOT NULL DEFAULT 0,
+      sas_confirmed_remote INTEGER NOT NULL DEFAULT 0,
+      mean_rtt_ms          REAL NULL,
+      loss_percent         REAL NULL,
+      jitter_ms            REAL NULL,
+      concealed_percent    REAL NULL,
+      fec_recovered        INTEGER NULL,
+      interruptions        INTEGER NULL,
+      note                 TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX calls_by_start ON calls (started_at, id);
+    CREATE INDEX calls_by_peer ON calls (peer_name, started_at);
+    CREATE INDEX calls_by_outcome ON calls (outcome, started_at);
+    CREATE INDEX calls_open ON calls (id) WHERE ended_at IS NULL;
+
+    CREATE TABLE removed_peers (
+      public_key  BLOB PRIMARY KEY CHECK (length(public_key) = 32),
+      name        TEXT NOT NULL,
+      removed_at  INTEGER NOT NULL
+    );
+
+    CREATE TABLE role_passphrases (
+      role     TEXT PRIMARY KEY CHECK (role IN ('operator', 'admin')),
+      verifier TEXT NOT NULL,
+      set_at   INTEGER NOT NULL
+    );
+    CREATE TABLE role_attempts (
+      role                 TEXT PRIMARY KEY CHECK (role IN ('operator', 'admin')),
+      consecutive_failures INTEGER NOT NULL DEFAULT 0,
+      total_failures       INTEGER NOT NULL DEFAULT 0,
+      last_failure_at      INTEGER NULL
+    );
+
+    CREATE TABLE audit_log (
+      seq       INTEGER PRIMARY KEY,
+      at        INTEGER NOT NULL,
+      role      TEXT NOT NULL,
+      actor     TEXT NOT NULL,
+      action    TEXT NOT NULL,
+      details   TEXT NOT NULL,
+      prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),
+      signature BLOB NULL CHECK (signature IS NULL OR length(signature) = 64)
+    );
+    CREATE TABLE audit_head (
+      id        INTEGER PRIMARY KEY CHECK (id = 1),
+      seq       INTEGER NOT NULL,
+      hash      BLOB NOT NULL CHECK (length(hash) = 32),
+      signature BLOB NULL CHECK (signature IS NULL OR length(signature) = 64)
+    );
+  )sql");
+}
+
+constexpr std::array<Migration, 2> kMigrations = {
     &schema_v1,
+    &schema_v2,
 };
 
 }  // namespace

@@ -62,6 +62,14 @@ std::optional<PeerRecord> first_row(Statement& stmt) {
   return read_row(stmt);
 }
 
+// Runs an UPDATE ... WHERE name = ?1 RETURNING id; throws when no peer has that name.
+void update_named(Statement& stmt, std::string_view name) {
+  const bool updated = stmt.step();
+  while (stmt.step()) {
+  }
+  if (!updated) throw Error("no peer named '" + std::string(name) + "'");
+}
+
 }  // namespace
 
 std::int64_t PeerStore::add(const PeerRecord& peer) {
@@ -97,6 +105,9 @@ std::int64_t PeerStore::add(const PeerRecord& peer) {
   }
   insert.run();
   const std::int64_t id = db_->last_insert_rowid();
+  db_->prepare("DELETE FROM removed_peers WHERE public_key = ?1")
+      .bind(1, ByteSpan(peer.public_key))
+      .run();
   transaction.commit();
   return id;
 }
@@ -123,20 +134,95 @@ std::optional<PeerRecord> PeerStore::find_by_key(const crypto::PublicKey& key) {
   return first_row(stmt);
 }
 
-bool PeerStore::remove(std::string_view name) {
-  Statement stmt = db_->prepare("DELETE FROM peers WHERE name = ?1 RETURNING id");
-  const bool removed = stmt.bind(1, name).step();
+bool PeerStore::remove(std::string_view name, std::int64_t removed_at) {
+  Transaction transaction(*db_);
+  Statement stmt = db_->prepare("DELETE FROM peers WHERE name = ?1 RETURNING public_key");
+  if (!stmt.bind(1, name).step()) return false;
+  const crypto::PublicKey key = stmt.column_array<32>(0, "peer public key");
   while (stmt.step()) {
   }
-  return removed;
+  db_->prepare(
+         "INSERT INTO removed_peers (public_key, name, removed_at) VALUES (?1, ?2, ?3) "
+         "ON CONFLICT (public_key) DO UPDATE SET name = excluded.name, "
+         "removed_at = excluded.removed_at")
+      .bind(1, ByteSpan(key))
+      .bind(2, name)
+      .bind(3, removed_at)
+      .run();
+  transaction.commit();
+  return true;
+}
+
+std::vector<RemovedPeer> PeerStore::removed() {
+  Statement stmt =
+      db_->prepare("SELECT public_key, name, removed_at FROM removed_peers ORDER BY name");
+  std::vector<RemovedPeer> out;
+  while (stmt.step()) {
+    out.push_back(
+        {stmt.column_array<32>(0, "removed peer key"), stmt.column_text(1), stmt.column_int64(2)});
+  }
+  return out;
 }
 
 void PeerStore::set_endpoints(std::string_view name, const std::vector<std::string>& endpoints) {
   Statement stmt = db_->prepare("UPDATE peers SET endpoints = ?2 WHERE name = ?1 RETURNING id");
-  const bool updated = stmt.bind(1, name).bind(2, encode_endpoints(endpoints)).step();
-  while (stmt.step()) {
+  stmt.bind(1, name).bind(2, encode_endpoints(endpoints));
+  update_named(stmt, name);
+}
+
+void PeerStore::set_psk(std::string_view name, const crypto::SecretKey* psk) {
+  Statement stmt = db_->prepare("UPDATE peers SET psk = ?2 WHERE name = ?1 RETURNING id");
+  stmt.bind(1, name);
+  if (psk) {
+    stmt.bind(2, ByteSpan(psk->span()));
+  } else {
+    stmt.bind_null(2);
   }
-  if (!updated) throw Error("no peer named '" + std::string(name) + "'");
+  update_named(stmt, name);
+}
+
+void PeerStore::set_enabled(std::string_view name, bool enabled) {
+  Statement stmt = db_->prepare("UPDATE peers SET enabled = ?2 WHERE name = ?1 RETURNING id");
+  stmt.bind(1, name).bind(2, std::int64_t{enabled ? 1 : 0});
+  update_named(stmt, name);
+}
+
+void PeerStore::set_verified(std::string_view name, std::optional<std::string> by,
+                             std::optional<std::int64_t> at) {
+  Statement stmt = db_->prepare(
+      "UPDATE peers SET verified_by = ?2, verified_at = ?3 WHERE name = ?1 RETURNING id");
+  stmt.bind(1, name).bind(2, by).bind(3, at);
+  update_named(stmt, name);
+}
+
+void PeerStore::replace_key(std::string_view name, const crypto::PublicKey& key,
+                            std::string_view card_text, const std::vector<std::string>& endpoints,
+                            std::int64_t imported_at) {
+  const std::string joined = encode_endpoints(endpoints);
+  Transaction transaction(*db_);
+  Statement by_key = db_->prepare("SELECT name FROM peers WHERE public_key = ?1 AND name != ?2");
+  if (by_key.bind(1, ByteSpan(key)).bind(2, name).step()) {
+    throw Error("this key is already imported as peer '" + by_key.column_text(0) + "'");
+  }
+  Statement old_key = db_->prepare("SELECT public_key FROM peers WHERE name = ?1");
+  if (!old_key.bind(1, name).step()) throw Error("no peer named '" + std::string(name) + "'");
+  const crypto::PublicKey replaced = old_key.column_array<32>(0, "peer public key");
+  Statement stmt = db_->prepare(
+      "UPDATE peers SET public_key = ?2, card_text = ?3, endpoints = ?4, imported_at = ?5, "
+      "verified_by = NULL, verified_at = NULL WHERE name = ?1 RETURNING id");
+  stmt.bind(1, name).bind(2, ByteSpan(key)).bind(3, card_text).bind(4, joined).bind(5, imported_at);
+  update_named(stmt, name);
+  // The old key is treated as removed: a call made with it is refused and recorded.
+  db_->prepare(
+         "INSERT INTO removed_peers (public_key, name, removed_at) VALUES (?1, ?2, ?3) "
+         "ON CONFLICT (public_key) DO UPDATE SET name = excluded.name, "
+         "removed_at = excluded.removed_at")
+      .bind(1, ByteSpan(replaced))
+      .bind(2, name)
+      .bind(3, imported_at)
+      .run();
+  db_->prepare("DELETE FROM removed_peers WHERE public_key = ?1").bind(1, ByteSpan(key)).run();
+  transaction.commit();
 }
 
 bool PeerStore::accept_handshake_timestamp(const crypto::PublicKey& peer,

@@ -31,6 +31,13 @@ struct PeerRecord {
   std::int64_t imported_at = 0;             // unix seconds
 };
 
+// A peer that was removed: its calls are still refused (and recorded), never rung.
+struct RemovedPeer {
+  crypto::PublicKey public_key{};
+  std::string name;
+  std::int64_t removed_at = 0;  // unix seconds
+};
+
 class PeerStore {
  public:
   explicit PeerStore(Database& db) : db_(&db) {}
@@ -42,9 +49,20 @@ class PeerStore {
   std::vector<PeerRecord> list();  // ordered by name
   std::optional<PeerRecord> find_by_name(std::string_view name);
   std::optional<PeerRecord> find_by_key(const crypto::PublicKey& key);
-  bool remove(std::string_view name);  // false if there was no such peer
-  // Throws hotline::Error "no peer named 'X'" if absent.
+  // False if there was no such peer. Its key is kept in removed() until imported again.
+  bool remove(std::string_view name, std::int64_t removed_at);
+  std::vector<RemovedPeer> removed();  // ordered by name
+
+  // These throw hotline::Error "no peer named 'X'" if absent.
   void set_endpoints(std::string_view name, const std::vector<std::string>& endpoints);
+  void set_psk(std::string_view name, const crypto::SecretKey* psk);  // null: no pre-shared key
+  void set_enabled(std::string_view name, bool enabled);
+  void set_verified(std::string_view name, std::optional<std::string> by,
+                    std::optional<std::int64_t> at);
+  // A new key (and card) for an existing peer: unverified again, pre-shared key kept.
+  // Throws if the key already belongs to another peer.
+  void replace_key(std::string_view name, const crypto::PublicKey& key, std::string_view card_text,
+                   const std::vector<std::string>& endpoints, std::int64_t imported_at);
 
   // Replay protection for handshake initiations: stores `timestamp` and returns true only if
   // it is strictly newer (bytewise, i.e. big-endian TAI64N order) than the one stored for

@@ -37,6 +37,11 @@ void TestConsole::add_peer(const TestConsole& other, std::optional<net::Endpoint
   if (engine_) engine_->update_peers(peers_);
 }
 
+void TestConsole::add_entry(call::PeerEntry entry) {
+  peers_.push_back(std::move(entry));
+  if (engine_) engine_->update_peers(peers_);
+}
+
 void TestConsole::add_peer_at(const TestConsole& other, std::vector<net::Endpoint> endpoints) {
   add_peer(other);
   peers_.back().endpoints = std::move(endpoints);
@@ -50,6 +55,7 @@ void TestConsole::start(call::EngineTimers timers) {
   config.listen = listen_;
   config.peers = peers_;
   config.timers = timers;
+  config.voice = voice_;
   config.accept_timestamp = [replay = replay_](const crypto::PublicKey& key,
                                                const crypto::Tai64n& ts) {
     auto [it, inserted] = replay->try_emplace(key, ts);
@@ -59,6 +65,7 @@ void TestConsole::start(call::EngineTimers timers) {
     return true;
   };
   config.make_device = [this](const call::CallStats&) { return make_device(); };
+  config.presence_interval = presence_;
   engine_ = std::make_unique<call::Engine>(std::move(config), *this);
   listen_ = engine_->local_endpoint();  // keep the port across restarts
   engine_->start();
@@ -73,6 +80,7 @@ void TestConsole::restart() {
   {
     std::lock_guard lock(mutex_);
     events_.clear();
+    statuses_.clear();
   }
   start(timers_);
 }
@@ -82,6 +90,7 @@ net::Endpoint TestConsole::endpoint() const {
 }
 
 std::shared_ptr<audio::AudioDevice> TestConsole::make_device() {
+  if (device_factory_) return device_factory_();
   std::unique_ptr<audio::SampleSource> source;
   if (play_) {
     source = std::make_unique<audio::PcmSource>(*play_);
@@ -150,6 +159,34 @@ call::CallStats TestConsole::wait_state(call::CallState state, std::chrono::mill
 
 call::CallStats TestConsole::wait_ended(std::chrono::milliseconds timeout) {
   return wait_state(call::CallState::kEnded, timeout);
+}
+
+void TestConsole::on_peer_status(const call::PeerStatus& status) {
+  std::lock_guard lock(mutex_);
+  statuses_.push_back(status);
+  changed_.notify_all();
+}
+
+std::vector<call::PeerStatus> TestConsole::statuses() const {
+  std::lock_guard lock(mutex_);
+  return statuses_;
+}
+
+call::PeerStatus TestConsole::wait_status(const std::function<bool(const call::PeerStatus&)>& match,
+                                          std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  std::optional<call::PeerStatus> found;
+  const bool ok = changed_.wait_for(lock, timeout, [&] {
+    for (const auto& s : statuses_) {
+      if (match(s)) {
+        found = s;
+        return true;
+      }
+    }
+    return false;
+  });
+  if (!ok) FAIL(name_ << ": timed out waiting for a line status");
+  return *found;
 }
 
 }  // namespace hotline::test

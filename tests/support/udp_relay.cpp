@@ -184,6 +184,15 @@ void UdpRelay::count(Direction direction, std::uint64_t DirectionCounters::*fiel
   ++(state(direction).counters.*field);
 }
 
+std::vector<std::vector<std::uint8_t>> UdpRelay::recent_packets(Direction direction) const {
+  std::lock_guard lock(mutex_);
+  const DirectionState& s = state(direction);
+  std::vector<std::vector<std::uint8_t>> out;
+  for (std::size_t i = 0; i < s.recent.size(); ++i)
+    out.push_back(*s.recent[(s.recent_next + i) % s.recent.size()]);
+  return out;
+}
+
 void UdpRelay::receive_front() {
   front_.async_receive_from(
       asio::buffer(front_buffer_), front_sender_, [this](asio::error_code ec, std::size_t size) {
@@ -243,6 +252,12 @@ void UdpRelay::admit(Direction direction, const udp::endpoint& client, Payload p
     DirectionState& s = state(direction);
     const Impairment& c = s.config;
     ++s.counters.received;
+    if (s.recent.size() < kRecentKept) {
+      s.recent.push_back(payload);
+    } else {
+      s.recent[s.recent_next] = payload;
+    }
+    s.recent_next = (s.recent_next + 1) % kRecentKept;
     if (outage_) {
       ++s.counters.dropped_outage;
       return;

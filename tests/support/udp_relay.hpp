@@ -99,6 +99,9 @@ class UdpRelay {
   // Returns once the new sockets are in place. Must not be called from the relay's own thread.
   void rebind_client_side();
   RelayCounters counters() const;
+  // The last packets (at most 64) that entered the relay in `direction`, oldest first: genuine
+  // traffic a test can replay at a console.
+  std::vector<std::vector<std::uint8_t>> recent_packets(Direction direction) const;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -119,7 +122,10 @@ class UdpRelay {
     std::mt19937_64 rng;
     bool burst_bad = false;
     DirectionCounters counters;
+    std::vector<Payload> recent;  // ring of the last kRecentKept packets
+    std::size_t recent_next = 0;
   };
+  static constexpr std::size_t kRecentKept = 64;
 
   struct Scheduled {
     Clock::time_point due;

@@ -1,5 +1,6 @@
 #include "core/audio/clocked_device.hpp"
 
+#include <atomic>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <cmath>
@@ -30,16 +31,45 @@ std::vector<std::int16_t> drain(SpscRing<std::int16_t>& ring) {
   return out;
 }
 
+// Fails once it has been asked for more than `limit` samples.
+class ThrowingSource final : public SampleSource {
+ public:
+  explicit ThrowingSource(std::size_t limit) : limit_(limit) {}
+  void fill(std::span<std::int16_t> out) override {
+    if (given_ + out.size() > limit_) throw Error("microphone unplugged");
+    std::fill(out.begin(), out.end(), std::int16_t{7});
+    given_ += out.size();
+  }
+  std::string description() const override { return "throwing source"; }
+
+ private:
+  std::size_t limit_;
+  std::size_t given_ = 0;
+};
+
+// Fails on its third call; counts calls in an atomic so a test can watch it from outside.
 class ThrowingSink final : public SampleSink {
  public:
   void consume(std::span<const std::int16_t>) override {
-    if (++calls_ == 3) throw Error("disk full");
+    if (calls_.fetch_add(1) + 1 == 3) throw Error("disk full");
   }
-  std::string description() const override { return "throwing"; }
+  std::string description() const override { return "throwing sink"; }
+  int calls() const { return calls_.load(); }
 
  private:
-  int calls_ = 0;
+  std::atomic<int> calls_{0};
 };
+
+// Polls `done` until it holds or 10 s pass (a bound for a stuck device, not a timing check).
+template <typename Done>
+bool wait_for(Done done) {
+  const auto give_up = Clock::now() + 10s;
+  while (!done()) {
+    if (Clock::now() > give_up) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -138,15 +168,53 @@ TEST_CASE("clocked device records playback to a WAV sink") {
   CHECK(std::equal(tone.begin(), tone.end(), recorded.samples.begin()));
 }
 
-TEST_CASE("clocked device reports a failing sink from stop()") {
-  ClockedDevice dev(std::make_unique<SilenceSource>(), std::make_unique<ThrowingSink>(),
+TEST_CASE("clocked device: a failing sink fails playback only") {
+  auto sink = std::make_unique<ThrowingSink>();
+  ThrowingSink* throwing = sink.get();
+  ClockedDevice dev(std::make_unique<ToneSource>(1000.0, -6.0), std::move(sink),
                     {.period = 1ms, .max_catch_up = 10s});
+  CHECK(dev.health().problem.empty());
   dev.start();
-  const auto give_up = Clock::now() + 10s;
-  while (!dev.failed() && Clock::now() < give_up) std::this_thread::sleep_for(1ms);
-  CHECK(dev.failed());
-  CHECK_THROWS_WITH(dev.stop(), "disk full");
-  CHECK(dev.stats().ticks == 2);
+  REQUIRE(wait_for([&] { return dev.failed(); }));
+  const DeviceHealth health = dev.health();
+  CHECK(health.capture_ok);
+  CHECK_FALSE(health.playback_ok);
+  CHECK_THAT(health.problem, Catch::Matchers::ContainsSubstring("playback to throwing sink") &&
+                                 Catch::Matchers::ContainsSubstring("disk full"));
+
+  // Capture keeps flowing after the failure; the sink is not called again.
+  const std::size_t captured_at_failure = dev.capture().available_read();
+  CHECK(wait_for([&] { return dev.capture().available_read() > captured_at_failure + 4800; }));
+  CHECK_NOTHROW(dev.stop());
+  CHECK(throwing->calls() == 3);
+  CHECK(dev.stats().ticks > 10);
+  CHECK_FALSE(dev.health().playback_ok);  // stays failed
+}
+
+TEST_CASE("clocked device: a failing source fails capture only") {
+  auto sink = std::make_unique<MemorySink>(48000);
+  MemorySink* memory = sink.get();
+  ClockedDevice dev(std::make_unique<ThrowingSource>(4800), std::move(sink),
+                    {.period = 1ms, .max_catch_up = 10s});
+  const auto tone = test::speech_like(24000, 3);
+  REQUIRE(dev.playback().write(tone) == tone.size());
+  dev.start();
+  REQUIRE(wait_for([&] { return dev.failed(); }));
+  const DeviceHealth health = dev.health();
+  CHECK_FALSE(health.capture_ok);
+  CHECK(health.playback_ok);
+  CHECK_THAT(health.problem, Catch::Matchers::ContainsSubstring("capture from throwing source") &&
+                                 Catch::Matchers::ContainsSubstring("microphone unplugged"));
+
+  // Playback carries on to the end of what was queued; nothing more reaches the capture ring.
+  CHECK(wait_for([&] { return dev.stats().samples > tone.size() + 4800; }));
+  CHECK_NOTHROW(dev.stop());
+  const std::vector<std::int16_t> captured = drain(dev.capture());
+  CHECK(captured.size() == 4800);  // whole 1 ms ticks up to the limit, none after
+  CHECK(std::all_of(captured.begin(), captured.end(), [](std::int16_t s) { return s == 7; }));
+  const std::vector<std::int16_t> played = memory->samples();
+  REQUIRE(played.size() >= tone.size());
+  CHECK(std::equal(tone.begin(), tone.end(), played.begin()));
 }
 
 TEST_CASE("clocked device validates its options") {

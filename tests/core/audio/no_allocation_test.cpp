@@ -1,122 +1,100 @@
-// The per-frame media path (ring -> encode -> jitter buffer -> decode -> ring) must not touch
-// the heap after warm-up. Counts every operator new in this test program.
+// A call's per-frame media path must not touch the heap after warm-up: capture ring -> echo
+// cancellation and noise suppression -> Opus -> (packets) -> jitter buffer -> adaptive
+// playout (decoder, FEC, concealment, resampler) -> playback ring, plus the level meters and
+// call tones. MediaSession is driven exactly as the engine drives it, against a device whose
+// "hardware" side the test plays by hand.
 
 #include <array>
-#include <atomic>
 #include <catch2/catch_test_macros.hpp>
-#include <cstdlib>
-#include <new>
+#include <cstring>
 #include <vector>
 
 #include "core/audio/audio_format.hpp"
-#include "core/audio/jitter_buffer.hpp"
-#include "core/audio/opus_codec.hpp"
-#include "core/audio/spsc_ring.hpp"
+#include "core/audio/call_tones.hpp"
+#include "core/call/media_session.hpp"
+#include "tests/core/audio/allocation_counter.hpp"
 #include "tests/support/signal_compare.hpp"
-
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}
-
-// Every unaligned form is replaced, so each allocation and its release go through the same
-// malloc/free pair (AddressSanitizer checks that they match).
-namespace {
-void* counted_allocation(std::size_t n) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n == 0 ? 1 : n);
-}
-}  // namespace
-
-void* operator new(std::size_t n) {
-  if (void* p = counted_allocation(n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) {
-  if (void* p = counted_allocation(n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  return counted_allocation(n);
-}
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
-  return counted_allocation(n);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
 
 using namespace hotline;
 using namespace hotline::audio;
 
-TEST_CASE("the per-frame media path does not allocate after warm-up") {
-  const std::vector<std::int16_t> speech = test::speech_like(4 * 48000, 17);
-  SpscRing<std::int16_t> capture(kDeviceRingSamples);
-  SpscRing<std::int16_t> playback(kDeviceRingSamples);
-  OpusVoiceEncoder enc(20, 32000);
-  enc.set_expected_loss_percent(10);
-  OpusVoiceDecoder dec(20);
-  JitterBuffer jb(2);
-  std::array<std::int16_t, 960> frame{};
-  std::array<std::int16_t, 960> decoded{};
-  std::array<std::uint8_t, wire::kMaxOpusPayload> packet{};
-  const auto t0 = JitterBuffer::Clock::now();
+namespace {
 
-  std::size_t failures = 0;
-  std::size_t frames_decoded = 0;
-  std::size_t frames_from_fec = 0;
-  auto run_frames = [&](std::size_t first, std::size_t count) {
-    for (std::size_t k = first; k < first + count; ++k) {
-      const auto now = t0 + std::chrono::milliseconds(20 * k);
-      capture.write(std::span(speech).subspan((k * 960) % (speech.size() - 960), 960));
-      if (capture.read(frame) != frame.size()) ++failures;
-      const std::size_t len = enc.encode(frame, packet);
-      if (k % 9 != 4) jb.insert(k, ByteSpan(packet.data(), len), now);  // some loss
-      const Playout p = jb.pop(now);
-      std::size_t n = 0;
-      switch (p.kind) {
-        case PlayoutKind::kFrame:
-          n = dec.decode(p.payload, decoded);
-          ++frames_decoded;
-          break;
-        case PlayoutKind::kFecFromNext:
-          n = dec.decode_fec(p.payload, decoded);
-          ++frames_from_fec;
-          break;
-        case PlayoutKind::kMissing:
-          n = dec.conceal(decoded);
-          break;
-        case PlayoutKind::kNotStarted:
-          n = decoded.size();
-          break;
+class HandDrivenDevice final : public AudioDevice {
+ public:
+  void start() override {}
+  void stop() override {}
+  SpscRing<std::int16_t>& capture() override { return capture_; }
+  SpscRing<std::int16_t>& playback() override { return playback_; }
+  SpscRing<std::int16_t>* played() override { return &played_; }
+  std::string description() const override { return "hand-driven"; }
+
+  // One device period: record, then play (zeros when the engine left the ring short).
+  void period(std::span<const std::int16_t> mic) {
+    capture_.write(mic);
+    const std::size_t got = playback_.read(std::span(speaker_).first(mic.size()));
+    std::fill(speaker_.begin() + static_cast<std::ptrdiff_t>(got), speaker_.end(), 0);
+    played_.write(std::span(speaker_).first(mic.size()));
+  }
+
+ private:
+  SpscRing<std::int16_t> capture_{kDeviceRingSamples};
+  SpscRing<std::int16_t> playback_{kDeviceRingSamples};
+  SpscRing<std::int16_t> played_{kDeviceRingSamples};
+  std::array<std::int16_t, 480> speaker_{};
+};
+
+}  // namespace
+
+TEST_CASE("a call's per-frame media path does not allocate after warm-up") {
+  const std::vector<std::int16_t> speech = test::speech_like(4 * 48000, 17);
+  auto device = std::make_shared<HandDrivenDevice>();
+  VoiceOptions voice;
+  voice.agc = true;  // every stage on
+  const auto t0 = std::chrono::steady_clock::now();
+  call::MediaSession media(call::CallOptions{}, voice, device, t0);
+  media.set_expected_loss_percent(10);
+  CallToneGenerator tone(CallTone::kRing);
+  std::array<std::int16_t, 480> tone_buffer{};
+
+  std::array<std::uint8_t, wire::kMaxOpusPayload> packet{};
+  std::size_t packet_len = 0;
+  std::size_t packets = 0;
+  // Built once: a lambda converted per call could allocate inside std::function.
+  const call::MediaSession::SendFrame send = [&](ByteSpan frame) {
+    std::memcpy(packet.data(), frame.data(), frame.size());
+    packet_len = frame.size();
+    ++packets;
+  };
+
+  std::uint64_t seq = 0;
+  auto run = [&](std::size_t first_period, std::size_t periods) {
+    for (std::size_t k = first_period; k < first_period + periods; ++k) {
+      const auto now = t0 + std::chrono::milliseconds(10 * k);
+      device->period(std::span(speech).subspan((k * 480) % (speech.size() - 480), 480));
+      const std::size_t before = packets;
+      media.pump_capture(now, send);
+      if (packets != before) {
+        ++seq;
+        if (seq % 9 != 4) media.on_voice_packet(seq, ByteSpan(packet.data(), packet_len), now);
       }
-      if (n != decoded.size()) ++failures;
-      playback.write(decoded);
-      if (playback.read(decoded) != decoded.size()) ++failures;
+      media.pump_playback(now);
+      tone.fill(tone_buffer);
+      (void)media.counters();
     }
   };
 
-  run_frames(0, 20);
-  const std::size_t before = g_allocations.load();
-  run_frames(20, 500);
-  const std::size_t during = g_allocations.load() - before;
+  run(0, 200);  // 2 s: the playout has started and met a loss
+  const std::size_t before = test::allocation_count();
+  run(200, 1000);  // 10 s
+  const std::size_t during = test::allocation_count() - before;
 
   CHECK(during == 0);
-  CHECK(failures == 0);
-  CHECK(frames_decoded > 400);
-  CHECK(frames_from_fec > 40);
+  const call::MediaCounters c = media.counters();
+  CHECK(c.voice_packets_received > 500);
+  CHECK(c.lost > 40);
+  CHECK(c.fec_recovered > 0);
+  CHECK(c.concealment_events > 0);
+  CHECK(c.input_level_dbfs > -40);
+  CHECK(c.output_level_dbfs > -60);
 }

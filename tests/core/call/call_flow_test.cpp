@@ -169,7 +169,13 @@ TEST_CASE("a disabled peer's call is refused without ringing") {
   a.engine().call("Singapore", {});
   CHECK(a.wait_ended().end_reason == EndReason::kUnreachable);
   CHECK(b.engine().counters().disabled_peer >= 1);
-  CHECK(b.events().empty());
+  // Nothing rang: the one event is the refusal, reported once for the attempt's retries.
+  const auto events = b.events();
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].state == CallState::kEnded);
+  CHECK(events[0].end_reason == EndReason::kRefused);
+  CHECK(events[0].direction == call::Direction::kIncoming);
+  CHECK(events[0].peer == "Beijing");
 }
 
 TEST_CASE("pre-shared keys: matching keys connect, a mismatch never completes the handshake") {

@@ -144,11 +144,11 @@ TEST_CASE("control decoder rejects truncated messages", "[control]") {
 
 TEST_CASE("control decoder rejects unknown kinds", "[control]") {
   Bytes encoded = encode_control(message(Kind::kKeepalive), 0);
-  for (const int kind : {0, 13, 14, 100, 255}) {
+  for (const int kind : {0, 14, 15, 100, 255}) {
     encoded[0] = static_cast<std::uint8_t>(kind);
     CHECK_FALSE(decode_control(encoded));
   }
-  for (std::uint8_t kind = 1; kind <= 12; ++kind) {
+  for (std::uint8_t kind = 1; kind <= 13; ++kind) {
     encoded[0] = kind;
     CHECK(decode_control(encoded));
   }

@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "core/store/call_history.hpp"
 #include "core/store/database.hpp"
 #include "core/store/peer_store.hpp"
 #include "core/store/settings_store.hpp"
@@ -148,4 +149,55 @@ TEST_CASE("two writer threads never lose a read-modify-write or a replay decisio
   // Of each pair (2k, 2k+1) at least one is accepted whatever the interleaving.
   CHECK(accepted >= kPerThread);
   CHECK(accepted <= 2 * kPerThread);
+}
+
+TEST_CASE("the call recorder's writes and an operator's history queries run side by side") {
+  test::TempDir dir;
+  const auto path = dir.path() / "hotline.db";
+  { Database::open(path); }
+  constexpr int kCalls = 300;
+  std::atomic<bool> writer_done{false};
+  Worker writer([&] {
+    struct SignalDone {
+      std::atomic<bool>& flag;
+      ~SignalDone() { flag = true; }
+    } signal_done{writer_done};
+    Database db = Database::open(path);
+    CallHistory history(db);
+    for (int i = 0; i < kCalls; ++i) {
+      CallRecord r;
+      r.peer_name = i % 2 ? "Singapore" : "Tokyo";
+      r.peer_fingerprint = "f";
+      r.started_at = r.last_seen_at = 1000 * i;
+      r.id = history.begin(r);  // at start, then at each change, as the recorder writes
+      const std::int64_t open[] = {r.id};
+      history.touch(open, 1000 * i + 500);
+      r.answered_at = 1000 * i + 100;
+      history.update(r);
+      r.ended_at = 1000 * i + 900;
+      r.outcome = CallOutcome::kAnswered;
+      history.update(r);
+    }
+  });
+  int queries = 0;
+  bool consistent = true;
+  Worker reader([&] {
+    Database db = Database::open(path);
+    CallHistory history(db);
+    HistoryFilter f;
+    f.peer = "Singapore";
+    for (; !writer_done || queries < 50; ++queries) {
+      const auto rows = history.query(f);
+      for (const auto& r : rows) {
+        if (r.outcome && !r.ended_at) consistent = false;  // never a half-written row
+      }
+      history.count({});
+    }
+  });
+  writer.join_and_rethrow();
+  reader.join_and_rethrow();
+  CHECK(queries >= 50);
+  CHECK(consistent);
+  Database db = Database::open(path);
+  CHECK(CallHistory(db).count({}) == kCalls);
 }

@@ -109,9 +109,19 @@ TEST_CASE("list is ordered by name; remove and set_endpoints work by name") {
   };
   CHECK(names() == std::vector<std::string>{"Alpha", "Bravo", "Charlie"});
 
-  CHECK(peers.remove("Bravo"));
-  CHECK_FALSE(peers.remove("Bravo"));
+  const crypto::PublicKey bravo_key = peers.find_by_name("Bravo")->public_key;
+  CHECK(peers.remove("Bravo", 1700000000));
+  CHECK_FALSE(peers.remove("Bravo", 1700000001));
   CHECK(names() == std::vector<std::string>{"Alpha", "Charlie"});
+  // The removed key is kept, so its calls can be refused and recorded.
+  const auto removed = peers.removed();
+  REQUIRE(removed.size() == 1);
+  CHECK(removed[0].name == "Bravo");
+  CHECK(removed[0].public_key == bravo_key);
+  CHECK(removed[0].removed_at == 1700000000);
+  // Importing the key again takes it off that list.
+  peers.add(make_peer("Bravo", bravo_key));
+  CHECK(peers.removed().empty());
 
   peers.set_endpoints("Alpha", {"198.51.100.9:6000"});
   CHECK(peers.find_by_name("Alpha")->endpoints == std::vector<std::string>{"198.51.100.9:6000"});
@@ -164,4 +174,44 @@ TEST_CASE("settings get, replace and remove values") {
   CHECK(settings.remove("listen_endpoint"));
   CHECK_FALSE(settings.remove("listen_endpoint"));
   CHECK_FALSE(settings.get("listen_endpoint"));
+}
+
+TEST_CASE("peer changes: key replacement, pre-shared key, enable and verification") {
+  test::TempDir dir;
+  Database db = Database::open(dir.path() / "hotline.db");
+  PeerStore peers(db);
+  const crypto::PublicKey old_key = random_key();
+  const crypto::PublicKey new_key = random_key();
+  const crypto::PublicKey other_key = random_key();
+  peers.add(make_peer("Alpha", old_key));
+  peers.add(make_peer("Bravo", other_key));
+  peers.set_verified("Alpha", "Col. Chen", 1700000000);
+  CHECK(peers.find_by_name("Alpha")->verified_by == "Col. Chen");
+
+  peers.replace_key("Alpha", new_key, "card text", {"192.0.2.1:47000"}, 1700000100);
+  const auto alpha = peers.find_by_name("Alpha");
+  CHECK(alpha->public_key == new_key);
+  CHECK(alpha->card_text == "card text");
+  CHECK_FALSE(alpha->verified_at);  // a new key is unverified until compared again
+  CHECK_FALSE(alpha->verified_by);
+  REQUIRE(peers.removed().size() == 1);
+  CHECK(peers.removed()[0].public_key == old_key);  // the old key's calls are refused
+  CHECK_THROWS_WITH(peers.replace_key("Alpha", other_key, "x", {"192.0.2.1:47000"}, 0),
+                    Equals("this key is already imported as peer 'Bravo'"));
+  CHECK_THROWS_WITH(peers.replace_key("Zulu", random_key(), "x", {"192.0.2.1:47000"}, 0),
+                    Equals("no peer named 'Zulu'"));
+
+  crypto::SecretKey psk;
+  psk.mutable_span()[0] = 7;
+  peers.set_psk("Alpha", &psk);
+  REQUIRE(peers.find_by_name("Alpha")->psk);
+  CHECK(peers.find_by_name("Alpha")->psk->data()[0] == 7);
+  peers.set_psk("Alpha", nullptr);
+  CHECK_FALSE(peers.find_by_name("Alpha")->psk);
+
+  peers.set_enabled("Bravo", false);
+  CHECK_FALSE(peers.find_by_name("Bravo")->enabled);
+  peers.set_enabled("Bravo", true);
+  CHECK(peers.find_by_name("Bravo")->enabled);
+  CHECK_THROWS_WITH(peers.set_enabled("Zulu", true), Equals("no peer named 'Zulu'"));
 }

@@ -1,0 +1,171 @@
+// `hotline-console`: the desktop console. Thin: options, the first-run wizard or the key
+// passphrase prompt, then one window per console; all work is in ui/ and core/.
+//
+//   hotline-console [--profile DIR] [--language en|zh_CN]
+//   hotline-console --demo [--screenshots DIR]
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QPointer>
+#include <QScreen>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <functional>
+#include <iostream>
+#include <memory>
+
+#include "core/audio/wav.hpp"
+#include "core/identity/key_file.hpp"
+#include "core/identity/profile.hpp"
+#include "ui/demo.hpp"
+#include "ui/first_run_wizard.hpp"
+#include "ui/language.hpp"
+#include "ui/main_window.hpp"
+#include "ui/screenshot_tour.hpp"
+
+using namespace hotline;
+using namespace hotline::ui;
+
+namespace {
+
+audio::PcmBuffer builtin_speech() {
+  QFile file(":/sounds/speech-sample.wav");
+  if (!file.open(QIODevice::ReadOnly)) return {};
+  const QByteArray bytes = file.readAll();
+  return audio::parse_wav(ByteSpan(reinterpret_cast<const std::uint8_t*>(bytes.constData()),
+                                   static_cast<std::size_t>(bytes.size())));
+}
+
+// Starts a console's session; once it runs, opens its window and hands it to `opened`.
+void open_console(ConsoleSession& session, std::optional<std::string> key_passphrase,
+                  const QString& notice, QPoint where, std::function<void(MainWindow*)> opened) {
+  QObject::connect(&session, &ConsoleSession::started, &session, [&session, notice, where, opened] {
+    set_language(QString::fromStdString(session.info().settings.language));
+    auto* window = new MainWindow(session);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->set_notice(notice);
+    window->resize(900, 680);
+    window->move(where);
+    window->show();
+    opened(window);
+  });
+  QObject::connect(&session, &ConsoleSession::startFailed, &session, [](const QString& error) {
+    QMessageBox::critical(nullptr, QObject::tr("Hotline Console"),
+                          QObject::tr("The console cannot start: %1").arg(error));
+    QCoreApplication::exit(1);
+  });
+  session.start(std::move(key_passphrase));
+}
+
+int run_demo(QApplication& app, const QString& screenshots) {
+  QTemporaryDir root;
+  if (!root.isValid()) {
+    std::cerr << "hotline-console: cannot create a temporary directory\n";
+    return 1;
+  }
+  const DemoProfiles profiles = create_demo_profiles(root.path().toStdString() + "/profiles");
+  const bool card = screenshots.isEmpty() && sound_card_present();
+  SessionOptions a;
+  a.profile_dir = profiles.beijing;
+  a.audio = card ? AudioMode::kLive : AudioMode::kTone;
+  a.presence_interval = std::chrono::seconds(5);
+  a.role_cost = crypto::PassphraseCost::kInteractive;
+  SessionOptions b = a;
+  b.profile_dir = profiles.singapore;
+  b.audio = AudioMode::kSpeechSample;
+  b.speech = builtin_speech();
+  ConsoleSession beijing(a), singapore(b);
+  const QString passphrases =
+      QObject::tr("Demo passphrases: operator \"%1\", administrator \"%2\".")
+          .arg(kDemoOperatorPassphrase, kDemoAdminPassphrase);
+  const QString notice_a =
+      (card ? QObject::tr("Demo: this console uses the machine's microphone and loudspeakers.")
+            : QObject::tr("Demo: no sound card was found, so both consoles run on virtual "
+                          "devices (this one sends a tone)."));
+  const QString notice_b = QObject::tr("Demo: this console speaks a recorded speech sample.");
+  const int half = app.primaryScreen() ? app.primaryScreen()->availableGeometry().width() / 2 : 900;
+  QPointer<MainWindow> wa, wb;
+  std::unique_ptr<ScreenshotTour> tour;
+  int result = 0;
+  const auto opened = [&](MainWindow* w, QPointer<MainWindow>& slot) {
+    slot = w;
+    if (screenshots.isEmpty() || !wa || !wb) return;
+    tour = std::make_unique<ScreenshotTour>(*wa, *wb, screenshots);
+    QObject::connect(tour.get(), &ScreenshotTour::finished, &app,
+                     [&](bool ok, const QString& message) {
+                       std::cout << message.toStdString() << "\n";
+                       result = ok ? 0 : 1;
+                       app.quit();
+                     });
+    tour->start();
+  };
+  open_console(beijing, std::nullopt, notice_a + " " + passphrases, {0, 0},
+               [&](MainWindow* w) { opened(w, wa); });
+  open_console(singapore, std::nullopt, notice_b + " " + passphrases, {half, 0},
+               [&](MainWindow* w) { opened(w, wb); });
+  const int code = app.exec();
+  tour.reset();
+  delete wa.data();  // before the sessions they show
+  delete wb.data();
+  return screenshots.isEmpty() ? code : result;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  init_resources();
+  QApplication::setApplicationName("hotline-console");
+  QApplication::setApplicationDisplayName("Hotline Console");
+  QApplication::setWindowIcon(QIcon(":/icons/hotline-console.svg"));
+  QCommandLineParser options;
+  options.setApplicationDescription("Hotline Console: a secure voice hotline.");
+  options.addHelpOption();
+  const QCommandLineOption profile(QStringList{"profile"}, "The console's profile directory.",
+                                   "DIR");
+  const QCommandLineOption demo(QStringList{"demo"},
+                                "Two consoles with throw-away profiles on loopback.");
+  const QCommandLineOption screenshots(
+      QStringList{"screenshots"}, "With --demo: walk through every view, save PNGs, quit.", "DIR");
+  const QCommandLineOption language(QStringList{"language"}, "en or zh_CN (otherwise the setting).",
+                                    "CODE");
+  options.addOptions({profile, demo, screenshots, language});
+  options.process(app);
+  set_language(options.value(language));
+
+  try {
+    if (options.isSet(demo)) return run_demo(app, options.value(screenshots));
+    const std::filesystem::path dir =
+        options.isSet(profile) ? std::filesystem::path(options.value(profile).toStdString())
+                               : identity::Profile::default_directory();
+    std::optional<std::string> key_passphrase;
+    if (!std::filesystem::exists(dir / identity::kDatabaseFileName)) {
+      FirstRunWizard wizard(dir);
+      if (wizard.exec() != QDialog::Accepted) return 0;
+      if (!wizard.key_passphrase().isEmpty())
+        key_passphrase = wizard.key_passphrase().toStdString();
+    } else if (identity::key_file_needs_passphrase(dir / identity::kKeyFileName)) {
+      bool ok = false;
+      const QString pass = QInputDialog::getText(nullptr, QObject::tr("Hotline Console"),
+                                                 QObject::tr("Passphrase of this console's key:"),
+                                                 QLineEdit::Password, QString(), &ok);
+      if (!ok) return 0;
+      key_passphrase = pass.toStdString();
+    }
+    SessionOptions o;
+    o.profile_dir = dir;
+    ConsoleSession session(o);
+    QPointer<MainWindow> window;
+    open_console(session, key_passphrase, QString(), {40, 40}, [&](MainWindow* w) { window = w; });
+    const int code = app.exec();
+    delete window.data();  // before the session it shows
+    return code;
+  } catch (const std::exception& e) {
+    QMessageBox::critical(nullptr, QObject::tr("Hotline Console"),
+                          QString::fromStdString(e.what()));
+    return 1;
+  }
+}

@@ -1,0 +1,221 @@
+#include "core/admin/administration.hpp"
+
+#include <sodium.h>
+
+#include <cctype>
+#include <ctime>
+
+#include "core/crypto/fingerprint.hpp"
+#include "core/store/database.hpp"
+
+namespace hotline::admin {
+namespace {
+
+using store::Role;
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+std::vector<std::string> endpoint_texts(const std::vector<net::Endpoint>& endpoints) {
+  std::vector<std::string> out;
+  for (const auto& e : endpoints) out.push_back(e.to_string());
+  return out;
+}
+
+std::int64_t now_s() {
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+}  // namespace
+
+store::PeerRecord Administration::existing(std::string_view peer) {
+  auto record = profile_.peers().find_by_name(peer);
+  if (!record) throw Error("no peer named '" + std::string(peer) + "'");
+  return std::move(*record);
+}
+
+ImportPreview Administration::preview_import(std::string_view card_text,
+                                             std::optional<net::Endpoint> endpoint_override) {
+  ImportPreview p;
+  p.card = identity::parse_card(card_text);
+  if (p.card.public_key == profile_.public_key()) {
+    throw Error("this is this console's own card; import the other console's card instead");
+  }
+  p.fingerprint = crypto::fingerprint(p.card.public_key);
+  p.endpoints =
+      endpoint_override ? std::vector<net::Endpoint>{*endpoint_override} : p.card.endpoints;
+  if (auto by_key = profile_.peers().find_by_key(p.card.public_key)) {
+    p.kind = ImportPreview::Kind::kAlreadyKnown;
+    p.existing_name = by_key->name;
+  } else if (auto by_name = profile_.peers().find_by_name(p.card.name)) {
+    p.kind = ImportPreview::Kind::kKeyChange;
+    p.existing_name = by_name->name;
+    p.old_fingerprint = crypto::fingerprint(by_name->public_key);
+  }
+  return p;
+}
+
+std::string Administration::import_card(const RoleGrant& admin, std::string_view card_text,
+                                        std::optional<net::Endpoint> endpoint_override,
+                                        bool replace_key) {
+  require(admin, Role::kAdministrator, "import peer keys");
+  store::Transaction transaction(profile_.database());
+  const ImportPreview p = preview_import(card_text, endpoint_override);
+  const std::string& name = p.card.name;
+  const std::vector<std::string> endpoints = endpoint_texts(p.endpoints);
+  switch (p.kind) {
+    case ImportPreview::Kind::kAlreadyKnown:
+      throw Error("this key is already imported as peer '" + p.existing_name + "'");
+    case ImportPreview::Kind::kKeyChange:
+      if (!replace_key) {
+        throw KeyChangeRefused("peer '" + name +
+                               "' already exists with a different key (fingerprint " +
+                               p.old_fingerprint + "); this card would replace it");
+      }
+      profile_.peers().replace_key(name, p.card.public_key, identity::serialize_card(p.card),
+                                   endpoints, now_s());
+      audit_.record(Role::kAdministrator, admin.actor(), "peer.key.replace",
+                    name + ": key replaced, now unverified; old fingerprint " + p.old_fingerprint +
+                        "; new fingerprint " + p.fingerprint + "; endpoints " + join(endpoints));
+      break;
+    case ImportPreview::Kind::kNew: {
+      store::PeerRecord record;
+      record.name = name;
+      record.public_key = p.card.public_key;
+      record.endpoints = endpoints;
+      record.card_text = identity::serialize_card(p.card);
+      record.imported_at = now_s();
+      profile_.peers().add(record);
+      audit_.record(Role::kAdministrator, admin.actor(), "peer.import",
+                    name + ": imported unverified; fingerprint " + p.fingerprint + "; endpoints " +
+                        join(endpoints));
+      break;
+    }
+  }
+  transaction.commit();
+  return name;
+}
+
+void Administration::verify(const RoleGrant& admin, std::string_view peer,
+                            std::optional<std::string> by) {
+  require(admin, Role::kAdministrator, "verify peers");
+  store::Transaction transaction(profile_.database());
+  const store::PeerRecord record = existing(peer);
+  const std::string who = by && !by->empty() ? *by : admin.actor();
+  profile_.peers().set_verified(peer, who, now_s());
+  audit_.record(Role::kAdministrator, admin.actor(), "peer.verify",
+                record.name + ": fingerprint " + crypto::fingerprint(record.public_key) +
+                    " compared with the other side by " + who);
+  transaction.commit();
+}
+
+void Administration::set_endpoints(const RoleGrant& admin, std::string_view peer,
+                                   const std::vector<net::Endpoint>& endpoints) {
+  require(admin, Role::kAdministrator, "change peer endpoints");
+  if (endpoints.empty() || endpoints.size() > identity::kMaxCardEndpoints) {
+    throw Error("a peer needs 1 to " + std::to_string(identity::kMaxCardEndpoints) + " endpoints");
+  }
+  const std::vector<std::string> texts = endpoint_texts(endpoints);
+  store::Transaction transaction(profile_.database());
+  const store::PeerRecord record = existing(peer);
+  profile_.peers().set_endpoints(peer, texts);
+  audit_.record(Role::kAdministrator, admin.actor(), "peer.endpoints",
+                record.name + ": endpoints " + join(record.endpoints) + " -> " + join(texts));
+  transaction.commit();
+}
+
+crypto::SecretKey Administration::generate_psk(const RoleGrant& admin, std::string_view peer) {
+  crypto::SecretKey psk;
+  randombytes_buf(psk.data(), psk.size());
+  set_psk(admin, peer, psk);
+  return psk;
+}
+
+void Administration::set_psk(const RoleGrant& admin, std::string_view peer,
+                             const crypto::SecretKey& psk) {
+  require(admin, Role::kAdministrator, "set pre-shared keys");
+  if (psk.is_zero()) throw Error("an all-zero pre-shared key is no key");
+  store::Transaction transaction(profile_.database());
+  const store::PeerRecord record = existing(peer);
+  profile_.peers().set_psk(peer, &psk);
+  audit_.record(Role::kAdministrator, admin.actor(), "peer.psk.set",
+                record.name + (record.psk ? ": pre-shared key rotated" : ": pre-shared key set"));
+  transaction.commit();
+}
+
+void Administration::clear_psk(const RoleGrant& admin, std::string_view peer) {
+  require(admin, Role::kAdministrator, "remove pre-shared keys");
+  store::Transaction transaction(profile_.database());
+  const store::PeerRecord record = existing(peer);
+  profile_.peers().set_psk(peer, nullptr);
+  audit_.record(Role::kAdministrator, admin.actor(), "peer.psk.clear",
+                record.name + ": pre-shared key removed");
+  transaction.commit();
+}
+
+void Administration::set_enabled(const RoleGrant& admin, std::string_view peer, bool enabled) {
+  require(admin, Role::kAdministrator, enabled ? "enable peers" : "disable peers");
+  store::Transaction transaction(profile_.database());
+  const store::PeerRecord record = existing(peer);
+  profile_.peers().set_enabled(peer, enabled);
+  audit_.record(Role::kAdministrator, admin.actor(), enabled ? "peer.enable" : "peer.disable",
+                record.name + (enabled ? ": enabled" : ": disabled; its calls are refused"));
+  transaction.commit();
+}
+
+void Administration::remove(const RoleGrant& admin, std::string_view peer) {
+  require(admin, Role::kAdministrator, "remove peers");
+  store::Transaction transaction(profile_.database());
+  const store::PeerRecord record = existing(peer);
+  profile_.peers().remove(peer, now_s());
+  audit_.record(Role::kAdministrator, admin.actor(), "peer.remove",
+                record.name + ": removed; fingerprint " + crypto::fingerprint(record.public_key) +
+                    "; its calls are refused");
+  transaction.commit();
+}
+
+void Administration::set_setting(const RoleGrant& admin, std::string_view key,
+                                 std::string_view value) {
+  require(admin, Role::kAdministrator, "change settings");
+  store::Transaction transaction(profile_.database());
+  profile_.settings().set(key, value);
+  audit_.record(Role::kAdministrator, admin.actor(), "settings.set",
+                std::string(key) + " = " + std::string(value));
+  transaction.commit();
+}
+
+bool Administration::unset_setting(const RoleGrant& admin, std::string_view key) {
+  require(admin, Role::kAdministrator, "change settings");
+  store::Transaction transaction(profile_.database());
+  const bool removed = profile_.settings().remove(key);
+  if (removed) {
+    audit_.record(Role::kAdministrator, admin.actor(), "settings.unset", std::string(key));
+  }
+  transaction.commit();
+  return removed;
+}
+
+std::string format_psk(const crypto::SecretKey& psk) {
+  return to_base64(psk.span());
+}
+
+crypto::SecretKey parse_psk(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  std::optional<Bytes> bytes = from_base64(text);
+  if (!bytes || bytes->size() != crypto::SecretKey::size()) {
+    if (bytes) sodium_memzero(bytes->data(), bytes->size());
+    throw Error("a pre-shared key is 32 bytes written as one line of base64");
+  }
+  crypto::SecretKey psk(std::span<const std::uint8_t, 32>(bytes->data(), 32));
+  sodium_memzero(bytes->data(), bytes->size());
+  if (psk.is_zero()) throw Error("an all-zero pre-shared key is no key");
+  return psk;
+}
+
+}  // namespace hotline::admin

@@ -1,0 +1,41 @@
+#include "core/admin/audit_trail.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include "core/util/time_format.hpp"
+
+namespace hotline::admin {
+
+AuditTrail::AuditTrail(identity::Profile& profile)
+    : profile_(profile), log_(profile.database(), profile.public_key()) {}
+
+void AuditTrail::append(std::string_view role, std::string_view actor, std::string_view action,
+                        std::string_view details) {
+  log_.append(role, actor, action, details, unix_ms_now(),
+              profile_.unlocked() ? &profile_.identity() : nullptr);
+}
+
+void AuditTrail::record(store::Role role, std::string_view actor, std::string_view action,
+                        std::string_view details) {
+  append(store::to_string(role), actor, action, details);
+}
+
+void AuditTrail::record_unprivileged(std::string_view actor, std::string_view action,
+                                     std::string_view details) {
+  append("-", actor, action, details);
+}
+
+std::int64_t AuditTrail::sign_pending() {
+  if (!profile_.unlocked()) return 0;
+  return log_.sign_pending(profile_.identity());
+}
+
+std::string current_actor() {
+  if (const passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name && *entry->pw_name) {
+    return entry->pw_name;
+  }
+  return "uid " + std::to_string(::geteuid());
+}
+
+}  // namespace hotline::admin

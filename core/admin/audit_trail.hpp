@@ -1,0 +1,40 @@
+#pragma once
+// Where administrative actions go on record: the profile's audit log, signed with the
+// console's key while the profile is unlocked (entries made while it is locked are signed
+// later, store/audit_log.hpp).
+
+#include <string>
+#include <string_view>
+
+#include "core/identity/profile.hpp"
+#include "core/store/audit_log.hpp"
+#include "core/store/role_store.hpp"
+
+namespace hotline::admin {
+
+class AuditTrail {
+ public:
+  explicit AuditTrail(identity::Profile& profile);
+
+  void record(store::Role role, std::string_view actor, std::string_view action,
+              std::string_view details);
+  // For attempts that hold no role yet (a wrong passphrase, say): role "-".
+  void record_unprivileged(std::string_view actor, std::string_view action,
+                           std::string_view details);
+  // Signs what waited for the key; call once the profile is unlocked. Returns how many.
+  std::int64_t sign_pending();
+
+  store::AuditLog& log() { return log_; }
+
+ private:
+  void append(std::string_view role, std::string_view actor, std::string_view action,
+              std::string_view details);
+
+  identity::Profile& profile_;
+  store::AuditLog log_;
+};
+
+// The person acting, as the system knows them: the login name, else "uid N".
+std::string current_actor();
+
+}  // namespace hotline::admin

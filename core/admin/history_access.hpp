@@ -1,0 +1,36 @@
+#pragma once
+// The call history as operators reach it: reading, annotating and exporting need an
+// operator's grant; notes and exports go on the audit log (who exported what).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/admin/audit_trail.hpp"
+#include "core/admin/role_gate.hpp"
+#include "core/store/call_history.hpp"
+
+namespace hotline::admin {
+
+class HistoryAccess {
+ public:
+  HistoryAccess(store::Database& db, AuditTrail& audit) : history_(db), audit_(audit) {}
+
+  std::vector<store::CallRecord> query(const RoleGrant& op, const store::HistoryFilter& filter);
+  std::int64_t count(const RoleGrant& op, const store::HistoryFilter& filter);
+  std::optional<store::CallRecord> get(const RoleGrant& op, std::int64_t id);
+  void set_note(const RoleGrant& op, std::int64_t id, std::string_view note);
+
+  enum class Format { kCsv, kJson };
+  // The calls the filter selects (newest first), as a file's contents.
+  std::string export_calls(const RoleGrant& op, const store::HistoryFilter& filter, Format format);
+
+ private:
+  store::CallHistory history_;
+  AuditTrail& audit_;
+};
+
+// A short description of a filter for the audit log: "peer=Singapore outcome=missed".
+std::string describe(const store::HistoryFilter& filter);
+
+}  // namespace hotline::admin

@@ -1,0 +1,100 @@
+#include "core/admin/role_gate.hpp"
+
+#include "core/store/database.hpp"
+#include "core/util/time_format.hpp"
+
+namespace hotline::admin {
+namespace {
+
+using store::Role;
+using Result = store::RoleCheck::Result;
+
+std::string name_of(Role role) {
+  return std::string(store::display_name(role));
+}
+
+}  // namespace
+
+void require(const RoleGrant& grant, Role role, std::string_view what) {
+  if (grant.role() != role) {
+    // "an": official, operator and administrator all begin with a vowel.
+    throw AccessDenied("only an " + name_of(role) + " can " + std::string(what) + " (this is an " +
+                       name_of(grant.role()) + "'s session)");
+  }
+}
+
+RoleGate::RoleGate(identity::Profile& profile, AuditTrail& audit, crypto::PassphraseCost cost)
+    : profile_(profile), audit_(audit), roles_(profile.database()), cost_(cost) {}
+
+RoleGrant RoleGate::official(std::string actor) const {
+  return RoleGrant(Role::kOfficial, std::move(actor));
+}
+
+bool RoleGate::has_passphrase(Role role) {
+  return roles_.has_passphrase(role);
+}
+
+RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string actor) {
+  if (role == Role::kOfficial) return official(std::move(actor));
+  const std::string name = name_of(role);
+  const store::RoleCheck check = roles_.check(role, passphrase, unix_ms_now());
+  switch (check.result) {
+    case Result::kAccepted:
+      audit_.record(role, actor, "role.unlock", name + " role unlocked");
+      return RoleGrant(role, std::move(actor));
+    case Result::kNotSet:
+      audit_.record_unprivileged(actor, "role.unlock.refused", "no " + name + " passphrase is set");
+      throw AccessDenied(
+          "no " + name + " passphrase is set on this console yet; " +
+          (role == Role::kAdministrator ? "set one first" : "an administrator must set one first"));
+    case Result::kThrottled:
+      audit_.record_unprivileged(actor, "role.unlock.throttled",
+                                 name + " role locked after " +
+                                     std::to_string(check.consecutive_failures) +
+                                     " wrong passphrases; refused unchecked");
+      throw AccessDenied("too many wrong " + name + " passphrases: try again in " +
+                         std::to_string(check.retry_after.count()) + " s");
+    case Result::kWrong:
+      break;
+  }
+  audit_.record_unprivileged(actor, "role.unlock.failed",
+                             "wrong " + name + " passphrase (" +
+                                 std::to_string(check.consecutive_failures) + " in a row)");
+  std::string message = "wrong " + name + " passphrase";
+  if (check.retry_after.count() > 0) {
+    message += "; after " + std::to_string(check.consecutive_failures) +
+               " in a row the role is locked for " + std::to_string(check.retry_after.count()) +
+               " s";
+  }
+  throw AccessDenied(message);
+}
+
+void RoleGate::set_first_passphrases(std::string_view admin,
+                                     std::optional<std::string_view> operator_, std::string actor) {
+  store::Transaction transaction(profile_.database());
+  if (roles_.has_passphrase(Role::kAdministrator)) {
+    throw AccessDenied(
+        "this console already has an administrator passphrase; changing it needs the current one");
+  }
+  roles_.set_passphrase(Role::kAdministrator, admin, cost_, unix_ms_now());
+  audit_.record(Role::kAdministrator, actor, "role.passphrase.set",
+                "administrator passphrase set (first set-up)");
+  if (operator_) {
+    roles_.set_passphrase(Role::kOperator, *operator_, cost_, unix_ms_now());
+    audit_.record(Role::kAdministrator, actor, "role.passphrase.set",
+                  "operator passphrase set (first set-up)");
+  }
+  transaction.commit();
+}
+
+void RoleGate::set_passphrase(const RoleGrant& admin, Role role, std::string_view passphrase) {
+  require(admin, Role::kAdministrator, "set role passphrases");
+  if (role == Role::kOfficial) throw Error("the official role has no passphrase");
+  store::Transaction transaction(profile_.database());
+  roles_.set_passphrase(role, passphrase, cost_, unix_ms_now());
+  audit_.record(Role::kAdministrator, admin.actor(), "role.passphrase.set",
+                name_of(role) + " passphrase changed");
+  transaction.commit();
+}
+
+}  // namespace hotline::admin

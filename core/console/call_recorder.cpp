@@ -1,0 +1,202 @@
+#include "core/console/call_recorder.hpp"
+
+#include <vector>
+
+#include "core/store/database.hpp"
+#include "core/util/time_format.hpp"
+
+namespace hotline::console {
+namespace {
+
+using call::CallState;
+using call::EndReason;
+using store::CallOutcome;
+
+}  // namespace
+
+store::CallOutcome outcome_of(const call::CallStats& s, bool was_connected) {
+  const bool incoming = s.direction == call::Direction::kIncoming;
+  if (was_connected) {
+    switch (s.end_reason) {
+      case EndReason::kConnectionLost:
+        return CallOutcome::kConnectionLost;
+      case EndReason::kFailed:
+        return CallOutcome::kFailed;
+      default:
+        return CallOutcome::kAnswered;
+    }
+  }
+  switch (s.end_reason) {
+    case EndReason::kDeclined:
+      return CallOutcome::kDeclined;
+    case EndReason::kBusy:
+      return CallOutcome::kBusy;
+    case EndReason::kNoAnswer:
+      return CallOutcome::kNoAnswer;
+    case EndReason::kCancelled:
+      // The caller gave up: a missed call for the callee; for the caller, nobody answered.
+      return incoming ? CallOutcome::kMissed : CallOutcome::kNoAnswer;
+    case EndReason::kUnreachable:
+      return CallOutcome::kUnreachable;
+    case EndReason::kConnectionLost:
+      // A caller who vanished while ringing leaves a missed call.
+      return incoming ? CallOutcome::kMissed : CallOutcome::kConnectionLost;
+    case EndReason::kRefused:
+      return CallOutcome::kRefused;
+    case EndReason::kLocalHangup:
+    case EndReason::kRemoteHangup:
+    case EndReason::kFailed:
+      break;
+  }
+  return CallOutcome::kFailed;
+}
+
+store::CallQuality quality_of(const call::CallStats& s) {
+  const call::MediaCounters& m = s.media;
+  store::CallQuality q;
+  q.mean_rtt_ms = s.mean_rtt_ms;
+  // Frames that were due: lost ones and those that came in time (not duplicates, not late).
+  const double due = static_cast<double>(m.lost) + static_cast<double>(m.voice_packets_received) -
+                     static_cast<double>(m.duplicates) - static_cast<double>(m.late);
+  q.loss_percent = due > 0 ? 100.0 * static_cast<double>(m.lost) / due : 0.0;
+  q.jitter_ms = m.interarrival_jitter_ms;
+  q.concealed_percent = m.samples_played > 0 ? 100.0 * static_cast<double>(m.concealed_samples) /
+                                                   static_cast<double>(m.samples_played)
+                                             : 0.0;
+  q.fec_recovered = static_cast<std::int64_t>(m.fec_recovered);
+  q.interruptions = static_cast<std::int64_t>(m.interruptions);
+  return q;
+}
+
+CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineListener& next,
+                           std::set<std::string> unrecorded)
+    : next_(next), unrecorded_(std::move(unrecorded)) {
+  // Opened here, so a database that cannot be opened is reported to the caller.
+  auto db = std::make_shared<store::Database>(
+      store::Database::open(database, store::Database::OpenMode::kMustExist));
+  thread_ = std::thread([this, db] {
+    store::CallHistory history(*db);
+    std::vector<std::int64_t> seen;
+    std::unique_lock lock(mutex_);
+    auto next_beat = std::chrono::steady_clock::now() + kHeartbeat;
+    for (;;) {
+      wake_.wait_until(lock, next_beat, [this] { return stopping_ || !queue_.empty(); });
+      while (!queue_.empty()) {
+        const Job job = std::move(queue_.front());
+        queue_.pop_front();
+        lock.unlock();
+        write(history, job);
+        lock.lock();
+        ++written_;
+        drained_.notify_all();
+      }
+      if (stopping_) return;
+      if (std::chrono::steady_clock::now() >= next_beat) {
+        next_beat += kHeartbeat;
+        seen.clear();
+        for (const auto& [id, open] : open_) seen.push_back(open.record.id);
+        lock.unlock();
+        try {
+          history.touch(seen, unix_ms_now());
+        } catch (const std::exception& e) {
+          std::lock_guard error_lock(mutex_);
+          error_ = e.what();
+        }
+        lock.lock();
+      }
+    }
+  });
+}
+
+CallRecorder::~CallRecorder() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void CallRecorder::enqueue(const call::CallStats& stats) {
+  if (unrecorded_.contains(stats.peer)) return;
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(Job{stats, unix_ms_now()});
+    ++enqueued_;
+  }
+  wake_.notify_all();
+}
+
+void CallRecorder::on_call_changed(const call::CallStats& snapshot) {
+  enqueue(snapshot);
+  next_.on_call_changed(snapshot);
+}
+
+void CallRecorder::on_call_ended(const call::CallStats& final_stats) {
+  enqueue(final_stats);
+  next_.on_call_ended(final_stats);
+}
+
+void CallRecorder::flush() {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t target = enqueued_;
+  drained_.wait(lock, [&] { return written_ >= target; });
+}
+
+std::optional<std::int64_t> CallRecorder::row_of(call::CallId id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = rows_.find(id.value);
+  if (it == rows_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> CallRecorder::last_error() const {
+  std::lock_guard lock(mutex_);
+  return error_;
+}
+
+void CallRecorder::write(store::CallHistory& history, const Job& job) {
+  const call::CallStats& s = job.stats;
+  auto [it, first] = open_.try_emplace(s.id.value);
+  OpenCall& open = it->second;
+  store::CallRecord& r = open.record;
+  if (first) {
+    r.peer_name = s.peer;
+    r.direction = s.direction == call::Direction::kIncoming ? store::CallDirection::kIn
+                                                            : store::CallDirection::kOut;
+    r.started_at = job.at_ms;
+  }
+  r.peer_fingerprint = s.peer_fingerprint;
+  r.peer_verified = s.peer_verified;
+  r.last_seen_at = job.at_ms;
+  r.sas = s.sas;
+  r.sas_confirmed_local = s.sas_confirmed_local;
+  r.sas_confirmed_remote = s.sas_confirmed_remote;
+  if (s.state == CallState::kConnected && !open.connected) {
+    open.connected = true;
+    r.answered_at = job.at_ms;
+  }
+  const bool ended = s.state == CallState::kEnded;
+  if (ended) {
+    r.ended_at = job.at_ms;
+    r.outcome = outcome_of(s, open.connected);
+    r.end_reason = std::string(call::to_string(s.end_reason));
+    r.duration_s = s.duration_s;
+    if (open.connected) r.quality = quality_of(s);
+  }
+  try {
+    if (first) {
+      r.id = history.begin(r);
+      std::lock_guard lock(mutex_);
+      rows_[s.id.value] = r.id;
+    } else if (r.id != 0) {
+      history.update(r);
+    }
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mutex_);
+    error_ = e.what();
+  }
+  if (ended) open_.erase(it);
+}
+
+}  // namespace hotline::console

@@ -1,0 +1,82 @@
+#pragma once
+// Puts every call the engine reports into the call history. It sits between the engine and
+// the console's own listener: each event is forwarded unchanged, on the engine thread, and
+// copied to a queue that a writer thread of its own drains into the store through its own
+// database connection, so the engine thread never waits for the disk. A row is written when
+// a call starts and rewritten at each change; while calls are open the writer marks them
+// seen every kHeartbeat, which is the "last known time" an interrupted call is closed at.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "core/call/engine.hpp"
+#include "core/store/call_history.hpp"
+
+namespace hotline::console {
+
+// The history outcome of a call the engine ended.
+store::CallOutcome outcome_of(const call::CallStats& ended, bool was_connected);
+// The quality summary of a connected call, from its final statistics.
+store::CallQuality quality_of(const call::CallStats& stats);
+
+class CallRecorder final : public call::EngineListener {
+ public:
+  static constexpr std::chrono::seconds kHeartbeat{2};
+
+  // Opens its own connection to the database at `database`. Calls with the peers named in
+  // `unrecorded` (service lines such as the Echo Test) are forwarded but not recorded.
+  CallRecorder(const std::filesystem::path& database, call::EngineListener& next,
+               std::set<std::string> unrecorded = {});
+  ~CallRecorder() override;  // writes everything queued, then stops
+  CallRecorder(const CallRecorder&) = delete;
+  CallRecorder& operator=(const CallRecorder&) = delete;
+
+  void on_call_changed(const call::CallStats& snapshot) override;
+  void on_call_ended(const call::CallStats& final_stats) override;
+  void on_peer_status(const call::PeerStatus& status) override { next_.on_peer_status(status); }
+
+  // Returns once everything queued before the call is in the store.
+  void flush();
+  // The history row of an engine call, once written (nullopt before).
+  std::optional<std::int64_t> row_of(call::CallId id) const;
+  // The last store error, if writing failed (the console carries on; the CLI reports it).
+  std::optional<std::string> last_error() const;
+
+ private:
+  struct Job {
+    call::CallStats stats;
+    std::int64_t at_ms = 0;
+  };
+  struct OpenCall {
+    store::CallRecord record;
+    bool connected = false;
+  };
+
+  void enqueue(const call::CallStats& stats);
+  void write(store::CallHistory& history, const Job& job);
+
+  call::EngineListener& next_;
+  const std::set<std::string> unrecorded_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable drained_;
+  std::deque<Job> queue_;
+  std::uint64_t enqueued_ = 0;
+  std::uint64_t written_ = 0;
+  bool stopping_ = false;
+  std::map<std::uint64_t, std::int64_t> rows_;  // engine call id -> history row
+  std::optional<std::string> error_;
+  std::map<std::uint64_t, OpenCall> open_;  // writer thread only
+  std::thread thread_;
+};
+
+}  // namespace hotline::console

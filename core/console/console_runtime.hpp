@@ -1,0 +1,64 @@
+#pragma once
+// A running console: the engine built from a profile, with the call history recorded and the
+// profile locked to this process. The command line and the GUI both run one. Starting it
+// closes the calls a previous run left open (it crashed or was killed) as "interrupted" and
+// signs the audit entries that waited for the key.
+//
+// Threads: construct, reload_peers() and destroy on one thread (the owner's). The engine's
+// listener calls come on the engine thread. The runtime keeps its own database connections
+// (one for the engine thread's replay check, one inside the recorder), so the profile's own
+// connection stays the owner's.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/call/engine.hpp"
+#include "core/console/call_recorder.hpp"
+#include "core/console/console_lock.hpp"
+#include "core/identity/profile.hpp"
+#include "core/store/database.hpp"
+
+namespace hotline::console {
+
+struct ConsoleOptions {
+  audio::VoiceOptions voice;
+  std::function<std::shared_ptr<audio::AudioDevice>(const call::CallStats& call)> make_device;
+  call::EngineTimers timers;
+  std::chrono::milliseconds presence_interval{0};  // line-status probes; 0: none
+  // Lines that are not in the directory (the Echo Test): known to the engine, never recorded.
+  std::vector<call::PeerEntry> extra_peers;
+};
+
+// The engine's view of the directory: every peer, and every removed key (refused on sight).
+std::vector<call::PeerEntry> engine_peers(store::PeerStore& peers);
+
+class ConsoleRuntime {
+ public:
+  // The profile must be unlocked. Throws hotline::Error when another console runs on the
+  // profile or the listening address cannot be bound.
+  ConsoleRuntime(identity::Profile& profile, call::EngineListener& listener,
+                 ConsoleOptions options);
+  ~ConsoleRuntime();  // stops the engine (hanging up), then writes the history still queued
+  ConsoleRuntime(const ConsoleRuntime&) = delete;
+  ConsoleRuntime& operator=(const ConsoleRuntime&) = delete;
+
+  call::Engine& engine() { return *engine_; }
+  CallRecorder& recorder() { return *recorder_; }
+  int interrupted_calls_closed() const { return interrupted_closed_; }
+  // Reads the directory again (through the profile's connection) and gives it to the engine.
+  void reload_peers();
+
+ private:
+  identity::Profile& profile_;
+  std::vector<call::PeerEntry> extra_peers_;
+  ConsoleLock lock_;
+  int interrupted_closed_ = 0;
+  std::unique_ptr<store::Database> replay_db_;
+  std::unique_ptr<store::PeerStore> replay_peers_;
+  std::unique_ptr<CallRecorder> recorder_;
+  std::unique_ptr<call::Engine> engine_;
+};
+
+}  // namespace hotline::console

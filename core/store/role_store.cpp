@@ -1,0 +1,141 @@
+#include "core/store/role_store.hpp"
+
+#include <algorithm>
+
+#include "core/store/database.hpp"
+#include "core/util/error.hpp"
+
+namespace hotline::store {
+namespace {
+
+constexpr int kFreeFailures = 2;  // wrong passphrases allowed before the role shuts
+constexpr std::chrono::seconds kFirstLockout{5};
+constexpr std::chrono::seconds kMaxLockout{15 * 60};
+
+void require_passphrase_role(Role role) {
+  if (role == Role::kOfficial) throw Error("the official role has no passphrase");
+}
+
+struct Attempts {
+  int consecutive = 0;
+  std::optional<std::int64_t> last_failure_at;
+};
+
+Attempts read_attempts(Database& db, Role role) {
+  Statement stmt =
+      db.prepare("SELECT consecutive_failures, last_failure_at FROM role_attempts WHERE role = ?1");
+  if (!stmt.bind(1, to_string(role)).step()) return {};
+  return {static_cast<int>(stmt.column_int64(0)), stmt.column_optional_int64(1)};
+}
+
+}  // namespace
+
+std::string_view to_string(Role role) {
+  switch (role) {
+    case Role::kOfficial:
+      return "official";
+    case Role::kOperator:
+      return "operator";
+    case Role::kAdministrator:
+      break;
+  }
+  return "admin";
+}
+
+std::string_view display_name(Role role) {
+  return role == Role::kAdministrator ? "administrator" : to_string(role);
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+  if (text == "official") return Role::kOfficial;
+  if (text == "operator") return Role::kOperator;
+  if (text == "admin" || text == "administrator") return Role::kAdministrator;
+  return std::nullopt;
+}
+
+std::chrono::seconds RoleStore::lockout_after(int consecutive_failures) {
+  if (consecutive_failures <= kFreeFailures) return std::chrono::seconds{0};
+  const int doublings = std::min(consecutive_failures - kFreeFailures - 1, 20);
+  return std::min(kFirstLockout * (std::int64_t{1} << doublings), kMaxLockout);
+}
+
+bool RoleStore::has_passphrase(Role role) {
+  if (role == Role::kOfficial) return false;
+  Statement stmt = db_->prepare("SELECT 1 FROM role_passphrases WHERE role = ?1");
+  return stmt.bind(1, to_string(role)).step();
+}
+
+void RoleStore::set_passphrase(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
+                               std::int64_t now_ms) {
+  require_passphrase_role(role);
+  const std::string verifier = crypto::hash_passphrase(passphrase, cost);
+  Transaction transaction(*db_);
+  db_->prepare(
+         "INSERT INTO role_passphrases (role, verifier, set_at) VALUES (?1, ?2, ?3) "
+         "ON CONFLICT (role) DO UPDATE SET verifier = excluded.verifier, set_at = excluded.set_at")
+      .bind(1, to_string(role))
+      .bind(2, verifier)
+      .bind(3, now_ms)
+      .run();
+  db_->prepare("UPDATE role_attempts SET consecutive_failures = 0 WHERE role = ?1")
+      .bind(1, to_string(role))
+      .run();
+  transaction.commit();
+}
+
+int RoleStore::consecutive_failures(Role role) {
+  return role == Role::kOfficial ? 0 : read_attempts(*db_, role).consecutive;
+}
+
+RoleCheck RoleStore::check(Role role, std::string_view passphrase, std::int64_t now_ms) {
+  require_passphrase_role(role);
+  RoleCheck out;
+  std::string verifier;
+  {
+    Transaction transaction(*db_);
+    Statement stmt = db_->prepare("SELECT verifier FROM role_passphrases WHERE role = ?1");
+    if (!stmt.bind(1, to_string(role)).step()) {
+      out.result = RoleCheck::Result::kNotSet;
+      return out;
+    }
+    verifier = stmt.column_text(0);
+    const Attempts before = read_attempts(*db_, role);
+    const auto lockout = lockout_after(before.consecutive);
+    if (before.last_failure_at && lockout.count() > 0) {
+      const std::int64_t open_at = *before.last_failure_at + lockout.count() * 1000;
+      if (now_ms < open_at) {
+        out.result = RoleCheck::Result::kThrottled;
+        out.consecutive_failures = before.consecutive;
+        out.retry_after = std::chrono::seconds((open_at - now_ms + 999) / 1000);
+        return out;
+      }
+    }
+    // Counted as a failure now; a right passphrase clears it below.
+    db_->prepare(
+           "INSERT INTO role_attempts (role, consecutive_failures, total_failures, "
+           "last_failure_at) VALUES (?1, 1, 1, ?2) ON CONFLICT (role) DO UPDATE SET "
+           "consecutive_failures = consecutive_failures + 1, total_failures = total_failures + 1, "
+           "last_failure_at = excluded.last_failure_at")
+        .bind(1, to_string(role))
+        .bind(2, now_ms)
+        .run();
+    transaction.commit();
+  }
+  if (crypto::verify_passphrase(verifier, passphrase)) {
+    Transaction transaction(*db_);
+    db_->prepare(
+           "UPDATE role_attempts SET consecutive_failures = 0, total_failures = "
+           "max(0, total_failures - 1) WHERE role = ?1")
+        .bind(1, to_string(role))
+        .run();
+    transaction.commit();
+    out.result = RoleCheck::Result::kAccepted;
+    return out;
+  }
+  out.result = RoleCheck::Result::kWrong;
+  out.consecutive_failures = read_attempts(*db_, role).consecutive;
+  out.retry_after = lockout_after(out.consecutive_failures);
+  return out;
+}
+
+}  // namespace hotline::store

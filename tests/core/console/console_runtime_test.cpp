@@ -1,0 +1,269 @@
+// Two consoles built from real profiles call each other on loopback; both histories record
+// every attempt with the right outcome, the SAS confirmations and the quality summary.
+
+#include "core/console/console_runtime.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "core/audio/clocked_device.hpp"
+#include "core/audio/sample_io.hpp"
+#include "core/crypto/fingerprint.hpp"
+#include "tests/support/free_port.hpp"
+#include "tests/support/test_paths.hpp"
+
+using namespace hotline;
+using namespace std::chrono_literals;
+using call::CallState;
+using store::CallOutcome;
+
+namespace {
+
+class EventLog final : public call::EngineListener {
+ public:
+  void on_call_changed(const call::CallStats& s) override { add(s); }
+  void on_call_ended(const call::CallStats& s) override { add(s); }
+  call::CallStats wait_for(const std::function<bool(const call::CallStats&)>& match,
+                           std::chrono::milliseconds timeout = 20s) {
+    std::unique_lock lock(mutex_);
+    std::optional<call::CallStats> found;
+    const bool ok = changed_.wait_for(lock, timeout, [&] {
+      for (const auto& e : events_) {
+        if (match(e)) {
+          found = e;
+          return true;
+        }
+      }
+      return false;
+    });
+    if (!ok) FAIL("timed out waiting for a call event");
+    return *found;
+  }
+  std::size_t count(const std::function<bool(const call::CallStats&)>& match) {
+    std::lock_guard lock(mutex_);
+    return static_cast<std::size_t>(std::count_if(events_.begin(), events_.end(), match));
+  }
+
+ private:
+  void add(const call::CallStats& s) {
+    std::lock_guard lock(mutex_);
+    events_.push_back(s);
+    changed_.notify_all();
+  }
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<call::CallStats> events_;
+};
+
+auto state_is(CallState state) {
+  return [state](const call::CallStats& s) { return s.state == state; };
+}
+
+struct RunningConsole {
+  test::TempDir dir;
+  identity::Profile profile;
+  EventLog events;
+  std::unique_ptr<console::ConsoleRuntime> runtime;
+
+  explicit RunningConsole(const std::string& name, call::EngineTimers timers = {})
+      : profile(identity::Profile::create(dir.path() / "p", name,
+                                          net::Endpoint{"127.0.0.1", test::free_udp_port()},
+                                          std::nullopt, identity::KeyFileCost::kInteractive)) {
+    console::ConsoleOptions options;
+    options.timers = timers;
+    options.make_device = [](const call::CallStats&) {
+      return std::make_shared<audio::ClockedDevice>(std::make_unique<audio::SilenceSource>(),
+                                                    std::make_unique<audio::DiscardSink>());
+    };
+    runtime = std::make_unique<console::ConsoleRuntime>(profile, events, std::move(options));
+  }
+  call::Engine& engine() { return runtime->engine(); }
+  void know(RunningConsole& other, bool verified, std::optional<net::Endpoint> at = {}) {
+    store::PeerRecord r;
+    r.name = other.profile.name();
+    r.public_key = other.profile.public_key();
+    r.endpoints = {(at ? *at : other.engine().local_endpoint()).to_string()};
+    r.card_text = "test";
+    if (verified) {
+      r.verified_by = "test";
+      r.verified_at = 1;
+    }
+    profile.peers().add(r);
+    runtime->reload_peers();
+  }
+  std::vector<store::CallRecord> history() {
+    runtime->recorder().flush();
+    return store::CallHistory(profile.database()).query({});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an answered call is on both consoles' records, SAS confirmed on both") {
+  RunningConsole beijing("Beijing"), singapore("Singapore");
+  beijing.know(singapore, true);
+  singapore.know(beijing, false);
+  const call::CallId out = beijing.engine().call("Singapore", {});
+  const auto ringing = singapore.events.wait_for(state_is(CallState::kRinging));
+  singapore.engine().answer(ringing.id);
+  const auto connected = beijing.events.wait_for(state_is(CallState::kConnected));
+  singapore.events.wait_for(state_is(CallState::kConnected));
+  beijing.engine().confirm_sas(out);
+  singapore.engine().confirm_sas(ringing.id);
+  beijing.events.wait_for([](const auto& s) { return s.sas_confirmed_remote; });
+  singapore.events.wait_for([](const auto& s) { return s.sas_confirmed_remote; });
+  // Until a ping has measured the round trip (the engine publishes its figures every 100 ms).
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (beijing.engine().call_stats(out).value_or(call::CallStats{}).rtt_samples == 0) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(20ms);
+  }
+  beijing.engine().hangup(out);
+  singapore.events.wait_for(state_is(CallState::kEnded));
+  beijing.events.wait_for(state_is(CallState::kEnded));
+
+  const auto ours = beijing.history();
+  REQUIRE(ours.size() == 1);
+  const store::CallRecord& b = ours[0];
+  CHECK(b.direction == store::CallDirection::kOut);
+  CHECK(b.outcome == CallOutcome::kAnswered);
+  CHECK(b.end_reason == "local_hangup");
+  CHECK(b.peer_name == "Singapore");
+  CHECK(b.peer_fingerprint == crypto::fingerprint(singapore.profile.public_key()));
+  CHECK(b.peer_verified);
+  CHECK(b.sas == connected.sas);
+  CHECK(b.sas_confirmed_local);
+  CHECK(b.sas_confirmed_remote);
+  REQUIRE(b.answered_at);
+  REQUIRE(b.ended_at);
+  CHECK(*b.answered_at >= b.started_at);
+  CHECK(b.duration_s > 0.0);
+  REQUIRE(b.quality);
+  CHECK(b.quality->mean_rtt_ms > 0.0);
+  CHECK(b.quality->loss_percent == 0.0);
+
+  const auto theirs = singapore.history();
+  REQUIRE(theirs.size() == 1);
+  CHECK(theirs[0].direction == store::CallDirection::kIn);
+  CHECK(theirs[0].outcome == CallOutcome::kAnswered);
+  CHECK(theirs[0].end_reason == "remote_hangup");
+  CHECK_FALSE(theirs[0].peer_verified);  // Singapore never verified Beijing: flagged
+  CHECK(theirs[0].sas == b.sas);
+  CHECK(theirs[0].sas_confirmed_local);
+  CHECK(theirs[0].sas_confirmed_remote);
+}
+
+TEST_CASE("declined, missed and unreachable calls are recorded with their outcomes") {
+  call::EngineTimers quick;
+  quick.unreachable_after = 1500ms;
+  RunningConsole beijing("Beijing", quick), singapore("Singapore", quick);
+  beijing.know(singapore, true);
+  singapore.know(beijing, true);
+
+  // Declined by Singapore.
+  beijing.engine().call("Singapore", {});
+  auto ringing = singapore.events.wait_for(state_is(CallState::kRinging));
+  singapore.engine().decline(ringing.id);
+  beijing.events.wait_for(state_is(CallState::kEnded));
+  // Beijing gives up while it rings: a missed call for Singapore.
+  const call::CallId second = beijing.engine().call("Singapore", {});
+  singapore.events.wait_for(
+      [&](const auto& s) { return s.state == CallState::kRinging && s.id != ringing.id; });
+  beijing.engine().hangup(second);
+  beijing.events.wait_for(
+      [&](const auto& s) { return s.id == second && s.state == CallState::kEnded; });
+  singapore.events.wait_for(
+      [](const auto& s) { return s.end_reason == call::EndReason::kCancelled; });
+
+  auto ours = beijing.history();
+  REQUIRE(ours.size() == 2);
+  CHECK(ours[1].outcome == CallOutcome::kDeclined);
+  CHECK(ours[0].outcome == CallOutcome::kNoAnswer);
+  CHECK(ours[0].end_reason == "cancelled");
+  auto theirs = singapore.history();
+  REQUIRE(theirs.size() == 2);
+  CHECK(theirs[1].outcome == CallOutcome::kDeclined);
+  CHECK(theirs[0].outcome == CallOutcome::kMissed);
+  CHECK_FALSE(theirs[0].quality);  // never connected: no quality summary
+
+  // A peer that does not answer at all: nothing listens on this port.
+  RunningConsole tokyo("Tokyo", quick);
+  beijing.know(tokyo, true, net::parse_endpoint_or_throw("127.0.0.1:9"));
+  beijing.engine().call("Tokyo", {});
+  beijing.events.wait_for(
+      [](const auto& s) { return s.end_reason == call::EndReason::kUnreachable; });
+  ours = beijing.history();
+  REQUIRE(ours.size() == 3);
+  CHECK(ours[0].outcome == CallOutcome::kUnreachable);
+  CHECK(ours[0].peer_name == "Tokyo");
+}
+
+TEST_CASE("calls from a disabled or removed peer are refused without ringing, recorded once") {
+  call::EngineTimers quick;
+  quick.unreachable_after = 2500ms;
+  RunningConsole beijing("Beijing", quick), singapore("Singapore", quick);
+  beijing.know(singapore, true);
+  singapore.know(beijing, true);
+  singapore.profile.peers().set_enabled("Beijing", false);
+  singapore.runtime->reload_peers();
+
+  beijing.engine().call("Singapore", {});  // its handshake retries every second
+  beijing.events.wait_for(
+      [](const auto& s) { return s.end_reason == call::EndReason::kUnreachable; });
+  CHECK(singapore.events.count(state_is(CallState::kRinging)) == 0);
+  auto theirs = singapore.history();
+  REQUIRE(theirs.size() == 1);  // one attempt, one row, however many initiations
+  CHECK(theirs[0].outcome == CallOutcome::kRefused);
+  CHECK(theirs[0].direction == store::CallDirection::kIn);
+  CHECK(theirs[0].peer_name == "Beijing");
+
+  // Removed: the history keeps the name and fingerprint, the call is refused all the same.
+  singapore.profile.peers().remove("Beijing", 1);
+  singapore.runtime->reload_peers();
+  // A pause longer than one attempt's retries: the next call is a new attempt, not a retry.
+  std::this_thread::sleep_for(quick.unreachable_after + 1s);
+  beijing.engine().call("Singapore", {});
+  beijing.events.wait_for([&](const auto& s) {
+    return s.end_reason == call::EndReason::kUnreachable && s.id.value > 1;
+  });
+  theirs = singapore.history();
+  REQUIRE(theirs.size() == 2);
+  CHECK(theirs[0].outcome == CallOutcome::kRefused);
+  CHECK(theirs[0].peer_fingerprint == crypto::fingerprint(beijing.profile.public_key()));
+  CHECK(singapore.events.count(state_is(CallState::kRinging)) == 0);
+}
+
+TEST_CASE("a second console on the same profile is refused") {
+  RunningConsole beijing("Beijing");
+  EventLog other;
+  CHECK_THROWS_WITH(console::ConsoleRuntime(beijing.profile, other, {}),
+                    Catch::Matchers::ContainsSubstring("another console is running"));
+}
+
+TEST_CASE("history outcomes follow how the call ended") {
+  using call::EndReason;
+  call::CallStats s;
+  const auto out = [&](EndReason r, bool connected,
+                       call::Direction d = call::Direction::kOutgoing) {
+    s.end_reason = r;
+    s.direction = d;
+    return console::outcome_of(s, connected);
+  };
+  CHECK(out(EndReason::kLocalHangup, true) == CallOutcome::kAnswered);
+  CHECK(out(EndReason::kRemoteHangup, true) == CallOutcome::kAnswered);
+  CHECK(out(EndReason::kConnectionLost, true) == CallOutcome::kConnectionLost);
+  CHECK(out(EndReason::kFailed, true) == CallOutcome::kFailed);
+  CHECK(out(EndReason::kDeclined, false) == CallOutcome::kDeclined);
+  CHECK(out(EndReason::kBusy, false) == CallOutcome::kBusy);
+  CHECK(out(EndReason::kNoAnswer, false) == CallOutcome::kNoAnswer);
+  CHECK(out(EndReason::kCancelled, false) == CallOutcome::kNoAnswer);
+  CHECK(out(EndReason::kCancelled, false, call::Direction::kIncoming) == CallOutcome::kMissed);
+  CHECK(out(EndReason::kConnectionLost, false, call::Direction::kIncoming) == CallOutcome::kMissed);
+  CHECK(out(EndReason::kUnreachable, false) == CallOutcome::kUnreachable);
+  CHECK(out(EndReason::kRefused, false, call::Direction::kIncoming) == CallOutcome::kRefused);
+  CHECK(out(EndReason::kFailed, false) == CallOutcome::kFailed);
+}

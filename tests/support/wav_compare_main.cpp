@@ -1,0 +1,90 @@
+// hotline-wav-compare: does a recording carry the reference speech? Compares loudness
+// envelopes (tests/support/signal_compare.hpp), which survive codecs, resampling and
+// concealment where waveforms do not.
+// Usage: hotline-wav-compare REFERENCE.wav RECORDED.wav MIN_CORRELATION [MAX_LAG_SECONDS]
+// Prints "correlation C lag L s reference R dBFS recorded D dBFS"; exits 0 when C reaches
+// MIN_CORRELATION, 1 when it does not, 2 on a usage or file error.
+//    or: hotline-wav-compare --level RECORDED.wav [FROM_SECONDS [TO_SECONDS]]
+// Prints "level D dBFS from F s to T s, median M dBFS": the RMS level of that part (default:
+// all of it; an end past the recording stops at its end) and the median of its half-second
+// pieces' levels, which one loud moment does not decide; exits 0, or 2 on a usage or file
+// error.
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/audio/wav.hpp"
+#include "tests/support/signal_compare.hpp"
+
+namespace {
+
+using namespace hotline;
+
+int usage(const char* program) {
+  std::fprintf(stderr,
+               "usage: %s REFERENCE.wav RECORDED.wav MIN_CORRELATION [MAX_LAG_SECONDS]\n"
+               "   or: %s --level RECORDED.wav [FROM_SECONDS [TO_SECONDS]]\n",
+               program, program);
+  return 2;
+}
+
+int print_level(int argc, char** argv) {
+  const audio::PcmBuffer recorded = audio::read_wav(argv[2]);
+  const double length_s = static_cast<double>(recorded.samples.size()) / audio::kSampleRate;
+  const double from_s = argc >= 4 ? std::stod(argv[3]) : 0.0;
+  const double to_s = std::min(argc >= 5 ? std::stod(argv[4]) : length_s, length_s);
+  if (!(from_s >= 0.0 && from_s < to_s)) {
+    std::fprintf(stderr, "need 0 <= FROM_SECONDS < TO_SECONDS (the recording lasts %.3f s)\n",
+                 length_s);
+    return 2;
+  }
+  const auto first = static_cast<std::size_t>(from_s * audio::kSampleRate);
+  const auto last = static_cast<std::size_t>(to_s * audio::kSampleRate);
+  const auto part = std::span<const std::int16_t>(recorded.samples).subspan(first, last - first);
+  std::vector<double> pieces;
+  constexpr std::size_t kPiece = audio::kSampleRate / 2;
+  for (std::size_t at = 0; at + kPiece <= part.size(); at += kPiece) {
+    pieces.push_back(test::rms_dbfs(part.subspan(at, kPiece)));
+  }
+  if (pieces.empty()) pieces.push_back(test::rms_dbfs(part));
+  std::sort(pieces.begin(), pieces.end());
+  const std::size_t mid = pieces.size() / 2;
+  const double median = pieces.size() % 2 ? pieces[mid] : (pieces[mid - 1] + pieces[mid]) / 2.0;
+  std::printf("level %.1f dBFS from %.3f s to %.3f s, median %.1f dBFS\n", test::rms_dbfs(part),
+              from_s, to_s, median);
+  return 0;
+}
+
+int compare(int argc, char** argv) {
+  const double threshold = std::stod(argv[3]);
+  const double max_lag_s = argc == 5 ? std::stod(argv[4]) : 5.0;
+  if (!(max_lag_s > 0.0 && max_lag_s <= 600.0)) {
+    std::fprintf(stderr, "MAX_LAG_SECONDS must be in (0, 600]\n");
+    return 2;
+  }
+  const audio::PcmBuffer reference = audio::read_wav(argv[1]);
+  const audio::PcmBuffer recorded = audio::read_wav(argv[2]);
+  const test::Alignment a = test::align_envelopes(reference.samples, recorded.samples,
+                                                  static_cast<int>(max_lag_s * audio::kSampleRate));
+  std::printf("correlation %.3f lag %.3f s reference %.1f dBFS recorded %.1f dBFS\n", a.correlation,
+              static_cast<double>(a.lag_samples) / audio::kSampleRate,
+              test::rms_dbfs(reference.samples), test::rms_dbfs(recorded.samples));
+  return a.correlation >= threshold ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool level = argc >= 2 && std::string(argv[1]) == "--level";
+  if (level ? (argc < 3 || argc > 5) : (argc != 4 && argc != 5)) return usage(argv[0]);
+  try {
+    return level ? print_level(argc, argv) : compare(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "hotline-wav-compare: %s\n", e.what());
+    return 2;
+  }
+}

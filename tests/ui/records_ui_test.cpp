@@ -1,0 +1,192 @@
+// Operators and administrators through the real widgets: history filters and exports, card
+// import (a good card through preview and verification, a bad one refused with its reason),
+// the role lock (wrong and right passphrase, idle time-out), and the language switch.
+
+#include <QApplication>
+#include <QFile>
+#include <QMessageBox>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+#include "core/crypto/fingerprint.hpp"
+#include "core/identity/peer_card.hpp"
+#include "tests/ui/console_fixture.hpp"
+#include "ui/language.hpp"
+
+using namespace hotline;
+using namespace hotline::test;
+using call::CallState;
+using Catch::Matchers::ContainsSubstring;
+
+namespace {
+
+void declined_then_answered(ConsoleSet& set) {
+  wait_for_tile(set[0], "Singapore");
+  click(set[0].page().tile("Singapore")->call_button());
+  wait_until([&] { return set[1].calls().ringing_incoming(); }, "the first call to ring");
+  click(set[1].panel().decline_button());
+  wait_until([&] { return !set[0].calls().active(); }, "the declined call to end");
+  wait_for_tile(set[0], "Singapore");
+  click(set[0].page().tile("Singapore")->call_button());
+  wait_until([&] { return set[1].calls().ringing_incoming(); }, "the second call to ring");
+  click(set[1].panel().accept_button());
+  wait_until([&] { return set[0].in_state(CallState::kConnected); }, "the second call");
+  click(set[0].panel().hangup_button());
+  wait_until([&] { return !set[0].calls().active() && !set[1].calls().active(); }, "the end");
+}
+
+}  // namespace
+
+TEST_CASE("the operator filters the history, annotates a call and exports CSV and PDF") {
+  ConsoleSet set({"Beijing", "Singapore"});
+  declined_then_answered(set);
+  UiConsole& bj = set[0];
+  bj.unlock(store::Role::kOperator, kOperatorPassphrase);
+  bj.window->tabs()->setCurrentIndex(1);
+  ui::HistoryPage& history = *bj.window->history_page();
+  wait_until([&] { return history.model()->rowCount() == 2; }, "both calls in the history");
+
+  history.outcome_filter()->setCurrentIndex(
+      history.outcome_filter()->findData(QString("declined")));
+  wait_until([&] { return history.model()->rowCount() == 1; }, "the outcome filter");
+  CHECK(history.model()->record(0)->outcome == store::CallOutcome::kDeclined);
+  history.outcome_filter()->setCurrentIndex(0);
+  history.search()->setText("no such text");
+  wait_until([&] { return history.model()->rowCount() == 0; }, "the text filter");
+  history.search()->clear();
+  wait_until([&] { return history.model()->rowCount() == 2; }, "the filters cleared");
+
+  // Sorting runs the query again: by outcome, "answered" sorts before "declined".
+  history.table()->sortByColumn(ui::HistoryModel::kOutcome, Qt::AscendingOrder);
+  wait_until(
+      [&] {
+        return history.model()->record(0) &&
+               history.model()->record(0)->outcome == store::CallOutcome::kAnswered;
+      },
+      "sorting by outcome");
+
+  history.table()->selectRow(0);
+  wait_until([&] { return history.details()->toPlainText().contains("Answered"); }, "details");
+  history.note()->setPlainText("line clear, 线路清晰");
+  click(history.save_note_button());
+  wait_until(
+      [&] {
+        return history.model()->record(0) &&
+               history.model()->record(0)->note == "line clear, 线路清晰";
+      },
+      "the note to be saved");
+
+  const QString csv = QString::fromStdString((set.root() / "history.csv").string());
+  const QString pdf = QString::fromStdString((set.root() / "history.pdf").string());
+  QString error = "pending";
+  history.export_to(csv, false, [&](QString e) { error = e; });
+  wait_until([&] { return error != "pending"; }, "the CSV export");
+  CHECK(error.isEmpty());
+  QFile csv_file(csv);
+  REQUIRE(csv_file.open(QIODevice::ReadOnly));
+  const QString csv_text = QString::fromUtf8(csv_file.readAll());
+  CHECK(csv_text.startsWith("id,started,"));
+  CHECK(csv_text.contains("line clear, 线路清晰"));
+  error = "pending";
+  history.export_to(pdf, true, [&](QString e) { error = e; });
+  wait_until([&] { return error != "pending"; }, "the PDF export");
+  CHECK(error.isEmpty());
+  QFile pdf_file(pdf);
+  REQUIRE(pdf_file.open(QIODevice::ReadOnly));
+  CHECK(pdf_file.read(5) == "%PDF-");
+  CHECK(pdf_file.size() > 1000);
+}
+
+TEST_CASE(
+    "the administrator imports a good card through preview and verification; a bad one is "
+    "refused") {
+  ConsoleSet set({"Beijing"});
+  UiConsole& bj = set[0];
+  bj.unlock(store::Role::kAdministrator, kAdminPassphrase);
+  bj.window->tabs()->setCurrentIndex(2);
+  ui::PeersPage& peers = *bj.window->peers_page();
+  QDialog* shown = nullptr;
+  QObject::connect(&peers, &ui::PeersPage::importPreviewShown, [&](QDialog* d) { shown = d; });
+
+  const crypto::Identity tokyo = crypto::Identity::generate();
+  std::string card = identity::serialize_card(
+      identity::make_card(tokyo, "Tokyo", {net::parse_endpoint_or_throw("192.0.2.9:47000")}));
+  std::string forged = card;
+  forged.replace(forged.find("name: Tokyo"), 11, "name: Tokio");
+  peers.import_text(QString::fromStdString(forged));
+  wait_until(
+      [&] {
+        for (QWidget* w : QApplication::topLevelWidgets()) {
+          if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) {
+            box->accept();
+            return true;
+          }
+        }
+        return false;
+      },
+      "the refusal");
+  wait_until([&] { return peers.status()->text().contains("signature"); }, "the reason shown");
+  CHECK(peers.table()->rowCount() == 0);
+  CHECK(shown == nullptr);
+
+  peers.import_text(QString::fromStdString(card));
+  wait_until([&] { return shown != nullptr; }, "the import preview");
+  auto* preview = qobject_cast<ui::ImportDialog*>(shown);
+  REQUIRE(preview != nullptr);
+  CHECK(preview->fingerprint_label()->text().contains(
+      QString::fromStdString(crypto::fingerprint(tokyo.public_key())).section(' ', 0, 0)));
+  shown = nullptr;
+  click(preview->import_button());
+  wait_until([&] { return shown != nullptr; }, "the verification step");
+  auto* verify = qobject_cast<ui::VerifyDialog*>(shown);
+  REQUIRE(verify != nullptr);
+  click(verify->verified_button());
+  wait_until(
+      [&] {
+        return peers.table()->rowCount() == 1 && peers.table()->item(0, 4) &&
+               peers.table()->item(0, 4)->text() != "NOT VERIFIED";
+      },
+      "Tokyo in the directory, verified");
+  CHECK(peers.table()->item(0, 0)->text() == "Tokyo");
+  // The official's directory shows the new peer too.
+  wait_until([&] { return bj.page().tile("Tokyo") != nullptr; }, "the new tile");
+}
+
+TEST_CASE("roles unlock with their passphrase only and lock again after idle time") {
+  ConsoleSet set({"Beijing"});
+  UiConsole& bj = set[0];
+  ui::RoleGatedPage* gate = bj.window->gate(store::Role::kOperator);
+  CHECK(gate->currentWidget() != gate->content());  // locked at start
+  {
+    ui::UnlockDialog dialog(bj.window->roles(), store::Role::kOperator, bj.window.get());
+    dialog.show();
+    dialog.passphrase()->setText(kAdminPassphrase);  // the other role's passphrase
+    QTest::mouseClick(dialog.unlock_button(), Qt::LeftButton);
+    wait_until([&] { return dialog.error()->text().contains("wrong"); }, "the refusal");
+    CHECK_FALSE(bj.window->roles().unlocked(store::Role::kOperator));
+  }
+  bj.window->roles().set_idle_timeout(std::chrono::milliseconds(400));
+  bj.unlock(store::Role::kOperator, kOperatorPassphrase);
+  CHECK(gate->currentWidget() == gate->content());
+  CHECK_FALSE(bj.window->roles().unlocked(store::Role::kAdministrator));
+  wait_until([&] { return !bj.window->roles().unlocked(store::Role::kOperator); }, "the idle lock",
+             5000);
+  CHECK(gate->currentWidget() != gate->content());
+  // The official's page never asked for anything.
+  CHECK(bj.window->tabs()->widget(0) == bj.window->calls_page());
+}
+
+TEST_CASE("switching the language to Simplified Chinese retranslates the window") {
+  ConsoleSet set({"Beijing", "Singapore"});
+  UiConsole& bj = set[0];
+  const QString english = bj.window->tabs()->tabText(1);
+  CHECK(english == "History");
+  ui::set_language("zh_CN");
+  wait_until([&] { return bj.window->tabs()->tabText(1) != english; }, "the retranslation");
+  CHECK(bj.window->tabs()->tabText(1) == QString::fromUtf8("通话记录"));
+  CHECK(bj.window->windowTitle().contains(QString::fromUtf8("热线")));
+  wait_for_tile(bj, "Singapore");
+  CHECK(bj.page().tile("Singapore")->call_button()->text() != "Call");
+  ui::set_language("en");
+  wait_until([&] { return bj.window->tabs()->tabText(1) == english; }, "back to English");
+}

@@ -1,0 +1,112 @@
+#include "ui/call_controller.hpp"
+
+#include "ui/queued_call.hpp"
+
+namespace hotline::ui {
+
+CallController::CallController(QObject* parent) : QObject(parent) {}
+
+void CallController::attach(call::Engine* engine, call::CallOptions defaults) {
+  engine_ = engine;
+  options_ = defaults;
+}
+
+void CallController::call(const QString& peer) {
+  if (!engine_ || active_) return;
+  engine_->call(peer.toStdString(), options_);
+}
+
+void CallController::answer() {
+  if (engine_ && ringing_incoming()) engine_->answer(active_->id);
+}
+
+void CallController::decline() {
+  if (engine_ && ringing_incoming()) engine_->decline(active_->id);
+}
+
+void CallController::hangup() {
+  if (engine_ && active_) engine_->hangup(active_->id);
+}
+
+void CallController::set_muted(bool muted) {
+  if (engine_ && active_) engine_->set_muted(active_->id, muted);
+}
+
+void CallController::confirm_sas() {
+  if (engine_ && active_) engine_->confirm_sas(active_->id);
+}
+
+void CallController::set_volume(double volume) {
+  if (engine_) engine_->set_output_volume(volume);
+}
+
+std::optional<call::CallStats> CallController::live_stats() const {
+  if (!engine_ || !active_) return std::nullopt;
+  return engine_->call_stats(active_->id);
+}
+
+bool CallController::ringing_incoming() const {
+  return active_ && active_->direction == call::Direction::kIncoming &&
+         active_->state == call::CallState::kRinging;
+}
+
+void CallController::mark_missed_seen() {
+  if (missed_ == 0) return;
+  missed_ = 0;
+  emit missedChanged(0);
+}
+
+std::optional<call::PeerStatus> CallController::status_of(const QString& peer) const {
+  const auto it = statuses_.find(peer);
+  if (it == statuses_.end()) return std::nullopt;
+  return it->second;
+}
+
+void CallController::apply_changed(const call::CallStats& s) {
+  // Only one call at a time: a second one the engine reports is refused there (busy).
+  if (active_ && active_->id != s.id) return;
+  const bool new_incoming = s.direction == call::Direction::kIncoming &&
+                            s.state == call::CallState::kRinging &&
+                            (!active_ || active_->state != call::CallState::kRinging);
+  active_ = s;
+  emit activeChanged();
+  if (new_incoming) emit incomingCall(s);
+}
+
+void CallController::apply_ended(const call::CallStats& s) {
+  const bool was_ringing_here = active_ && active_->id == s.id &&
+                                active_->direction == call::Direction::kIncoming &&
+                                active_->state == call::CallState::kRinging;
+  const bool missed = s.direction == call::Direction::kIncoming &&
+                      (s.end_reason == call::EndReason::kCancelled ||
+                       (s.end_reason == call::EndReason::kConnectionLost && was_ringing_here));
+  if (active_ && active_->id == s.id) {
+    active_.reset();
+    emit activeChanged();
+  }
+  if (missed) {
+    ++missed_;
+    emit missedChanged(missed_);
+  }
+  emit callEnded(s);
+}
+
+void CallController::apply_status(const call::PeerStatus& status) {
+  const QString name = QString::fromStdString(status.peer);
+  statuses_[name] = status;
+  emit peerStatusChanged(name);
+}
+
+void EngineEvents::on_call_changed(const call::CallStats& s) {
+  post_to(&controller_, [c = &controller_, s] { c->apply_changed(s); });
+}
+
+void EngineEvents::on_call_ended(const call::CallStats& s) {
+  post_to(&controller_, [c = &controller_, s] { c->apply_ended(s); });
+}
+
+void EngineEvents::on_peer_status(const call::PeerStatus& s) {
+  post_to(&controller_, [c = &controller_, s] { c->apply_status(s); });
+}
+
+}  // namespace hotline::ui

@@ -1,0 +1,76 @@
+#pragma once
+// The calls as the GUI thread knows them: the call in progress (there is at most one), the
+// missed calls not yet seen, and each peer's line status. Engine events are posted here from
+// the engine thread (EngineEvents) and applied on the GUI thread; the official's actions go
+// straight to the engine, whose API posts them to its own thread and never blocks.
+
+#include <QObject>
+#include <QString>
+#include <map>
+#include <optional>
+
+#include "core/call/engine.hpp"
+
+Q_DECLARE_METATYPE(hotline::call::CallStats)
+
+namespace hotline::ui {
+
+class CallController : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit CallController(QObject* parent = nullptr);
+
+  void attach(call::Engine* engine, call::CallOptions defaults);
+  void set_call_options(call::CallOptions options) { options_ = options; }
+
+  void call(const QString& peer);
+  void answer();
+  void decline();
+  void hangup();  // also cancels an unanswered outgoing call
+  void set_muted(bool muted);
+  void confirm_sas();
+  void set_volume(double volume);
+
+  // The call in progress (dialling, ringing or connected), as last reported.
+  const std::optional<call::CallStats>& active() const { return active_; }
+  // Its live figures (levels, quality), refreshed by the engine every 100 ms.
+  std::optional<call::CallStats> live_stats() const;
+  bool ringing_incoming() const;
+  int missed() const { return missed_; }
+  void mark_missed_seen();
+  std::optional<call::PeerStatus> status_of(const QString& peer) const;
+
+  // From EngineEvents, on the GUI thread.
+  void apply_changed(const call::CallStats& stats);
+  void apply_ended(const call::CallStats& stats);
+  void apply_status(const call::PeerStatus& status);
+
+ signals:
+  void activeChanged();
+  void incomingCall(const hotline::call::CallStats& stats);
+  void callEnded(const hotline::call::CallStats& stats);
+  void missedChanged(int count);
+  void peerStatusChanged(const QString& peer);
+
+ private:
+  call::Engine* engine_ = nullptr;
+  call::CallOptions options_;
+  std::optional<call::CallStats> active_;
+  int missed_ = 0;
+  std::map<QString, call::PeerStatus> statuses_;
+};
+
+// The engine's listener: every event is posted to the controller's thread unchanged.
+class EngineEvents final : public call::EngineListener {
+ public:
+  explicit EngineEvents(CallController& controller) : controller_(controller) {}
+  void on_call_changed(const call::CallStats& s) override;
+  void on_call_ended(const call::CallStats& s) override;
+  void on_peer_status(const call::PeerStatus& s) override;
+
+ private:
+  CallController& controller_;
+};
+
+}  // namespace hotline::ui

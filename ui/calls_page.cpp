@@ -1,0 +1,88 @@
+#include "ui/calls_page.hpp"
+
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+#include "core/console/echo_line.hpp"
+#include "ui/texts.hpp"
+
+namespace hotline::ui {
+
+CallsPage::CallsPage(ConsoleSession& session, QWidget* parent)
+    : QWidget(parent), session_(session) {
+  auto* layout = new QVBoxLayout(this);
+  stack_ = new QStackedWidget(this);
+  layout->addWidget(stack_);
+
+  directory_ = new QWidget(stack_);
+  auto* dir_layout = new QVBoxLayout(directory_);
+  banner_ = new QLabel(directory_);
+  banner_->setObjectName("endBanner");
+  banner_->setWordWrap(true);
+  banner_->setVisible(false);
+  banner_->setStyleSheet("padding: 8px; border: 1px solid #9E9E9E; border-radius: 4px;");
+  dir_layout->addWidget(banner_);
+  auto* scroll = new QScrollArea(directory_);
+  scroll->setWidgetResizable(true);
+  auto* tiles = new QWidget(scroll);
+  grid_ = new QGridLayout(tiles);
+  grid_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+  scroll->setWidget(tiles);
+  dir_layout->addWidget(scroll);
+  stack_->addWidget(directory_);
+
+  panel_ = new CallPanel(session.calls(), stack_);
+  stack_->addWidget(panel_);
+
+  connect(&session.calls(), &CallController::activeChanged, this, &CallsPage::on_active_changed);
+  connect(&session.calls(), &CallController::callEnded, this, [this](const call::CallStats& s) {
+    banner_->setText(end_text(s));
+    banner_->setVisible(true);
+  });
+  connect(&session.calls(), &CallController::peerStatusChanged, this, [this](const QString& peer) {
+    if (PeerTile* t = tile(peer)) t->set_status(session_.calls().status_of(peer));
+  });
+  connect(&session, &ConsoleSession::directoryChanged, this, &CallsPage::reload);
+  reload();
+  on_active_changed();  // a page rebuilt (language change) during a call shows the call
+}
+
+void CallsPage::reload() {
+  session_.run<std::vector<PeerInfo>>([](ConsoleBackend& b) { return b.peers(); }, this,
+                                      [this](Outcome<std::vector<PeerInfo>> out) {
+                                        if (out.ok()) show_peers(*out.value);
+                                      });
+}
+
+PeerTile* CallsPage::tile(const QString& peer) const {
+  for (PeerTile* t : tiles_) {
+    if (t->peer() == peer) return t;
+  }
+  return nullptr;
+}
+
+void CallsPage::show_peers(const std::vector<PeerInfo>& peers) {
+  for (PeerTile* t : tiles_) t->deleteLater();
+  tiles_.clear();
+  const auto add = [this](PeerTile* t) {
+    const int index = static_cast<int>(tiles_.size());
+    grid_->addWidget(t, index / 3, index % 3);
+    t->set_status(session_.calls().status_of(t->peer()));
+    t->set_callable(!session_.calls().active());
+    connect(t, &PeerTile::callRequested, this, [this](const QString& peer) {
+      banner_->setVisible(false);
+      session_.calls().call(peer);
+    });
+    tiles_.push_back(t);
+  };
+  for (const PeerInfo& p : peers) add(new PeerTile(&p, QString::fromStdString(p.name), this));
+  if (session_.options().echo_line) add(new PeerTile(nullptr, console::kEchoTestPeer, this));
+}
+
+void CallsPage::on_active_changed() {
+  const bool in_call = session_.calls().active().has_value();
+  stack_->setCurrentWidget(in_call ? static_cast<QWidget*>(panel_) : directory_);
+  for (PeerTile* t : tiles_) t->set_callable(!in_call);
+}
+
+}  // namespace hotline::ui

@@ -1,0 +1,65 @@
+#include "ui/language.hpp"
+
+#include <QCoreApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+// Outside any namespace, as Q_INIT_RESOURCE requires.
+static void init_ui_resources() {
+  Q_INIT_RESOURCE(resources);
+}
+
+namespace hotline::ui {
+
+void init_resources() {
+  init_ui_resources();
+}
+
+namespace {
+
+QTranslator& ours() {
+  static QTranslator t;
+  return t;
+}
+QTranslator& qt_base() {
+  static QTranslator t;
+  return t;
+}
+QString& current() {
+  static QString code = "en";
+  return code;
+}
+
+}  // namespace
+
+void set_language(const QString& requested) {
+  QString code = requested;
+  if (code.isEmpty()) code = QLocale::system().name().startsWith("zh") ? "zh_CN" : "en";
+  if (!available_languages().contains(code)) code = "en";
+  QCoreApplication::removeTranslator(&ours());
+  QCoreApplication::removeTranslator(&qt_base());
+  current() = code;
+  if (code != "en") {
+    // Ours are built in; Qt's own (dialog buttons) come from the system when installed.
+    if (ours().load(":/i18n/hotline_" + code + ".qm")) QCoreApplication::installTranslator(&ours());
+    if (qt_base().load("qtbase_" + code, QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+      QCoreApplication::installTranslator(&qt_base());
+    }
+  }
+  QLocale::setDefault(QLocale(code == "en" ? "en_GB" : code));
+}
+
+QString current_language() {
+  return current();
+}
+
+QStringList available_languages() {
+  return {"en", "zh_CN"};
+}
+
+QString language_name(const QString& code) {
+  return code == "zh_CN" ? QString::fromUtf8("简体中文") : QString("English");
+}
+
+}  // namespace hotline::ui

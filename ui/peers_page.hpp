@@ -1,0 +1,56 @@
+#pragma once
+// The administrator's directory: import a peer card (file dialog, drag and drop, or paste)
+// with a preview of what will be stored and its fingerprint first, then a verification step
+// in which the fingerprint is compared with the other side and marked verified; edit
+// endpoints, set or rotate the pre-shared key, disable or enable, remove, replace a key (with a
+// strong warning); export this console's own card to a file and show it as a QR code.
+
+#include <QDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QWidget>
+
+#include "ui/console_session.hpp"
+#include "ui/peer_dialogs.hpp"
+
+namespace hotline::ui {
+
+class PeersPage : public QWidget {
+  Q_OBJECT
+
+ public:
+  PeersPage(ConsoleSession& session, QWidget* parent = nullptr);
+
+  void reload();
+  // The import flow for a card's text, from any source; shows the preview dialog.
+  void import_text(const QString& card_text);
+  QTableWidget* table() const { return table_; }
+  QLabel* status() const { return status_; }
+
+ signals:
+  void importPreviewShown(QDialog* dialog);  // for tests: the dialog about to be shown
+
+ protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  QString selected() const;
+  void after_change(const QString& message);
+  void verify_flow(const QString& peer, const QString& fingerprint);
+  void edit_endpoints();
+  void psk_menu();
+  void toggle_enabled();
+  void remove_peer();
+  void export_own_card();
+  void show_qr();
+
+  ConsoleSession& session_;
+  QTableWidget* table_;
+  QLabel* status_;
+  std::vector<PeerInfo> peers_;
+};
+
+}  // namespace hotline::ui

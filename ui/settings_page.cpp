@@ -1,0 +1,225 @@
+#include "ui/settings_page.hpp"
+
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QVBoxLayout>
+
+#include "core/audio/device_catalog.hpp"
+#include "ui/language.hpp"
+
+namespace hotline::ui {
+
+SettingsPage::SettingsPage(ConsoleSession& session, QWidget* parent)
+    : QWidget(parent), session_(session) {
+  auto* layout = new QVBoxLayout(this);
+  auto* form = new QFormLayout;
+  input_ = new QComboBox(this);
+  input_->setEditable(true);
+  input_->setAccessibleName(tr("Microphone"));
+  output_ = new QComboBox(this);
+  output_->setEditable(true);
+  output_->setAccessibleName(tr("Loudspeaker"));
+  form->addRow(tr("Microphone:"), input_);
+  form->addRow(tr("Loudspeaker:"), output_);
+  auto* test_row = new QHBoxLayout;
+  test_ = new QPushButton(QIcon(":/icons/speaker.svg"), tr("Test tone and microphone"), this);
+  test_->setCheckable(true);
+  meter_ = new QProgressBar(this);
+  meter_->setTextVisible(false);
+  meter_->setAccessibleName(tr("Microphone level"));
+  test_row->addWidget(test_);
+  test_row->addWidget(meter_, 1);
+  form->addRow(QString(), test_row);
+  frame_ = new QComboBox(this);
+  frame_->addItem(tr("20 ms (default)"), 20);
+  frame_->addItem(tr("10 ms (lower delay, 32 kb/s or more)"), 10);
+  form->addRow(tr("Frame size:"), frame_);
+  bitrate_ = new QSpinBox(this);
+  bitrate_->setRange(16000, 64000);
+  bitrate_->setSingleStep(4000);
+  bitrate_->setSuffix(tr(" b/s"));
+  form->addRow(tr("Bitrate:"), bitrate_);
+  aec_ = new QCheckBox(tr("Echo cancellation and noise suppression"), this);
+  form->addRow(QString(), aec_);
+  listen_ = new QLineEdit(this);
+  listen_->setPlaceholderText("0.0.0.0:47000");
+  listen_->setAccessibleName(tr("Listening address"));
+  form->addRow(tr("Listening address (after a restart):"), listen_);
+  language_ = new QComboBox(this);
+  for (const QString& code : available_languages()) language_->addItem(language_name(code), code);
+  language_->setAccessibleName(tr("Language"));
+  form->addRow(tr("Language:"), language_);
+  idle_ = new QSpinBox(this);
+  idle_->setRange(1, 120);
+  idle_->setSuffix(tr(" min"));
+  form->addRow(tr("Lock roles after idle:"), idle_);
+  layout->addLayout(form);
+  auto* row = new QHBoxLayout;
+  status_ = new QLabel(this);
+  status_->setWordWrap(true);
+  row->addWidget(status_, 1);
+  save_ = new QPushButton(tr("Save"), this);
+  row->addWidget(save_);
+  layout->addLayout(row);
+  layout->addStretch();
+
+  connect(save_, &QPushButton::clicked, this, &SettingsPage::save);
+  connect(test_, &QPushButton::toggled, this, &SettingsPage::toggle_test);
+  connect(&meter_timer_, &QTimer::timeout, this, [this] {
+    session_.run<double>(
+        [](ConsoleBackend& b) {
+          if (!b.tester) return -100.0;
+          if (auto problem = b.tester->problem()) throw Error(*problem);
+          return b.tester->input_level_dbfs();
+        },
+        this,
+        [this](Outcome<double> out) {
+          if (!out.ok()) {
+            status_->setText(out.error);
+            test_->setChecked(false);
+            return;
+          }
+          meter_->setValue(
+              static_cast<int>(std::clamp((*out.value + 60.0) / 60.0 * 100.0, 0.0, 100.0)));
+        });
+  });
+}
+
+void SettingsPage::reload() {
+  struct Loaded {
+    ConsoleSettings settings;
+    std::vector<std::string> inputs, outputs;
+  };
+  session_.run<Loaded>(
+      [](ConsoleBackend& b) {
+        Loaded l{read_settings(b.profile), {}, {}};
+        try {
+          audio::PortAudioLibrary library;
+          for (const auto& d : audio::list_devices(library)) {
+            if (d.max_input_channels > 0) l.inputs.push_back(d.name);
+            if (d.max_output_channels > 0) l.outputs.push_back(d.name);
+          }
+        } catch (const std::exception&) {
+          // No sound system at all: the names can still be typed.
+        }
+        return l;
+      },
+      this,
+      [this](Outcome<Loaded> out) {
+        if (!out.ok()) return;
+        const ConsoleSettings& s = out.value->settings;
+        const auto fill = [](QComboBox* box, const std::vector<std::string>& names,
+                             const std::string& current) {
+          box->clear();
+          box->addItem("default");
+          for (const auto& n : names) box->addItem(QString::fromStdString(n));
+          box->setCurrentText(QString::fromStdString(current));
+        };
+        fill(input_, out.value->inputs, s.input);
+        fill(output_, out.value->outputs, s.output);
+        frame_->setCurrentIndex(std::max(0, frame_->findData(s.frame_ms)));
+        bitrate_->setValue(s.bitrate);
+        aec_->setChecked(s.echo_cancellation);
+        listen_->setText(QString::fromStdString(s.listen));
+        language_->setCurrentIndex(std::max(0, language_->findData(current_language())));
+        idle_->setValue(s.role_idle_minutes);
+      });
+}
+
+void SettingsPage::toggle_test(bool on) {
+  const std::string input = input_->currentText().toStdString();
+  const std::string output = output_->currentText().toStdString();
+  session_.run<bool>(
+      [on, input, output](ConsoleBackend& b) {
+        b.grant(store::Role::kAdministrator);
+        b.tester.reset();
+        if (on) {
+          b.tester = std::make_unique<audio::DeviceTester>(input, output);
+          b.tester->set_tone(true);
+        }
+        return true;
+      },
+      this,
+      [this, on](Outcome<bool> out) {
+        if (!out.ok()) {
+          status_->setText(out.error);
+          test_->blockSignals(true);
+          test_->setChecked(false);
+          test_->blockSignals(false);
+          return;
+        }
+        status_->setText(on ? tr("Playing a 440 Hz tone; speak to see the microphone level.")
+                            : QString());
+        if (on) {
+          meter_timer_.start(100);
+        } else {
+          meter_timer_.stop();
+          meter_->setValue(0);
+        }
+      });
+}
+
+void SettingsPage::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  reload();
+}
+
+void SettingsPage::hideEvent(QHideEvent* event) {
+  if (test_->isChecked()) test_->setChecked(false);
+  QWidget::hideEvent(event);
+}
+
+void SettingsPage::save() {
+  ConsoleSettings s;
+  s.input = input_->currentText().trimmed().toStdString();
+  s.output = output_->currentText().trimmed().toStdString();
+  s.frame_ms = frame_->currentData().toInt();
+  s.bitrate = bitrate_->value();
+  if (s.frame_ms == 10 && s.bitrate < 32000) {
+    status_->setText(tr("10 ms frames need a bitrate of 32000 b/s or more."));
+    return;
+  }
+  s.echo_cancellation = aec_->isChecked();
+  s.listen = listen_->text().trimmed().toStdString();
+  s.language = language_->currentData().toString().toStdString();
+  s.role_idle_minutes = idle_->value();
+  session_.run<ConsoleSettings>(
+      [s](ConsoleBackend& b) {
+        const auto& admin = b.grant(store::Role::kAdministrator);
+        const ConsoleSettings before = read_settings(b.profile);
+        const net::Endpoint listen = net::parse_endpoint_or_throw(s.listen);
+        store::Transaction transaction(b.profile.database());
+        const auto set = [&](const char* key, const std::string& value, const std::string& old) {
+          if (value != old) b.administration.set_setting(admin, key, value);
+        };
+        set(kSettingInput, s.input, before.input);
+        set(kSettingOutput, s.output, before.output);
+        set(kSettingFrameMs, std::to_string(s.frame_ms), std::to_string(before.frame_ms));
+        set(kSettingBitrate, std::to_string(s.bitrate), std::to_string(before.bitrate));
+        set(kSettingEchoCancellation, s.echo_cancellation ? "on" : "off",
+            before.echo_cancellation ? "on" : "off");
+        set(kSettingListen, listen.to_string(), before.listen);
+        set(kSettingLanguage, s.language, before.language);
+        set(kSettingRoleIdleMinutes, std::to_string(s.role_idle_minutes),
+            std::to_string(before.role_idle_minutes));
+        transaction.commit();
+        b.settings = read_settings(b.profile);
+        b.apply_settings();
+        return b.settings;
+      },
+      this,
+      [this](Outcome<ConsoleSettings> out) {
+        if (!out.ok()) {
+          status_->setText(out.error);
+          return;
+        }
+        status_->setText(
+            tr("Saved. Echo cancellation and the listening address apply from the "
+               "next start of the console."));
+        session_.set_settings(*out.value);
+        session_.calls().set_call_options({out.value->frame_ms, out.value->bitrate});
+        emit saved(*out.value);
+      });
+}
+
+}  // namespace hotline::ui

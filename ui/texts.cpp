@@ -1,0 +1,125 @@
+#include "ui/texts.hpp"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QLocale>
+
+#include "core/console/echo_line.hpp"
+
+// Qt's translation context of these strings, at file scope so that lupdate names it as the
+// program does ("Texts").
+class Texts {
+  Q_DECLARE_TR_FUNCTIONS(Texts)
+};
+
+namespace hotline::ui {
+QString state_text(const call::CallStats& c) {
+  const bool incoming = c.direction == call::Direction::kIncoming;
+  switch (c.state) {
+    case call::CallState::kDialling:
+      return Texts::tr("Dialling…");
+    case call::CallState::kRinging:
+      return incoming ? Texts::tr("Incoming call") : Texts::tr("Ringing…");
+    case call::CallState::kConnected:
+      return c.link_interrupted
+                 ? Texts::tr("Connected — link interrupted, waiting for the other side")
+                 : Texts::tr("Connected");
+    case call::CallState::kEnded:
+      break;
+  }
+  return Texts::tr("Ended");
+}
+
+QString end_text(const call::CallStats& c) {
+  const QString peer = peer_display_name(c.peer);
+  switch (c.end_reason) {
+    case call::EndReason::kLocalHangup:
+      return Texts::tr("You ended the call with %1.").arg(peer);
+    case call::EndReason::kRemoteHangup:
+      return Texts::tr("%1 ended the call.").arg(peer);
+    case call::EndReason::kDeclined:
+      return c.direction == call::Direction::kIncoming
+                 ? Texts::tr("You declined the call from %1.").arg(peer)
+                 : Texts::tr("%1 declined the call.").arg(peer);
+    case call::EndReason::kBusy:
+      return Texts::tr("%1 is busy on another call.").arg(peer);
+    case call::EndReason::kNoAnswer:
+      return Texts::tr("No answer from %1.").arg(peer);
+    case call::EndReason::kCancelled:
+      return c.direction == call::Direction::kIncoming
+                 ? Texts::tr("Missed call from %1.").arg(peer)
+                 : Texts::tr("You cancelled the call to %1.").arg(peer);
+    case call::EndReason::kUnreachable:
+      return Texts::tr(
+                 "%1 could not be reached: its console is off or offline, or it does not accept "
+                 "this console (not imported, disabled, or a different pre-shared key).")
+          .arg(peer);
+    case call::EndReason::kConnectionLost:
+      return Texts::tr("The connection to %1 was lost.").arg(peer);
+    case call::EndReason::kRefused:
+      return c.direction == call::Direction::kIncoming
+                 ? Texts::tr("A call from %1 was refused: this peer is disabled or removed.")
+                       .arg(peer)
+                 : Texts::tr("%1 is disabled in the directory: calls to it are refused.").arg(peer);
+    case call::EndReason::kFailed:
+      return c.device_problem.empty()
+                 ? Texts::tr("The call to %1 failed.").arg(peer)
+                 : Texts::tr("The call failed: %1").arg(QString::fromStdString(c.device_problem));
+  }
+  return Texts::tr("The call ended.");
+}
+
+QString outcome_text(store::CallOutcome o) {
+  switch (o) {
+    case store::CallOutcome::kAnswered:
+      return Texts::tr("Answered");
+    case store::CallOutcome::kMissed:
+      return Texts::tr("Missed");
+    case store::CallOutcome::kDeclined:
+      return Texts::tr("Declined");
+    case store::CallOutcome::kBusy:
+      return Texts::tr("Busy");
+    case store::CallOutcome::kNoAnswer:
+      return Texts::tr("No answer");
+    case store::CallOutcome::kUnreachable:
+      return Texts::tr("Unreachable");
+    case store::CallOutcome::kConnectionLost:
+      return Texts::tr("Connection lost");
+    case store::CallOutcome::kRefused:
+      return Texts::tr("Refused");
+    case store::CallOutcome::kFailed:
+      return Texts::tr("Failed");
+    case store::CallOutcome::kInterrupted:
+      return Texts::tr("Interrupted");
+  }
+  return {};
+}
+
+QString direction_text(store::CallDirection d) {
+  return d == store::CallDirection::kIn ? Texts::tr("Incoming") : Texts::tr("Outgoing");
+}
+
+QString duration_text(double seconds) {
+  const auto total = static_cast<long long>(seconds + 0.5);
+  const auto h = total / 3600, m = (total / 60) % 60, s = total % 60;
+  return h > 0 ? QString("%1:%2:%3").arg(h).arg(m, 2, 10, QChar('0')).arg(s, 2, 10, QChar('0'))
+               : QString("%1:%2").arg(m).arg(s, 2, 10, QChar('0'));
+}
+
+QString last_seen_text(std::int64_t unix_ms) {
+  const qint64 ago = QDateTime::currentMSecsSinceEpoch() - unix_ms;
+  if (ago < 60'000)
+    return Texts::tr("%n s ago", nullptr, static_cast<int>(std::max<qint64>(0, ago / 1000)));
+  const QDateTime when = QDateTime::fromMSecsSinceEpoch(unix_ms);
+  const QLocale locale;
+  if (when.date() == QDate::currentDate())
+    return locale.toString(when.time(), QLocale::ShortFormat);
+  return locale.toString(when, QLocale::ShortFormat);
+}
+
+QString peer_display_name(const std::string& peer) {
+  if (peer == console::kEchoTestPeer) return Texts::tr("Echo Test");
+  return QString::fromStdString(peer);
+}
+
+}  // namespace hotline::ui

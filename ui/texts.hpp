@@ -1,0 +1,23 @@
+#pragma once
+// The words the console shows for the engine's and the store's states, in the user's
+// language (every string goes through Qt's translation).
+
+#include <QString>
+
+#include "core/call/call_stats.hpp"
+#include "core/store/call_history.hpp"
+
+namespace hotline::ui {
+
+QString state_text(const call::CallStats& call);
+// Why a call ended, in plain words, for the official who placed or took it.
+QString end_text(const call::CallStats& call);
+QString outcome_text(store::CallOutcome outcome);
+QString direction_text(store::CallDirection direction);
+QString duration_text(double seconds);  // "1:05", "1:02:03"
+// "3 s ago", "10:42", "2 Dec 10:42"
+QString last_seen_text(std::int64_t unix_ms);
+// A visible name for an engine peer name (the Echo Test line's is translated).
+QString peer_display_name(const std::string& peer);
+
+}  // namespace hotline::ui
