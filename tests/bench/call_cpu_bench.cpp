@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/audio/sample_io.hpp"
+#include "tests/support/realtime_check.hpp"
 #include "tests/support/signal_compare.hpp"
 #include "tests/support/test_console.hpp"
 
@@ -84,7 +85,9 @@ void full_duplex_call(benchmark::State& state, bool voice_processing) {
     const double frames = stats ? static_cast<double>(stats->media.voice_packets_received) : 0;
     state.counters["frames_received_a"] = frames;
     // 50 frames a second: a call that did not carry voice all along measured nothing useful.
-    if (frames < 0.9 * 50 * static_cast<double>(seconds.count() + 1))
+    // Sanitizer builds (where CI only checks that this runs) fall behind real time in places.
+    const double carried = test::kRealtimeJudged ? 0.9 : 0.5;
+    if (frames < carried * 50 * static_cast<double>(seconds.count() + 1))
       state.SkipWithError("the call did not carry voice throughout");
   }
 }

@@ -149,9 +149,10 @@ echo confirm | "$hotline" "${b[@]}" answer --passphrase-file "$work/pass" --reco
 answer_pid=$!
 pids+=("$answer_pid")
 check "answer starts" wait_for_line "$work/b.log" "Waiting for calls"
-echo confirm | "$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" --seconds 2 \
+# 4 s: both confirmations cross as control messages before the hang-up, even under TSan.
+echo confirm | "$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" --seconds 4 \
   --stats-json "$work/a.json" > "$work/a.log" 2>&1
-check "call connects and hangs up after 2 s" test $? -eq 0
+check "call connects and hangs up after 4 s" test $? -eq 0
 wait "$answer_pid"; check "answer exits 0 after one call" test $? -eq 0
 check "the callee is told the caller is unverified" grep -q "NOT VERIFIED" "$work/b.log"
 check "the caller sees the callee confirm the SAS" grep -q "新加坡 confirmed the SAS" "$work/a.log"

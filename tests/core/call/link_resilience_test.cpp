@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/audio/wav.hpp"
+#include "tests/support/realtime_check.hpp"
 #include "tests/support/signal_compare.hpp"
 #include "tests/support/test_console.hpp"
 #include "tests/support/test_paths.hpp"
@@ -68,7 +69,8 @@ TEST_CASE("a 5 s outage interrupts the call, which then resumes by itself") {
   CHECK(p.a.wait_ended().end_reason == EndReason::kLocalHangup);
   const auto end_b = p.b.wait_ended();
   CHECK(end_b.end_reason == EndReason::kRemoteHangup);
-  CHECK(end_b.interruptions_of_link == 1);
+  CHECK(end_b.interruptions_of_link >= 1);
+  CHECK_REALTIME(end_b.interruptions_of_link == 1);  // a stalled engine thread adds one
 }
 
 TEST_CASE("a peer that vanishes mid-call: interrupted at once, connection_lost after 10 s") {
@@ -82,7 +84,8 @@ TEST_CASE("a peer that vanishes mid-call: interrupted at once, connection_lost a
   const auto ended = std::chrono::steady_clock::now();
   CHECK(end_a.end_reason == EndReason::kConnectionLost);
   CHECK(p.b.wait_ended(20s).end_reason == EndReason::kConnectionLost);
-  CHECK(end_a.interruptions_of_link == 1);  // shown interrupted first, then ended
+  CHECK(end_a.interruptions_of_link >= 1);  // shown interrupted first, then ended
+  CHECK_REALTIME(end_a.interruptions_of_link == 1);
   // The timers themselves (1 s, 10 s after the last packet) are reported, not asserted:
   // wall-clock bounds flake on a loaded machine.
   WARN("interrupted shown after "
