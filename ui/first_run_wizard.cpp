@@ -24,6 +24,21 @@ QLineEdit* secret(QWidget* parent, const QString& name) {
 
 }  // namespace
 
+// The last page: complete (Finish enabled) only once the profile exists.
+class CreationPage : public QWizardPage {
+ public:
+  using QWizardPage::QWizardPage;
+  bool isComplete() const override { return created_; }
+  bool created() const { return created_; }
+  void set_created() {
+    created_ = true;
+    emit completeChanged();
+  }
+
+ private:
+  bool created_ = false;
+};
+
 FirstRunWizard::FirstRunWizard(std::filesystem::path profile_dir, QWidget* parent)
     : QWizard(parent), dir_(std::move(profile_dir)) {
   setWindowTitle(tr("Set up this Hotline Console"));
@@ -78,9 +93,12 @@ FirstRunWizard::FirstRunWizard(std::filesystem::path profile_dir, QWidget* paren
   rl->addRow(tr("Again:"), operator_again_);
   rl->addRow(tr("Administrator (keys and settings):"), admin_);
   rl->addRow(tr("Again:"), admin_again_);
+  // Leaving this page creates the profile: no going back to it while that runs.
+  roles->setCommitPage(true);
+  roles->setButtonText(QWizard::CommitButton, tr("Create"));
   addPage(roles);
 
-  auto* finish = new QWizardPage(this);
+  auto* finish = creation_ = new CreationPage(this);
   finish->setTitle(tr("Creating the console"));
   auto* fl = new QVBoxLayout(finish);
   result_ = new QLabel(finish);
@@ -92,12 +110,13 @@ FirstRunWizard::FirstRunWizard(std::filesystem::path profile_dir, QWidget* paren
   connect(&creating_, &QFutureWatcher<QString>::finished, this, [this] {
     const QString error = creating_.result();
     if (error.isEmpty()) {
-      created_ = true;
+      creation_->set_created();
       result_->setText(
           tr("The console is ready. Give its card to the other side's "
              "administrator (Peers page) and compare fingerprints by voice."));
-      button(QWizard::FinishButton)->setEnabled(true);
     } else {
+      // Nothing was written (Profile::create builds aside and renames): the entries can be
+      // corrected and the profile created again.
       result_->setText(tr("The console could not be created: %1").arg(error));
       button(QWizard::BackButton)->setEnabled(true);
     }
@@ -161,7 +180,7 @@ bool FirstRunWizard::validateCurrentPage() {
 }
 
 void FirstRunWizard::done(int result) {
-  if (result == QDialog::Accepted && !created_) return;  // still creating
+  if (result == QDialog::Accepted && !creation_->created()) return;  // still creating
   QWizard::done(result);
 }
 

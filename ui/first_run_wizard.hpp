@@ -11,6 +11,8 @@
 
 namespace hotline::ui {
 
+class CreationPage;
+
 class FirstRunWizard : public QWizard {
   Q_OBJECT
 
@@ -21,6 +23,8 @@ class FirstRunWizard : public QWizard {
 
   QLineEdit* name_field() const { return name_; }
   QLineEdit* listen_field() const { return listen_; }
+  QLineEdit* key_field() const { return key_; }
+  QLineEdit* key_again_field() const { return key_again_; }
   QLineEdit* operator_field() const { return operator_; }
   QLineEdit* operator_again_field() const { return operator_again_; }
   QLineEdit* admin_field() const { return admin_; }
@@ -41,8 +45,8 @@ class FirstRunWizard : public QWizard {
   QLineEdit* admin_;
   QLineEdit* admin_again_;
   QLabel* result_;
+  CreationPage* creation_;
   QFutureWatcher<QString> creating_;
-  bool created_ = false;
 };
 
 }  // namespace hotline::ui

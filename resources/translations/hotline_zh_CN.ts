@@ -513,6 +513,10 @@
         <translation>角色口令</translation>
     </message>
     <message>
+        <source>Create</source>
+        <translation>创建</translation>
+    </message>
+    <message>
         <source>Operator passphrase</source>
         <translation>操作员口令</translation>
     </message>
