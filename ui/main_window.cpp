@@ -51,9 +51,9 @@ void MainWindow::build() {
   header->addWidget(lock);
   connect(lock, &QPushButton::clicked, &roles_, &RoleLock::lock_all);
   layout->addLayout(header);
-  notice_label_ = new QLabel(notice_, central);
+  notice_label_ = new QLabel(notice_ ? notice_() : QString(), central);
   notice_label_->setWordWrap(true);
-  notice_label_->setVisible(!notice_.isEmpty());
+  notice_label_->setVisible(!notice_label_->text().isEmpty());
   notice_label_->setStyleSheet("background: #FFF8E1; padding: 6px;");
   layout->addWidget(notice_label_);
 
@@ -103,10 +103,10 @@ RoleGatedPage* MainWindow::gate(store::Role role) const {
   return role == store::Role::kOperator ? history_gate_ : peers_gate_;
 }
 
-void MainWindow::set_notice(const QString& text) {
-  notice_ = text;
-  notice_label_->setText(text);
-  notice_label_->setVisible(!text.isEmpty());
+void MainWindow::set_notice(std::function<QString()> text) {
+  notice_ = std::move(text);
+  notice_label_->setText(notice_ ? notice_() : QString());
+  notice_label_->setVisible(!notice_label_->text().isEmpty());
 }
 
 void MainWindow::update_calls_tab() {

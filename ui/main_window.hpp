@@ -9,6 +9,7 @@
 #include <QPushButton>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
+#include <functional>
 
 #include "ui/audit_page.hpp"
 #include "ui/calls_page.hpp"
@@ -35,8 +36,10 @@ class MainWindow : public QMainWindow {
   AuditPage* audit_page() const { return audit_; }
   SettingsPage* settings_page() const { return settings_; }
   RoleGatedPage* gate(store::Role role) const;
-  // A line under the tabs for the whole console ("no sound card: tone devices", say).
-  void set_notice(const QString& text);
+  // A line under the tabs for the whole console ("no sound card: tone devices", say), asked
+  // of `text` again whenever the language changes.
+  void set_notice(std::function<QString()> text);
+  QLabel* notice_label() const { return notice_label_; }
 
  protected:
   void changeEvent(QEvent* event) override;
@@ -49,7 +52,7 @@ class MainWindow : public QMainWindow {
 
   ConsoleSession& session_;
   RoleLock roles_;
-  QString notice_;
+  std::function<QString()> notice_;
   QTabWidget* tabs_ = nullptr;
   QLabel* notice_label_ = nullptr;
   QLabel* roles_label_ = nullptr;

@@ -41,7 +41,8 @@ audio::PcmBuffer builtin_speech() {
 
 // Starts a console's session; once it runs, opens its window and hands it to `opened`.
 void open_console(ConsoleSession& session, std::optional<std::string> key_passphrase,
-                  const QString& notice, QPoint where, std::function<void(MainWindow*)> opened) {
+                  std::function<QString()> notice, QPoint where,
+                  std::function<void(MainWindow*)> opened) {
   QObject::connect(&session, &ConsoleSession::started, &session, [&session, notice, where, opened] {
     set_language(QString::fromStdString(session.info().settings.language));
     auto* window = new MainWindow(session);
@@ -78,14 +79,21 @@ int run_demo(QApplication& app, const QString& screenshots) {
   b.audio = AudioMode::kSpeechSample;
   b.speech = builtin_speech();
   ConsoleSession beijing(a), singapore(b);
-  const QString passphrases =
-      QObject::tr("Demo passphrases: operator \"%1\", administrator \"%2\".")
-          .arg(kDemoOperatorPassphrase, kDemoAdminPassphrase);
-  const QString notice_a =
-      (card ? QObject::tr("Demo: this console uses the machine's microphone and loudspeakers.")
-            : QObject::tr("Demo: no sound card was found, so both consoles run on virtual "
-                          "devices (this one sends a tone)."));
-  const QString notice_b = QObject::tr("Demo: this console speaks a recorded speech sample.");
+  // Functions, not texts: the banners are asked for again in the language switched to.
+  const auto passphrases = [] {
+    return QObject::tr("Demo passphrases: operator \"%1\", administrator \"%2\".")
+        .arg(kDemoOperatorPassphrase, kDemoAdminPassphrase);
+  };
+  const auto notice_a = [card, passphrases] {
+    return (card ? QObject::tr("Demo: this console uses the machine's microphone and "
+                               "loudspeakers.")
+                 : QObject::tr("Demo: no sound card was found, so both consoles run on virtual "
+                               "devices (this one sends a tone).")) +
+           " " + passphrases();
+  };
+  const auto notice_b = [passphrases] {
+    return QObject::tr("Demo: this console speaks a recorded speech sample.") + " " + passphrases();
+  };
   const int half = app.primaryScreen() ? app.primaryScreen()->availableGeometry().width() / 2 : 900;
   QPointer<MainWindow> wa, wb;
   std::unique_ptr<ScreenshotTour> tour;
@@ -102,10 +110,8 @@ int run_demo(QApplication& app, const QString& screenshots) {
                      });
     tour->start();
   };
-  open_console(beijing, std::nullopt, notice_a + " " + passphrases, {0, 0},
-               [&](MainWindow* w) { opened(w, wa); });
-  open_console(singapore, std::nullopt, notice_b + " " + passphrases, {half, 0},
-               [&](MainWindow* w) { opened(w, wb); });
+  open_console(beijing, std::nullopt, notice_a, {0, 0}, [&](MainWindow* w) { opened(w, wa); });
+  open_console(singapore, std::nullopt, notice_b, {half, 0}, [&](MainWindow* w) { opened(w, wb); });
   const int code = app.exec();
   tour.reset();
   delete wa.data();  // before the sessions they show
@@ -159,7 +165,7 @@ int main(int argc, char** argv) {
     o.profile_dir = dir;
     ConsoleSession session(o);
     QPointer<MainWindow> window;
-    open_console(session, key_passphrase, QString(), {40, 40}, [&](MainWindow* w) { window = w; });
+    open_console(session, key_passphrase, {}, {40, 40}, [&](MainWindow* w) { window = w; });
     const int code = app.exec();
     delete window.data();  // before the session it shows
     return code;

@@ -1,6 +1,7 @@
 // Operators and administrators through the real widgets: history filters and exports, card
 // import (a good card through preview and verification, a bad one refused with its reason),
-// the role lock (wrong and right passphrase, idle time-out), and the language switch.
+// the role lock (wrong and right passphrase, idle time-out), and the language switch (the
+// demo banner included).
 
 #include <QApplication>
 #include <QFile>
@@ -179,11 +180,17 @@ TEST_CASE("roles unlock with their passphrase only and lock again after idle tim
 TEST_CASE("switching the language to Simplified Chinese retranslates the window") {
   ConsoleSet set({"Beijing", "Singapore"});
   UiConsole& bj = set[0];
+  // The demo's banner, as app/gui/main.cpp sets it: asked for again in the new language.
+  bj.window->set_notice(
+      [] { return QObject::tr("Demo: this console speaks a recorded speech sample."); });
+  CHECK(bj.window->notice_label()->text().startsWith("Demo:"));
   const QString english = bj.window->tabs()->tabText(1);
   CHECK(english == "History");
   ui::set_language("zh_CN");
   wait_until([&] { return bj.window->tabs()->tabText(1) != english; }, "the retranslation");
   CHECK(bj.window->tabs()->tabText(1) == QString::fromUtf8("通话记录"));
+  CHECK(bj.window->notice_label()->text() ==
+        QString::fromUtf8("演示：本控制台播放一段预先录制的语音样本。"));
   CHECK(bj.window->windowTitle().contains(QString::fromUtf8("热线")));
   wait_for_tile(bj, "Singapore");
   CHECK(bj.page().tile("Singapore")->call_button()->text() != "Call");
