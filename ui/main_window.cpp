@@ -51,7 +51,7 @@ void MainWindow::build() {
   header->addWidget(lock);
   connect(lock, &QPushButton::clicked, &roles_, &RoleLock::lock_all);
   layout->addLayout(header);
-  notice_label_ = new QLabel(notice_ ? notice_() : QString(), central);
+  notice_label_ = new QLabel(notice_text(), central);
   notice_label_->setWordWrap(true);
   notice_label_->setVisible(!notice_label_->text().isEmpty());
   notice_label_->setStyleSheet("background: #FFF8E1; padding: 6px;");
@@ -105,8 +105,12 @@ RoleGatedPage* MainWindow::gate(store::Role role) const {
 
 void MainWindow::set_notice(std::function<QString()> text) {
   notice_ = std::move(text);
-  notice_label_->setText(notice_ ? notice_() : QString());
+  notice_label_->setText(notice_text());
   notice_label_->setVisible(!notice_label_->text().isEmpty());
+}
+
+QString MainWindow::notice_text() const {
+  return notice_ ? notice_() : QString();
 }
 
 void MainWindow::update_calls_tab() {

@@ -46,6 +46,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void build();
+  QString notice_text() const;
   void update_calls_tab();
   void on_incoming(const call::CallStats& call);
   void update_roles();

@@ -127,8 +127,8 @@ TEST_CASE("a junk flood during a call: the audio is not interrupted and every dr
                       << " ms");
   CHECK(stats_b.state == CallState::kConnected);
   CHECK_REALTIME(end_b.interruptions_of_link == 0);
-  CHECK_REALTIME(end_b.media.interruptions ==
-                 0);             // no run of concealment long enough to hear as a gap
+  // No run of concealment long enough to hear as a gap.
+  CHECK_REALTIME(end_b.media.interruptions == 0);
   CHECK(end_b.link.roams == 0);  // replays from elsewhere did not move the call
   CHECK(after.handshake_failures == before.handshake_failures);  // no random junk reached a DH
   CHECK(end_b.link.replays_dropped >= replays);                  // the call's link counted them too
