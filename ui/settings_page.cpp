@@ -5,6 +5,7 @@
 #include <QVBoxLayout>
 
 #include "core/audio/device_catalog.hpp"
+#include "core/wire/wire.hpp"
 #include "ui/language.hpp"
 
 namespace hotline::ui {
@@ -35,7 +36,7 @@ SettingsPage::SettingsPage(ConsoleSession& session, QWidget* parent)
   frame_->addItem(tr("10 ms (lower delay, 32 kb/s or more)"), 10);
   form->addRow(tr("Frame size:"), frame_);
   bitrate_ = new QSpinBox(this);
-  bitrate_->setRange(16000, 64000);
+  bitrate_->setRange(hotline::wire::kMinBitrate, hotline::wire::kMaxBitrate);
   bitrate_->setSingleStep(4000);
   bitrate_->setSuffix(tr(" b/s"));
   form->addRow(tr("Bitrate:"), bitrate_);

@@ -186,8 +186,9 @@ int run_call(const Invocation& in) {
   call::CallOptions options;
   options.frame_ms = args.integer("--frame-ms", settings.frame_ms, 10, 20);
   if (options.frame_ms != 10 && options.frame_ms != 20) throw UsageError("--frame-ms is 10 or 20");
-  options.bitrate = args.integer("--bitrate", settings.bitrate, 16000, 64000);
-  if (options.bitrate * options.frame_ms < wire::kMinBitsPerFrame * 1000) {
+  options.bitrate =
+      args.integer("--bitrate", settings.bitrate, wire::kMinBitrate, wire::kMaxBitrate);
+  if (!wire::valid_call_options(options.frame_ms, options.bitrate)) {
     throw UsageError("with 10 ms frames the bitrate must be at least 32000");
   }
   const int seconds = args.integer("--seconds", 0, 1, 24 * 3600);

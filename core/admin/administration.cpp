@@ -29,6 +29,19 @@ std::int64_t now_s() {
   return static_cast<std::int64_t>(std::time(nullptr));
 }
 
+// The engine sends to these from this host: refuse at import what it could not use here, with
+// the reason, rather than fail on the engine thread at the first call.
+void require_usable_here(const std::vector<net::Endpoint>& endpoints) {
+  for (const auto& e : endpoints) {
+    try {
+      (void)net::to_udp(e);
+    } catch (const Error& why) {
+      throw Error("endpoint " + e.to_string() + " cannot be used on this computer (" + why.what() +
+                  "); give an address that works here with --endpoint HOST:PORT");
+    }
+  }
+}
+
 }  // namespace
 
 store::PeerRecord Administration::existing(std::string_view peer) {
@@ -47,6 +60,7 @@ ImportPreview Administration::preview_import(std::string_view card_text,
   p.fingerprint = crypto::fingerprint(p.card.public_key);
   p.endpoints =
       endpoint_override ? std::vector<net::Endpoint>{*endpoint_override} : p.card.endpoints;
+  require_usable_here(p.endpoints);
   if (auto by_key = profile_.peers().find_by_key(p.card.public_key)) {
     p.kind = ImportPreview::Kind::kAlreadyKnown;
     p.existing_name = by_key->name;
@@ -118,6 +132,7 @@ void Administration::set_endpoints(const RoleGrant& admin, std::string_view peer
   if (endpoints.empty() || endpoints.size() > identity::kMaxCardEndpoints) {
     throw Error("a peer needs 1 to " + std::to_string(identity::kMaxCardEndpoints) + " endpoints");
   }
+  require_usable_here(endpoints);
   const std::vector<std::string> texts = endpoint_texts(endpoints);
   store::Transaction transaction(profile_.database());
   const store::PeerRecord record = existing(peer);

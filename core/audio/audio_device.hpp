@@ -3,6 +3,7 @@
 // rings of 48 kHz mono int16, each holding at least kDeviceRingSamples.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/audio/audio_format.hpp"
@@ -23,8 +24,10 @@ class AudioDevice {
   virtual ~AudioDevice() = default;
   virtual void start() = 0;
   virtual void stop() = 0;
-  virtual SpscRing<std::int16_t>& capture() = 0;   // device -> engine (engine reads)
-  virtual SpscRing<std::int16_t>& playback() = 0;  // engine -> device (engine writes)
+  // The engine thread's ends of the device's rings: it reads the microphone and writes the
+  // loudspeaker; the device's own thread holds the other ends.
+  SpscReader<std::int16_t> capture() { return SpscReader<std::int16_t>(capture_ring()); }
+  SpscWriter<std::int16_t> playback() { return SpscWriter<std::int16_t>(playback_ring()); }
   // Called by the engine thread before it reads capture() and after it writes playback(), at
   // least every 10 ms: a device whose hardware runs at another rate resamples here (never in
   // its real-time callback) and checks that its streams are still alive.
@@ -33,11 +36,21 @@ class AudioDevice {
   // What the device played, written in step with capture(): the samples played while the
   // samples at the same position in capture() were recorded (silence where playback ran
   // dry). The echo canceller's reference. Null when a device cannot tell.
-  virtual SpscRing<std::int16_t>* played() { return nullptr; }
+  std::optional<SpscReader<std::int16_t>> played() {
+    SpscRing<std::int16_t>* ring = played_ring();
+    if (ring == nullptr) return std::nullopt;
+    return SpscReader<std::int16_t>(*ring);
+  }
   // Samples the device takes from playback() at a time, at most. The engine keeps this much
   // plus one engine tick queued: every queued sample is delay.
   virtual std::size_t period_samples() const { return 480; }
   virtual std::string description() const = 0;
+
+ protected:
+  // The rings themselves, for the device's implementation.
+  virtual SpscRing<std::int16_t>& capture_ring() = 0;   // device -> engine
+  virtual SpscRing<std::int16_t>& playback_ring() = 0;  // engine -> device
+  virtual SpscRing<std::int16_t>* played_ring() { return nullptr; }
 };
 
 }  // namespace hotline::audio

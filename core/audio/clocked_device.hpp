@@ -52,13 +52,16 @@ class ClockedDevice final : public AudioDevice {
   // Joins the thread after it has played every tick due up to the moment of the call, then
   // lets the sink finish. Never throws: a failing sink shows in health().
   void stop() override;
-  SpscRing<std::int16_t>& capture() override { return capture_; }
-  SpscRing<std::int16_t>& playback() override { return playback_; }
-  SpscRing<std::int16_t>* played() override { return &played_; }
   std::size_t period_samples() const override { return capture_buf_.size(); }
   DeviceHealth health() const override;
   std::string description() const override;
 
+ protected:
+  SpscRing<std::int16_t>& capture_ring() override { return capture_; }
+  SpscRing<std::int16_t>& playback_ring() override { return playback_; }
+  SpscRing<std::int16_t>* played_ring() override { return &played_; }
+
+ public:
   ClockedDeviceStats stats() const;
   bool failed() const {  // either direction
     return capture_failed_.load(std::memory_order_acquire) ||

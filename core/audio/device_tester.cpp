@@ -37,15 +37,14 @@ DeviceTester::DeviceTester(std::string input, std::string output) {
         problem_ = health.problem;
         failed_.store(true);
       }
-      auto& capture = device->capture();
+      auto capture = device->capture();
       while (capture.available_read() >= chunk.size()) {
         capture.read(chunk);
         meter.feed(chunk);
       }
       level_dbfs_.store(meter.level_dbfs(), std::memory_order_relaxed);
-      auto& playback = device->playback();
-      while (playback.available_read() < 2 * chunk.size() &&
-             playback.available_write() >= chunk.size()) {
+      auto playback = device->playback();
+      while (playback.queued() < 2 * chunk.size() && playback.available_write() >= chunk.size()) {
         if (tone_.load(std::memory_order_relaxed)) {
           tone.fill(chunk);
         } else {

@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/net/wire.hpp"
 #include "core/util/bytes.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::audio {
 

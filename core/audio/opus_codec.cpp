@@ -5,15 +5,11 @@
 #include <string>
 
 #include "core/audio/audio_format.hpp"
-#include "core/net/wire.hpp"
 #include "core/util/error.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::audio {
 namespace {
-
-constexpr int kComplexity = 9;
-constexpr int kMinBitrate = 16000;
-constexpr int kMaxBitrate = 64000;
 
 int checked_frame_samples(int frame_ms) {
   if (frame_ms != 10 && frame_ms != 20) {
@@ -35,13 +31,13 @@ void OpusVoiceDecoder::Deleter::operator()(OpusDecoder* d) const {
   opus_decoder_destroy(d);
 }
 
-OpusVoiceEncoder::OpusVoiceEncoder(int frame_ms, int bitrate)
+OpusVoiceEncoder::OpusVoiceEncoder(int frame_ms, int bitrate, int complexity)
     : frame_ms_(frame_ms), bitrate_(bitrate), frame_samples_(checked_frame_samples(frame_ms)) {
-  if (bitrate < kMinBitrate || bitrate > kMaxBitrate) {
-    throw Error("unsupported Opus bitrate: " + std::to_string(bitrate) + " bit/s (16000..64000)");
+  if (bitrate < wire::kMinBitrate || bitrate > wire::kMaxBitrate) {
+    throw Error("unsupported Opus bitrate: " + std::to_string(bitrate) + " bit/s (" +
+                std::to_string(wire::kMinBitrate) + ".." + std::to_string(wire::kMaxBitrate) + ")");
   }
-  packet_bytes_ = static_cast<std::size_t>(bitrate) * static_cast<std::size_t>(frame_ms) / 8000;
-  static_assert(kMaxBitrate * 20 / 8000 <= wire::kMaxOpusPayload);
+  packet_bytes_ = wire::opus_frame_bytes(frame_ms, bitrate);
 
   int rc = OPUS_OK;
   enc_.reset(opus_encoder_create(kSampleRate, 1, OPUS_APPLICATION_VOIP, &rc));
@@ -49,7 +45,10 @@ OpusVoiceEncoder::OpusVoiceEncoder(int frame_ms, int bitrate)
   check(opus_encoder_ctl(enc_.get(), OPUS_SET_BITRATE(bitrate)), "set bitrate");
   check(opus_encoder_ctl(enc_.get(), OPUS_SET_VBR(0)), "set CBR");
   check(opus_encoder_ctl(enc_.get(), OPUS_SET_DTX(0)), "disable DTX");
-  check(opus_encoder_ctl(enc_.get(), OPUS_SET_COMPLEXITY(kComplexity)), "set complexity");
+  if (complexity < 0 || complexity > 10) {
+    throw Error("unsupported Opus complexity: " + std::to_string(complexity) + " (0..10)");
+  }
+  check(opus_encoder_ctl(enc_.get(), OPUS_SET_COMPLEXITY(complexity)), "set complexity");
   check(opus_encoder_ctl(enc_.get(), OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE)), "set signal");
   check(opus_encoder_ctl(enc_.get(), OPUS_SET_INBAND_FEC(1)), "enable FEC");
   check(opus_encoder_ctl(enc_.get(), OPUS_SET_PACKET_LOSS_PERC(0)), "set loss");

@@ -17,7 +17,8 @@ namespace hotline::audio {
 class OpusVoiceEncoder {
  public:
   // frame_ms: 10 or 20; bitrate: 16000..64000 bit/s. Throws hotline::Error otherwise.
-  OpusVoiceEncoder(int frame_ms, int bitrate);
+  // complexity: Opus's 0..10 (speech quality against CPU).
+  OpusVoiceEncoder(int frame_ms, int bitrate, int complexity = 9);
   ~OpusVoiceEncoder();
   OpusVoiceEncoder(OpusVoiceEncoder&&) noexcept;
   OpusVoiceEncoder& operator=(OpusVoiceEncoder&&) noexcept;

@@ -246,7 +246,7 @@ DeviceHealth PortAudioDevice::health() const {
   return health_;
 }
 
-SpscRing<std::int16_t>* PortAudioDevice::played() {
+SpscRing<std::int16_t>* PortAudioDevice::played_ring() {
   return input_ && input_ == output_ ? &played_ : nullptr;
 }
 

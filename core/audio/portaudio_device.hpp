@@ -81,11 +81,6 @@ class PortAudioDevice final : public AudioDevice {
 
   void start() override;  // a stream that will not start fails as in service()
   void stop() override;
-  SpscRing<std::int16_t>& capture() override { return capture_; }
-  SpscRing<std::int16_t>& playback() override { return playback_; }
-  // Only in duplex mode (at 48 kHz or through the rate bridges); null with two streams, also
-  // after a failed duplex stream was replaced by two.
-  SpscRing<std::int16_t>* played() override;
   // Resamples (devices not at 48 kHz) and watches each running stream: stopped by PortAudio,
   // finished, or no callback for stall_timeout marks its direction failed; a duplex stream
   // is replaced instead (see above), which blocks the engine thread while streams open.
@@ -97,6 +92,14 @@ class PortAudioDevice final : public AudioDevice {
   // Engine thread only, as the streams may change.
   std::string description() const override;
 
+ protected:
+  SpscRing<std::int16_t>& capture_ring() override { return capture_; }
+  SpscRing<std::int16_t>& playback_ring() override { return playback_; }
+  // Only in duplex mode (at 48 kHz or through the rate bridges); null with two streams, also
+  // after a failed duplex stream was replaced by two.
+  SpscRing<std::int16_t>* played_ring() override;
+
+ public:
   PortAudioDeviceStats stats() const;
 
  private:

@@ -114,4 +114,36 @@ class SpscRing {
   Side consumer_;  // written by the consumer: tail
 };
 
+// The consumer's end of a ring: what the thread that reads may do, and nothing else. A
+// device hands the engine thread a reader of its capture ring and a writer of its playback
+// ring, so the type says which side of each ring the engine owns.
+template <typename T>
+class SpscReader {
+ public:
+  explicit SpscReader(SpscRing<T>& ring) : ring_(&ring) {}
+  std::size_t read(std::span<T> out) { return ring_->read(out); }
+  std::size_t discard(std::size_t count) { return ring_->discard(count); }
+  std::size_t available_read() const { return ring_->available_read(); }
+  std::size_t total_read() const { return ring_->total_read(); }
+  std::size_t capacity() const { return ring_->capacity(); }
+
+ private:
+  SpscRing<T>* ring_;
+};
+
+// The producer's end of a ring (see SpscReader).
+template <typename T>
+class SpscWriter {
+ public:
+  explicit SpscWriter(SpscRing<T>& ring) : ring_(&ring) {}
+  std::size_t write(std::span<const T> in) { return ring_->write(in); }
+  std::size_t available_write() const { return ring_->available_write(); }
+  // What is written and not yet read: a lower bound seen from this side.
+  std::size_t queued() const { return ring_->available_read(); }
+  std::size_t capacity() const { return ring_->capacity(); }
+
+ private:
+  SpscRing<T>* ring_;
+};
+
 }  // namespace hotline::audio

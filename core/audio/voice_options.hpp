@@ -9,6 +9,8 @@ struct VoiceOptions {
   bool noise_suppression = true;  // speexdsp denoiser, also suppresses residual echo
   bool agc = false;               // automatic gain control on the microphone (--agc)
   bool tones = true;              // locally generated ringback (caller) and ring (callee)
+  // Opus encoder complexity, 0 (cheapest) .. 10; the console uses 9 (docs/performance.md).
+  int encoder_complexity = 9;
 };
 
 }  // namespace hotline::audio

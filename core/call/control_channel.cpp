@@ -2,12 +2,13 @@
 
 #include <algorithm>
 
-#include "core/net/wire.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::call {
 
-namespace {
-constexpr std::size_t kRememberedIds = 64;
+bool ControlChannel::retransmitted(const Pending& p) {
+  // Sent until kControlGiveUp after the first try, the try at kControlGiveUp included.
+  return p.next_send - p.first_sent <= wire::kControlGiveUp;
 }
 
 net::ControlMessage ControlChannel::send_reliable(wire::ControlKind kind, std::uint64_t call_id,
@@ -25,7 +26,7 @@ net::ControlMessage ControlChannel::make_unreliable(wire::ControlKind kind, std:
 std::vector<net::ControlMessage> ControlChannel::due(Clock::time_point now) {
   std::vector<net::ControlMessage> out;
   for (auto& p : pending_) {
-    if (p.next_send <= now) {
+    if (p.next_send <= now && retransmitted(p)) {
       out.push_back(p.message);
       p.next_send = now + wire::kControlRetransmit;
       ++retransmissions_;
@@ -42,12 +43,25 @@ bool ControlChannel::first_arrival(std::uint64_t call_id, std::uint32_t msg_id) 
   const auto key = std::make_pair(call_id, msg_id);
   if (std::find(seen_.begin(), seen_.end(), key) != seen_.end()) return false;
   seen_.push_back(key);
-  if (seen_.size() > kRememberedIds) seen_.pop_front();
+  if (seen_.size() > wire::kRememberedControlIds) seen_.pop_front();
   return true;
 }
 
 bool ControlChannel::gave_up(Clock::time_point now) const {
   return !pending_.empty() && now - pending_.front().first_sent > wire::kControlGiveUp;
+}
+
+std::optional<ControlChannel::Clock::time_point> ControlChannel::next_due() const {
+  std::optional<Clock::time_point> due;
+  for (const auto& p : pending_) {
+    if (retransmitted(p)) due = due ? std::min(*due, p.next_send) : p.next_send;
+  }
+  return due;
+}
+
+std::optional<ControlChannel::Clock::time_point> ControlChannel::give_up_at() const {
+  if (pending_.empty()) return std::nullopt;
+  return pending_.front().first_sent + wire::kControlGiveUp;
 }
 
 }  // namespace hotline::call

@@ -23,7 +23,7 @@ class ControlChannel {
   // A message that needs no acknowledgement (acks, keepalives, pings, reports).
   net::ControlMessage make_unreliable(wire::ControlKind kind, std::uint64_t call_id, Bytes body);
 
-  // Messages whose retransmission time has come.
+  // Messages whose retransmission time has come (none after kControlGiveUp).
   std::vector<net::ControlMessage> due(Clock::time_point now);
   void acknowledge(std::uint32_t msg_id);
   // True the first time a reliable message arrives; false for retransmissions. Keyed by call
@@ -33,6 +33,10 @@ class ControlChannel {
   bool all_acknowledged() const { return pending_.empty(); }
   // The oldest unacknowledged message has waited longer than wire::kControlGiveUp.
   bool gave_up(Clock::time_point now) const;
+  // When due() next returns a message; nullopt when nothing waits for an acknowledgement.
+  std::optional<Clock::time_point> next_due() const;
+  // When the oldest unacknowledged message reaches kControlGiveUp (gave_up() holds just after).
+  std::optional<Clock::time_point> give_up_at() const;
   std::uint64_t retransmissions() const { return retransmissions_; }
 
  private:
@@ -41,6 +45,8 @@ class ControlChannel {
     Clock::time_point first_sent;
     Clock::time_point next_send;
   };
+  static bool retransmitted(const Pending& p);
+
   std::uint32_t next_id_ = 1;
   std::deque<Pending> pending_;
   std::deque<std::pair<std::uint64_t, std::uint32_t>> seen_;  // recent (call, msg) from the peer

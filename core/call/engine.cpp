@@ -1,9 +1,15 @@
+// The engine shell: socket, one timer and the thread around the protocol core.
+
 #include "core/call/engine.hpp"
 
-#include <sodium.h>
+#include <asio.hpp>
+#include <atomic>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <thread>
 
-#include "core/call/engine_core.hpp"
-#include "core/crypto/fingerprint.hpp"
+#include "core/call/protocol_core.hpp"
 #include "core/util/error.hpp"
 #include "core/util/realtime_thread.hpp"
 
@@ -13,16 +19,27 @@ namespace {
 
 constexpr std::size_t kSnapshotsKept = 32;
 constexpr int kReceiveBufferBytes = 4 << 20;
+// Datagrams read in one wake-up before the loop looks at its timer and commands again.
+constexpr int kDatagramsPerWakeup = 64;
+// A deadline the core leaves in the past is run at most this often: a bound on the cost of a
+// deadline that does not act (a bug), never reached by a correct core.
+constexpr auto kMinimumWakeupGap = std::chrono::milliseconds(1);
+// Failures logged in full before the log is thinned to one in kLogEvery.
+constexpr std::uint64_t kFailuresLoggedInFull = 10;
+constexpr std::uint64_t kLogEvery = 1000;
 
 asio::ip::udp::socket bind_socket(asio::io_context& io, const net::Endpoint& listen) {
-  const asio::ip::udp::endpoint endpoint = net::to_udp(listen);
-  asio::ip::udp::socket socket(io);
   asio::error_code ec;
-  socket.open(endpoint.protocol(), ec);
-  if (!ec && endpoint.address().is_v6() && endpoint.address().is_unspecified()) {
+  const auto endpoint = net::try_to_udp(listen);
+  if (!endpoint) {
+    throw Error("cannot listen on " + listen.to_string() + ": not an address of this host");
+  }
+  asio::ip::udp::socket socket(io);
+  socket.open(endpoint->protocol(), ec);
+  if (!ec && endpoint->address().is_v6() && endpoint->address().is_unspecified()) {
     socket.set_option(asio::ip::v6_only(false), ec);  // [::] also serves IPv4 peers
   }
-  if (!ec) socket.bind(endpoint, ec);
+  if (!ec) socket.bind(*endpoint, ec);
   if (ec) {
     throw Error("cannot listen on " + listen.to_string() + ": " + ec.message());
   }
@@ -35,212 +52,265 @@ asio::ip::udp::socket bind_socket(asio::io_context& io, const net::Endpoint& lis
   return socket;
 }
 
-const crypto::Identity& require_identity(const EngineConfig& config) {
-  if (!config.identity) throw Error("engine started without an identity");
-  return *config.identity;
-}
-
 }  // namespace
 
-Engine::Core::Core(EngineConfig config, EngineListener& listener)
-    : config_(std::move(config)),
-      listener_(listener),
-      socket_(bind_socket(io_, config_.listen)),
-      tick_timer_(io_),
-      own_mac_key_(require_identity(config_).dh_public()),
-      per_source_({wire::kInitiationsPerSecondPerSource, wire::kInitiationBurstPerSource}),
-      per_peer_({wire::kInitiationsPerSecondPerPeer, wire::kInitiationBurstPerPeer}) {
-  set_peers(std::move(config_.peers));
-}
+class Engine::Shell final : public CoreOutput {
+ public:
+  using TimePoint = ProtocolCore::TimePoint;
 
-void Engine::Core::set_peers(std::vector<PeerEntry> peers) {
-  peers_.clear();
-  for (auto& entry : peers) {
-    const auto dh = crypto::dh_public_from_identity(entry.public_key);
-    if (!dh) continue;  // the directory validated it; a bad key can never be reached
-    Peer p;
-    p.dh = *dh;
-    p.fingerprint = crypto::fingerprint(entry.public_key);
-    p.entry = std::move(entry);
-    peers_.push_back(std::move(p));
+  Shell(EngineConfig config, EngineListener& listener)
+      : listener_(listener),
+        socket_(bind_socket(io_, config.listen)),
+        timer_(io_),
+        core_(std::move(config), *this) {}
+
+  // ---- CoreOutput: the core's effects, carried out on the engine thread
+  bool send_datagram(ByteSpan packet, const asio::ip::udp::endpoint& to) override {
+    asio::error_code ec;
+    socket_.send_to(asio::buffer(packet.data(), packet.size()), to, 0, ec);
+    return !ec;
   }
-}
-
-const Engine::Core::Peer* Engine::Core::find_peer(const std::string& name) const {
-  // A removed peer may share its name with the peer that replaced its key: it is never
-  // looked up by name, only recognised by its key (and refused).
-  for (const auto& p : peers_) {
-    if (p.entry.name == name && !p.entry.removed) return &p;
-  }
-  return nullptr;
-}
-
-std::uint32_t Engine::Core::new_local_index(const std::string& peer) {
-  std::uint32_t index = 0;
-  do {
-    index = randombytes_random();
-  } while (index == 0 || index_to_peer_.contains(index));
-  index_to_peer_[index] = peer;
-  return index;
-}
-
-void Engine::Core::forget(Association& a) {
-  for (auto index : a.link.local_indices()) index_to_peer_.erase(index);
-  if (a.pending) index_to_peer_.erase(a.pending->sender_index);
-}
-
-Engine::Core::Association* Engine::Core::find_call(CallId id, Call** call) {
-  for (auto& [name, a] : associations_) {
-    if (a.call && a.call->stats.id == id) {
-      *call = &*a.call;
-      return &a;
+  void call_changed(const CallStats& stats) override {
+    store_snapshot(stats);
+    if (stats.state == CallState::kEnded) {
+      listener_.on_call_ended(stats);
+    } else {
+      listener_.on_call_changed(stats);
     }
   }
-  return nullptr;
-}
-
-void Engine::Core::start_receive() {
-  socket_.async_receive_from(asio::buffer(receive_buffer_), receive_from_,
-                             [this](const asio::error_code& ec, std::size_t n) {
-                               if (ec == asio::error::operation_aborted || !socket_.is_open())
-                                 return;
-                               if (!ec)
-                                 on_datagram(ByteSpan(receive_buffer_.data(), n), receive_from_,
-                                             Clock::now());
-                               start_receive();
-                             });
-}
-
-void Engine::Core::on_datagram(ByteSpan packet, const asio::ip::udp::endpoint& from,
-                               Clock::time_point now) {
-  ++counters_.datagrams_received;
-  if (packet.empty() || packet.size() > wire::kMaxDatagram) {
-    ++counters_.malformed;
-    return;
+  void peer_status(const PeerStatus& status) override { listener_.on_peer_status(status); }
+  void initiation_timestamp(const crypto::PublicKey& peer,
+                            const crypto::Tai64n& timestamp) override {
+    listener_.on_initiation_timestamp(peer, timestamp);
   }
-  switch (static_cast<wire::MessageType>(packet[0])) {
-    case wire::MessageType::kInitiation:
-      handle_initiation(packet, from, now);
-      break;
-    case wire::MessageType::kResponse:
-      handle_response(packet, from, now);
-      break;
-    case wire::MessageType::kVoice:
-    case wire::MessageType::kControl:
-      handle_transport(packet, from, now);
-      break;
-    default:
-      ++counters_.malformed;
-      break;
-  }
-}
-
-void Engine::Core::send_datagram(ByteSpan packet, const asio::ip::udp::endpoint& to) {
-  asio::error_code ec;
-  socket_.send_to(asio::buffer(packet.data(), packet.size()), to, 0, ec);
-  if (ec) ++counters_.send_errors;
-}
-
-void Engine::Core::publish(const Call& call) {
-  {
+  void call_snapshot(const CallStats& stats) override { store_snapshot(stats); }
+  void counters_snapshot(const EngineCounters& counters) override {
     std::lock_guard lock(snapshot_mutex_);
-    snapshots_[call.stats.id.value] = call.stats;
+    counters_snapshot_ = counters;
+  }
+
+  // ---- the loop
+  void start() {
+    if (thread_.joinable()) return;
+    start_receive();
+    rearm();
+    thread_ = std::thread([this] {
+      request_realtime_priority();
+      // The handlers carry their own error boundary; this one catches what escapes Asio itself.
+      while (true) {
+        try {
+          io_.run();
+          return;
+        } catch (const std::exception& e) {
+          failed("the event loop", e.what());
+        } catch (...) {
+          failed("the event loop", "unknown exception");
+        }
+      }
+    });
+  }
+
+  void stop() {
+    if (!thread_.joinable()) return;
+    command([](ProtocolCore& core, TimePoint now) { core.begin_shutdown(now); });
+    thread_.join();
+  }
+
+  // Runs `f(core, now)` on the engine thread, under the error boundary.
+  template <typename F>
+  void command(F f) {
+    asio::post(io_, [this, f = std::move(f)]() mutable {
+      wakeups_.fetch_add(1, std::memory_order_relaxed);
+      guarded("a command", [&] { f(core_, Clock::now()); });
+      rearm();
+    });
+  }
+
+  ProtocolCore& core() { return core_; }  // engine thread only (allocate_call_id: any)
+  net::Endpoint local_endpoint() const { return net::from_udp(socket_.local_endpoint()); }
+  std::uint64_t wakeups() const { return wakeups_.load(std::memory_order_relaxed); }
+
+  EngineCounters counters() const {
+    std::lock_guard lock(snapshot_mutex_);
+    return counters_snapshot_;
+  }
+  std::optional<CallStats> call_stats(CallId id) const {
+    std::lock_guard lock(snapshot_mutex_);
+    auto it = snapshots_.find(id.value);
+    if (it == snapshots_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  template <typename F>
+  void guarded(const char* what, F&& f) noexcept {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      failed(what, e.what());
+    } catch (...) {
+      failed(what, "unknown exception");
+    }
+  }
+
+  void failed(const char* what, const char* why) noexcept {
+    core_.count_internal_error();
+    const std::uint64_t n = ++failures_;
+    // Exception texts name addresses and states, never keys (docs/security.md).
+    if (n <= kFailuresLoggedInFull || n % kLogEvery == 0) {
+      std::fprintf(stderr, "hotline: engine: %s failed (%llu so far): %s; carrying on\n", what,
+                   static_cast<unsigned long long>(n), why);
+    }
+  }
+
+  void start_receive() {
+    socket_.async_receive_from(
+        asio::buffer(receive_buffer_), receive_from_,
+        [this](const asio::error_code& ec, std::size_t n) {
+          if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
+          wakeups_.fetch_add(1, std::memory_order_relaxed);
+          const auto now = Clock::now();
+          if (!ec) deliver(n, now);
+          // Drain what else is queued before sleeping again: one wake-up per burst.
+          for (int i = 1; i < kDatagramsPerWakeup && socket_.is_open(); ++i) {
+            asio::error_code more;
+            const std::size_t m =
+                socket_.receive_from(asio::buffer(receive_buffer_), receive_from_, 0, more);
+            if (more) break;
+            deliver(m, now);
+          }
+          rearm();
+          if (socket_.is_open()) start_receive();
+        });
+  }
+
+  void deliver(std::size_t n, TimePoint now) {
+    guarded("a datagram",
+            [&] { core_.on_datagram(ByteSpan(receive_buffer_.data(), n), receive_from_, now); });
+  }
+
+  // Sleeps until the core's next deadline (the timer is moved only when that comes earlier
+  // than the time it is set for); closes down once the core has finished.
+  void rearm() {
+    if (core_.finished()) {
+      asio::error_code ignored;
+      timer_.cancel();
+      socket_.close(ignored);
+      io_.stop();
+      return;
+    }
+    TimePoint due = core_.next_deadline();
+    if (due == ProtocolCore::kNever || due >= armed_) return;
+    due = std::max(due, last_deadline_run_ + kMinimumWakeupGap);
+    armed_ = due;
+    timer_.expires_at(due);
+    timer_.async_wait([this](const asio::error_code& ec) {
+      if (ec) return;  // moved earlier, or shutting down
+      armed_ = ProtocolCore::kNever;
+      wakeups_.fetch_add(1, std::memory_order_relaxed);
+      const auto now = Clock::now();
+      last_deadline_run_ = now;
+      guarded("a deadline", [&] { core_.on_deadline(now); });
+      rearm();
+    });
+  }
+
+  void store_snapshot(const CallStats& stats) {
+    std::lock_guard lock(snapshot_mutex_);
+    snapshots_[stats.id.value] = stats;
     while (snapshots_.size() > kSnapshotsKept) snapshots_.erase(snapshots_.begin());
   }
-  if (call.stats.state == CallState::kEnded) {
-    listener_.on_call_ended(call.stats);
-  } else {
-    listener_.on_call_changed(call.stats);
-  }
-}
+
+  EngineListener& listener_;
+  asio::io_context io_;
+  asio::ip::udp::socket socket_;
+  asio::steady_timer timer_;
+  ProtocolCore core_;
+  std::thread thread_;
+  TimePoint armed_ = ProtocolCore::kNever;
+  TimePoint last_deadline_run_{};
+  std::atomic<std::uint64_t> wakeups_{0};
+  std::uint64_t failures_ = 0;
+
+  std::array<std::uint8_t, 2048> receive_buffer_{};
+  asio::ip::udp::endpoint receive_from_;
+
+  mutable std::mutex snapshot_mutex_;  // guards the two members below
+  std::map<std::uint64_t, CallStats> snapshots_;
+  EngineCounters counters_snapshot_;
+};
 
 // ---- public API: every call is posted to the engine thread ----------------------------------
 
 Engine::Engine(EngineConfig config, EngineListener& listener)
-    : core_(std::make_unique<Core>(std::move(config), listener)) {}
+    : shell_(std::make_unique<Shell>(std::move(config), listener)) {}
 
 Engine::~Engine() {
   stop();
 }
 
 void Engine::start() {
-  if (core_->thread_.joinable()) return;
-  core_->start_receive();
-  core_->schedule_tick();
-  core_->thread_ = std::thread([core = core_.get()] {
-    request_realtime_priority();
-    core->io_.run();
-  });
+  shell_->start();
 }
 
 void Engine::stop() {
-  if (!core_ || !core_->thread_.joinable()) return;
-  asio::post(core_->io_, [core = core_.get()] { core->begin_shutdown(); });
-  core_->thread_.join();
+  if (shell_) shell_->stop();
 }
 
 net::Endpoint Engine::local_endpoint() const {
-  return net::from_udp(core_->socket_.local_endpoint());
+  return shell_->local_endpoint();
 }
 
 CallId Engine::call(const std::string& peer_name, const CallOptions& options) {
-  const CallId id{core_->next_call_id_++};
-  asio::post(core_->io_, [core = core_.get(), id, peer_name, options] {
-    core->place_call(id, peer_name, options);
+  const CallId id = shell_->core().allocate_call_id();
+  shell_->command([id, peer_name, options](ProtocolCore& core, Clock::time_point now) {
+    core.place_call(id, peer_name, options, now);
   });
   return id;
 }
 
 void Engine::answer(CallId id) {
-  asio::post(core_->io_, [core = core_.get(), id] { core->answer(id); });
+  shell_->command([id](ProtocolCore& core, Clock::time_point now) { core.answer(id, now); });
 }
 
 void Engine::decline(CallId id) {
-  asio::post(core_->io_, [core = core_.get(), id] { core->decline(id); });
+  shell_->command([id](ProtocolCore& core, Clock::time_point now) { core.decline(id, now); });
 }
 
 void Engine::hangup(CallId id) {
-  asio::post(core_->io_, [core = core_.get(), id] { core->hangup(id); });
+  shell_->command([id](ProtocolCore& core, Clock::time_point now) { core.hangup(id, now); });
 }
 
 void Engine::set_muted(CallId id, bool muted) {
-  asio::post(core_->io_, [core = core_.get(), id, muted] {
-    Core::Call* call = nullptr;
-    if (!core->find_call(id, &call)) return;
-    call->stats.muted = muted;  // also applies to media that starts later
-    if (call->media) call->media->set_muted(muted);
-    core->publish(*call);
-  });
+  shell_->command(
+      [id, muted](ProtocolCore& core, Clock::time_point) { core.set_muted(id, muted); });
 }
 
 void Engine::set_output_volume(double volume) {
-  asio::post(core_->io_, [core = core_.get(), volume] {
-    core->output_volume_ = volume;
-    for (auto& [name, a] : core->associations_) {
-      if (a.call && a.call->media) a.call->media->set_output_gain(volume);
-    }
-  });
+  shell_->command(
+      [volume](ProtocolCore& core, Clock::time_point) { core.set_output_volume(volume); });
 }
 
 void Engine::confirm_sas(CallId id) {
-  asio::post(core_->io_, [core = core_.get(), id] { core->confirm_sas(id); });
+  shell_->command([id](ProtocolCore& core, Clock::time_point now) { core.confirm_sas(id, now); });
 }
 
 void Engine::update_peers(std::vector<PeerEntry> peers) {
   auto shared = std::make_shared<std::vector<PeerEntry>>(std::move(peers));
-  asio::post(core_->io_, [core = core_.get(), shared] { core->set_peers(std::move(*shared)); });
+  shell_->command(
+      [shared](ProtocolCore& core, Clock::time_point) { core.set_peers(std::move(*shared)); });
 }
 
 EngineCounters Engine::counters() const {
-  std::lock_guard lock(core_->snapshot_mutex_);
-  return core_->counters_snapshot_;
+  return shell_->counters();
 }
 
 std::optional<CallStats> Engine::call_stats(CallId id) const {
-  std::lock_guard lock(core_->snapshot_mutex_);
-  auto it = core_->snapshots_.find(id.value);
-  if (it == core_->snapshots_.end()) return std::nullopt;
-  return it->second;
+  return shell_->call_stats(id);
+}
+
+std::uint64_t Engine::wakeups() const {
+  return shell_->wakeups();
 }
 
 }  // namespace hotline::call

@@ -1,5 +1,7 @@
 #include "core/call/link.hpp"
 
+#include <algorithm>
+
 namespace hotline::call {
 
 void Link::install(Session session, bool we_initiated) {
@@ -102,7 +104,26 @@ std::vector<std::uint32_t> Link::expire(Clock::time_point now) {
   return retired;
 }
 
-std::optional<std::array<std::uint8_t, 64>> Link::sending_handshake_hash() const {
+std::optional<Clock::time_point> Link::next_expiry() const {
+  // expire() acts once an age is strictly greater than the limit: one clock tick after it.
+  constexpr Clock::duration just_after{1};
+  std::optional<Clock::time_point> due;
+  const auto consider = [&due](Clock::time_point t) { due = due ? std::min(*due, t) : t; };
+  if (previous_ && previous_retired_at_) {
+    consider(*previous_retired_at_ + wire::kPreviousKeysKept + just_after);
+  }
+  for (const auto* s : {&next_, &current_}) {
+    if (*s) consider((*s)->created + wire::kRejectAfter + just_after);
+  }
+  return due;
+}
+
+std::optional<Clock::time_point> Link::sending_key_created() const {
+  if (!current_) return std::nullopt;
+  return current_->created;
+}
+
+std::optional<wire::HandshakeHash> Link::sending_handshake_hash() const {
   if (!current_) return std::nullopt;
   return current_->handshake_hash;
 }

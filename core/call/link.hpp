@@ -14,7 +14,7 @@
 #include "core/crypto/noise.hpp"
 #include "core/net/replay_window.hpp"
 #include "core/net/transport.hpp"
-#include "core/net/wire.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::call {
 
@@ -25,7 +25,7 @@ struct Session {
   std::uint32_t local_index = 0;
   std::uint32_t remote_index = 0;
   Clock::time_point created;
-  std::array<std::uint8_t, 64> handshake_hash{};  // the call's SAS comes from this
+  wire::HandshakeHash handshake_hash{};  // the call's SAS comes from this
   net::ReplayWindow voice_window;
   net::ReplayWindow control_window;
 };
@@ -43,7 +43,7 @@ class Link {
     wire::MessageType type;
     std::uint64_t counter;
     std::size_t length;
-    std::array<std::uint8_t, 64> handshake_hash;  // of the session that opened the packet
+    wire::HandshakeHash handshake_hash;  // of the session that opened the packet
   };
   // Opens a transport packet addressed to one of this link's local indices. Updates replay
   // state, counters and the liveness clock only when the packet authenticates.
@@ -56,13 +56,17 @@ class Link {
 
   // Wipes keys past their lifetime; returns the local indices that are no longer valid.
   std::vector<std::uint32_t> expire(Clock::time_point now);
+  // When expire() next has something to wipe; nullopt when no keys are held.
+  std::optional<Clock::time_point> next_expiry() const;
 
   bool can_send(Clock::time_point now) const;
   // Age of the newest session this side can send with (for the re-key timer).
   std::optional<Clock::duration> sending_key_age(Clock::time_point now) const;
+  // When the session this side sends with was keyed (the re-key timer runs from it).
+  std::optional<Clock::time_point> sending_key_created() const;
   std::vector<std::uint32_t> local_indices() const;
   // Handshake hash of the session this side sends with.
-  std::optional<std::array<std::uint8_t, 64>> sending_handshake_hash() const;
+  std::optional<wire::HandshakeHash> sending_handshake_hash() const;
 
   const asio::ip::udp::endpoint& endpoint() const { return endpoint_; }
   void set_endpoint(const asio::ip::udp::endpoint& e) { endpoint_ = e; }

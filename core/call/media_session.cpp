@@ -19,7 +19,7 @@ std::size_t playback_lead(const audio::AudioDevice* device) {
 MediaSession::MediaSession(const CallOptions& options, const audio::VoiceOptions& voice,
                            std::shared_ptr<audio::AudioDevice> device, Clock::time_point now)
     : device_(std::move(device)),
-      encoder_(options.frame_ms, options.bitrate),
+      encoder_(options.frame_ms, options.bitrate, voice.encoder_complexity),
       playout_(options.frame_ms, playback_lead(device_.get())),
       processor_(voice),
       frame_samples_(static_cast<std::size_t>(encoder_.frame_samples())),
@@ -32,8 +32,9 @@ MediaSession::MediaSession(const CallOptions& options, const audio::VoiceOptions
   if (!device_) throw Error("no audio device for the call");
   device_->start();
   // Whatever the microphone picked up before the call connected is stale: start from now.
-  device_->capture().discard(device_->capture().available_read());
-  if (auto* played = device_->played()) played->discard(played->available_read());
+  auto capture = device_->capture();
+  capture.discard(capture.available_read());
+  if (auto played = device_->played()) played->discard(played->available_read());
   check_device(now);
 }
 
@@ -89,14 +90,13 @@ void MediaSession::pump_capture(Clock::time_point now, const SendFrame& send) {
 }
 
 bool MediaSession::read_capture_frame() {
-  auto& capture = device_->capture();
+  auto capture = device_->capture();
   const std::span<std::int16_t> frame(pcm_.data(), frame_samples_);
-  auto* played = device_->played();
+  auto played = device_->played();
   if (!played) {
     if (capture.available_read() < frame_samples_) return false;
     capture.read(frame);
-    processor_.process_capture(frame, capture.available_read(),
-                               device_->playback().available_read());
+    processor_.process_capture(frame, capture.available_read(), device_->playback().queued());
     return true;
   }
   // The device writes both rings in step; equal read totals keep them aligned, whatever was
@@ -145,9 +145,9 @@ void MediaSession::pump_playback(Clock::time_point now) {
     }
     return;
   }
-  auto& ring = device_->playback();
-  while (ring.available_read() < playback_lead_ && ring.available_write() >= playout_.max_chunk()) {
-    std::span<const std::int16_t> chunk = playout_.next(now, ring.available_read());
+  auto ring = device_->playback();
+  while (ring.queued() < playback_lead_ && ring.available_write() >= playout_.max_chunk()) {
+    std::span<const std::int16_t> chunk = playout_.next(now, ring.queued());
     if (output_gain_q15_ != 32768) {
       for (std::size_t i = 0; i < chunk.size(); ++i) {
         scaled_[i] = static_cast<std::int16_t>((chunk[i] * output_gain_q15_) >> 15);

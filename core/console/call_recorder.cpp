@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/store/database.hpp"
+#include "core/store/peer_store.hpp"
 #include "core/util/time_format.hpp"
 
 namespace hotline::console {
@@ -80,7 +81,10 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
     std::unique_lock lock(mutex_);
     auto next_beat = std::chrono::steady_clock::now() + kHeartbeat;
     for (;;) {
-      wake_.wait_until(lock, next_beat, [this] { return stopping_ || !queue_.empty(); });
+      wake_.wait_until(lock, next_beat,
+                       [this] { return stopping_ || !queue_.empty() || timestamps_ready_; });
+      // Replay state first: it guards against replayed calls, the history only describes them.
+      if (timestamps_ready_) write_timestamps(*db, lock);
       while (!queue_.empty()) {
         const Job job = std::move(queue_.front());
         queue_.pop_front();
@@ -90,8 +94,12 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
         ++written_;
         drained_.notify_all();
       }
-      if (stopping_) return;
+      if (stopping_) {
+        if (!timestamps_.empty()) write_timestamps(*db, lock);  // a last try
+        return;
+      }
       if (std::chrono::steady_clock::now() >= next_beat) {
+        if (!timestamps_.empty()) write_timestamps(*db, lock);  // a retry
         next_beat += kHeartbeat;
         seen.clear();
         for (const auto& [id, open] : open_) seen.push_back(open.record.id);
@@ -127,6 +135,50 @@ void CallRecorder::enqueue(const call::CallStats& stats) {
   wake_.notify_all();
 }
 
+void CallRecorder::on_initiation_timestamp(const crypto::PublicKey& peer,
+                                           const crypto::Tai64n& timestamp) {
+  {
+    std::lock_guard lock(mutex_);
+    auto [it, first] = timestamps_.try_emplace(peer, timestamp);
+    if (!first && crypto::is_newer(timestamp, it->second)) it->second = timestamp;
+    timestamps_ready_ = true;
+  }
+  wake_.notify_all();
+  next_.on_initiation_timestamp(peer, timestamp);
+}
+
+void CallRecorder::write_timestamps(store::Database& db, std::unique_lock<std::mutex>& lock) {
+  auto batch = std::move(timestamps_);
+  timestamps_.clear();
+  timestamps_ready_ = false;
+  lock.unlock();
+  std::optional<std::string> failure;
+  store::PeerStore peers(db);
+  for (auto it = batch.begin(); it != batch.end();) {
+    try {
+      // Refused when the store already holds a newer one (another run wrote it): fine.
+      (void)peers.accept_handshake_timestamp(it->first, it->second);
+      it = batch.erase(it);
+    } catch (const std::exception& e) {
+      failure = e.what();
+      ++it;
+    }
+  }
+  lock.lock();
+  for (const auto& [peer, timestamp] : batch) {  // kept for the next retry, unless overtaken
+    auto [it, first] = timestamps_.try_emplace(peer, timestamp);
+    if (!first && crypto::is_newer(timestamp, it->second)) it->second = timestamp;
+  }
+  if (failure) error_ = "cannot record replay state (will retry): " + *failure;
+  ++timestamp_attempts_;
+  drained_.notify_all();
+}
+
+std::size_t CallRecorder::unwritten_timestamps() const {
+  std::lock_guard lock(mutex_);
+  return timestamps_.size();
+}
+
 void CallRecorder::on_call_changed(const call::CallStats& snapshot) {
   enqueue(snapshot);
   next_.on_call_changed(snapshot);
@@ -140,7 +192,14 @@ void CallRecorder::on_call_ended(const call::CallStats& final_stats) {
 void CallRecorder::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = enqueued_;
-  drained_.wait(lock, [&] { return written_ >= target; });
+  const std::uint64_t attempts = timestamp_attempts_;
+  const bool timestamps = !timestamps_.empty();
+  if (timestamps) {
+    timestamps_ready_ = true;  // one more attempt now, whether or not the last one failed
+    wake_.notify_all();
+  }
+  drained_.wait(
+      lock, [&] { return written_ >= target && (!timestamps || timestamp_attempts_ > attempts); });
 }
 
 std::optional<std::int64_t> CallRecorder::row_of(call::CallId id) const {

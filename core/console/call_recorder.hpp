@@ -5,6 +5,10 @@
 // database connection, so the engine thread never waits for the disk. A row is written when
 // a call starts and rewritten at each change; while calls are open the writer marks them
 // seen every kHeartbeat, which is the "last known time" an interrupted call is closed at.
+// The engine's other record, each peer's newest initiation timestamp (replay state), goes the
+// same way: only the newest per peer is kept, and a write that fails (the database locked by
+// another process, full, read-only) is retried every kHeartbeat until it succeeds; the engine
+// already holds the state in memory, so no call ever waits for it.
 
 #include <chrono>
 #include <condition_variable>
@@ -43,13 +47,18 @@ class CallRecorder final : public call::EngineListener {
   void on_call_changed(const call::CallStats& snapshot) override;
   void on_call_ended(const call::CallStats& final_stats) override;
   void on_peer_status(const call::PeerStatus& status) override { next_.on_peer_status(status); }
+  void on_initiation_timestamp(const crypto::PublicKey& peer,
+                               const crypto::Tai64n& timestamp) override;
 
-  // Returns once everything queued before the call is in the store.
+  // Returns once every call event queued before the call is in the store and the replay state
+  // waiting then has been tried once more (it stays queued if that failed).
   void flush();
   // The history row of an engine call, once written (nullopt before).
   std::optional<std::int64_t> row_of(call::CallId id) const;
   // The last store error, if writing failed (the console carries on; the CLI reports it).
   std::optional<std::string> last_error() const;
+  // Replay-state records not yet in the store (waiting, or retried after a failure).
+  std::size_t unwritten_timestamps() const;
 
  private:
   struct Job {
@@ -63,6 +72,8 @@ class CallRecorder final : public call::EngineListener {
 
   void enqueue(const call::CallStats& stats);
   void write(store::CallHistory& history, const Job& job);
+  // Writer thread, with mutex_ held on entry and exit (released while writing).
+  void write_timestamps(store::Database& db, std::unique_lock<std::mutex>& lock);
 
   call::EngineListener& next_;
   const std::set<std::string> unrecorded_;
@@ -75,7 +86,10 @@ class CallRecorder final : public call::EngineListener {
   bool stopping_ = false;
   std::map<std::uint64_t, std::int64_t> rows_;  // engine call id -> history row
   std::optional<std::string> error_;
-  std::map<std::uint64_t, OpenCall> open_;  // writer thread only
+  std::map<std::uint64_t, OpenCall> open_;                  // writer thread only
+  std::map<crypto::PublicKey, crypto::Tai64n> timestamps_;  // newest per peer, not yet written
+  bool timestamps_ready_ = false;
+  std::uint64_t timestamp_attempts_ = 0;  // new ones arrived (failed ones wait for the heartbeat)
   std::thread thread_;
 };
 

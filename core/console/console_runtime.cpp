@@ -39,9 +39,6 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
   interrupted_closed_ = store::CallHistory(profile.database()).close_interrupted();
   admin::AuditTrail(profile).sign_pending();
 
-  replay_db_ = std::make_unique<store::Database>(
-      store::Database::open(db_path, store::Database::OpenMode::kMustExist));
-  replay_peers_ = std::make_unique<store::PeerStore>(*replay_db_);
   std::set<std::string> unrecorded;
   for (const auto& extra : extra_peers_) unrecorded.insert(extra.name);
   recorder_ = std::make_unique<CallRecorder>(db_path, listener, std::move(unrecorded));
@@ -53,10 +50,7 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
   config.peers = engine_peers(profile.peers());
   config.peers.insert(config.peers.end(), extra_peers_.begin(), extra_peers_.end());
   config.presence_interval = options.presence_interval;
-  config.accept_timestamp = [peers = replay_peers_.get()](const crypto::PublicKey& key,
-                                                          const std::array<std::uint8_t, 12>& ts) {
-    return peers->accept_handshake_timestamp(key, ts);
-  };
+  config.initiation_timestamps = profile.peers().handshake_timestamps();
   config.make_device = std::move(options.make_device);
   config.voice = options.voice;
   config.timers = options.timers;

@@ -5,9 +5,9 @@
 // signs the audit entries that waited for the key.
 //
 // Threads: construct, reload_peers() and destroy on one thread (the owner's). The engine's
-// listener calls come on the engine thread. The runtime keeps its own database connections
-// (one for the engine thread's replay check, one inside the recorder), so the profile's own
-// connection stays the owner's.
+// listener calls come on the engine thread. The engine never touches the database: the replay
+// state is read once here, and every record (call history, replay state) is written by the
+// recorder's own thread and connection, so the profile's own connection stays the owner's.
 
 #include <functional>
 #include <memory>
@@ -55,8 +55,6 @@ class ConsoleRuntime {
   std::vector<call::PeerEntry> extra_peers_;
   ConsoleLock lock_;
   int interrupted_closed_ = 0;
-  std::unique_ptr<store::Database> replay_db_;
-  std::unique_ptr<store::PeerStore> replay_peers_;
   std::unique_ptr<CallRecorder> recorder_;
   std::unique_ptr<call::Engine> engine_;
 };

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/wire/wire.hpp"
+
 namespace hotline::console {
 namespace {
 
@@ -22,7 +24,8 @@ ConsoleSettings read_settings(identity::Profile& p) {
   s.output = p.settings().get(kSettingOutput).value_or("default");
   s.frame_ms = int_setting(p, kSettingFrameMs, 20);
   if (s.frame_ms != 10 && s.frame_ms != 20) s.frame_ms = 20;
-  s.bitrate = std::clamp(int_setting(p, kSettingBitrate, 32000), 16000, 64000);
+  s.bitrate =
+      std::clamp(int_setting(p, kSettingBitrate, 32000), wire::kMinBitrate, wire::kMaxBitrate);
   if (s.frame_ms == 10) s.bitrate = std::max(s.bitrate, 32000);
   s.echo_cancellation = p.settings().get(kSettingEchoCancellation).value_or("on") != "off";
   s.listen = p.listen().to_string();

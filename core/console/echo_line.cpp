@@ -21,17 +21,8 @@ EchoLine::EchoLine(const crypto::PublicKey& console)
   caller.verified = true;
   caller.endpoints.push_back(net::Endpoint{"127.0.0.1", 9});  // never called back
   config.peers.push_back(std::move(caller));
-  // In memory: the line's identity is new with every start, so nothing need outlive it.
-  auto last =
-      std::make_shared<std::pair<std::mutex, std::map<crypto::PublicKey, crypto::Tai64n>>>();
-  config.accept_timestamp = [last](const crypto::PublicKey& key, const crypto::Tai64n& ts) {
-    std::lock_guard lock(last->first);
-    auto [it, inserted] = last->second.try_emplace(key, ts);
-    if (inserted) return true;
-    if (!crypto::is_newer(ts, it->second)) return false;
-    it->second = ts;
-    return true;
-  };
+  // The replay state stays in the engine's memory: the line's identity is new with every
+  // start, so nothing need outlive it.
   config.make_device = [](const call::CallStats&) {
     auto line = std::make_shared<audio::DelayLine>(static_cast<std::size_t>(kDelay.count()) *
                                                    audio::kSampleRate / 1000);

@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "core/crypto/pgp_words.hpp"
-#include "core/net/wire.hpp"  // header-only constants: the labels are wire facts
 #include "core/util/error.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::crypto {
 namespace {
@@ -42,7 +42,7 @@ std::string fingerprint(const PublicKey& key) {
   return out;
 }
 
-std::vector<std::string> sas_words(const std::array<std::uint8_t, 64>& handshake_hash) {
+std::vector<std::string> sas_words(const wire::HandshakeHash& handshake_hash) {
   ensure_sodium();
   std::array<std::uint8_t, crypto_generichash_BYTES_MAX> digest{};
   const ByteSpan label = as_bytes(wire::kSasLabel);
@@ -58,7 +58,7 @@ std::vector<std::string> sas_words(const std::array<std::uint8_t, 64>& handshake
   return words;
 }
 
-std::string sas_string(const std::array<std::uint8_t, 64>& handshake_hash) {
+std::string sas_string(const wire::HandshakeHash& handshake_hash) {
   std::string out;
   for (const std::string& word : sas_words(handshake_hash)) {
     if (!out.empty()) out.push_back(' ');

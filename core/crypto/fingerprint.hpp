@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/crypto/identity.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::crypto {
 
@@ -17,7 +18,7 @@ std::string fingerprint(const PublicKey& key);
 // Short authentication string of a call: the first 4 bytes of
 // BLAKE2b-512(key = wire::kSasLabel, message = handshake hash) as 4 words of the PGP word
 // list (even list for bytes 0 and 2, odd list for bytes 1 and 3) — 32 bits.
-std::vector<std::string> sas_words(const std::array<std::uint8_t, 64>& handshake_hash);
-std::string sas_string(const std::array<std::uint8_t, 64>& handshake_hash);  // words joined by ' '
+std::vector<std::string> sas_words(const wire::HandshakeHash& handshake_hash);
+std::string sas_string(const wire::HandshakeHash& handshake_hash);  // words joined by ' '
 
 }  // namespace hotline::crypto

@@ -3,7 +3,7 @@
 #include <sodium.h>
 
 #include "core/crypto/secret.hpp"
-#include "core/net/wire.hpp"  // header-only constants: the label is a wire fact
+#include "core/wire/wire.hpp"
 
 namespace hotline::crypto {
 

@@ -38,12 +38,8 @@ bool is_known_kind(std::uint8_t kind) {
 }
 
 bool is_valid_call_request(const CallRequestBody& body) {
-  if (body.frame_ms != kFrameMs10 && body.frame_ms != kFrameMs20) return false;
-  if (body.bitrate < kMinBitrate || body.bitrate > kMaxBitrate || body.flags != 0) return false;
-  // A voice frame smaller than the largest control message would let control packets stand
-  // out by size.
-  const std::uint64_t bits_per_frame = std::uint64_t{body.bitrate} * body.frame_ms / 1000;
-  return bits_per_frame >= static_cast<std::uint64_t>(wire::kMinBitsPerFrame);
+  return body.flags == 0 && body.bitrate <= static_cast<std::uint32_t>(wire::kMaxBitrate) &&
+         wire::valid_call_options(body.frame_ms, static_cast<int>(body.bitrate));
 }
 
 bool is_valid_hangup_reason(std::uint8_t reason) {

@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "core/net/transport.hpp"
-#include "core/net/wire.hpp"
 #include "core/util/bytes.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::net {
 
@@ -49,13 +49,7 @@ inline constexpr std::size_t kAckBodyLen = 4;
 Bytes encode_ack(const AckBody& body);
 std::optional<AckBody> decode_ack(ByteSpan body);
 
-inline constexpr std::uint8_t kFrameMs10 = 10;
-inline constexpr std::uint8_t kFrameMs20 = 20;
-inline constexpr std::uint32_t kMinBitrate = 16000;
-inline constexpr std::uint32_t kMaxBitrate = 64000;
-
-// Valid when frame_ms is 10 or 20, bitrate is in kMinBitrate..kMaxBitrate, flags is 0, and a
-// frame carries at least wire::kMinBitsPerFrame (so 10 ms frames need 32 kb/s or more).
+// Valid when the options pass wire::valid_call_options and flags is 0.
 struct CallRequestBody {
   std::uint8_t frame_ms;  // 10 or 20
   std::uint32_t bitrate;  // Opus bits per second

@@ -153,6 +153,14 @@ asio::ip::udp::endpoint to_udp(const Endpoint& endpoint) {
   return {v6, endpoint.port};
 }
 
+std::optional<asio::ip::udp::endpoint> try_to_udp(const Endpoint& endpoint) {
+  try {
+    return to_udp(endpoint);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 Endpoint from_udp(const asio::ip::udp::endpoint& endpoint) {
   return Endpoint{endpoint.address().to_string(), endpoint.port()};
 }

@@ -31,6 +31,8 @@ Endpoint parse_endpoint_or_throw(std::string_view text);
 
 // Throws hotline::Error if the host is not an address or names an unknown network interface.
 asio::ip::udp::endpoint to_udp(const Endpoint& endpoint);
+// Same, without throwing: nullopt when to_udp would throw.
+std::optional<asio::ip::udp::endpoint> try_to_udp(const Endpoint& endpoint);
 Endpoint from_udp(const asio::ip::udp::endpoint& endpoint);
 
 }  // namespace hotline::net

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "core/net/wire.hpp"
 #include "core/util/error.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::net {
 namespace {

@@ -14,6 +14,7 @@
 #include "core/crypto/secret.hpp"
 #include "core/crypto/tai64n.hpp"
 #include "core/util/bytes.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::net {
 
@@ -32,7 +33,7 @@ Bytes build_initiation(const crypto::Identity& self, const crypto::DhPublicKey& 
 
 struct CompletedHandshake {
   crypto::TransportKeys keys;
-  std::array<std::uint8_t, 64> handshake_hash{};
+  wire::HandshakeHash handshake_hash{};
   std::uint32_t remote_index = 0;  // the peer's index: put it in packets sent to the peer
 };
 

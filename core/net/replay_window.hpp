@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/net/wire.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::net {
 

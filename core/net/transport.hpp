@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "core/crypto/secret.hpp"
-#include "core/net/wire.hpp"
 #include "core/util/bytes.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::net {
 

@@ -248,4 +248,14 @@ std::optional<HandshakeTimestamp> PeerStore::last_handshake_timestamp(
   return stmt.column_array<wire::kTimestampLen>(0, "handshake timestamp");
 }
 
+std::map<crypto::PublicKey, HandshakeTimestamp> PeerStore::handshake_timestamps() {
+  std::map<crypto::PublicKey, HandshakeTimestamp> out;
+  Statement stmt = db_->prepare("SELECT public_key, last_timestamp FROM handshake_replay");
+  while (stmt.step()) {
+    out[stmt.column_array<wire::kKeyLen>(0, "peer key")] =
+        stmt.column_array<wire::kTimestampLen>(1, "handshake timestamp");
+  }
+  return out;
+}
+
 }  // namespace hotline::store

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,7 +11,7 @@
 
 #include "core/crypto/identity.hpp"
 #include "core/crypto/secret.hpp"
-#include "core/net/wire.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::store {
 
@@ -70,6 +71,8 @@ class PeerStore {
   bool accept_handshake_timestamp(const crypto::PublicKey& peer,
                                   const HandshakeTimestamp& timestamp);
   std::optional<HandshakeTimestamp> last_handshake_timestamp(const crypto::PublicKey& peer);
+  // Every stored one, by peer key (what a starting engine keeps in memory).
+  std::map<crypto::PublicKey, HandshakeTimestamp> handshake_timestamps();
 
  private:
   Database* db_;

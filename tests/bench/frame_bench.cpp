@@ -14,8 +14,8 @@
 
 #include "core/audio/jitter_buffer.hpp"
 #include "core/audio/opus_codec.hpp"
-#include "core/call/engine_core.hpp"
 #include "core/call/link.hpp"
+#include "core/call/protocol_core.hpp"
 #include "core/crypto/tai64n.hpp"
 #include "core/net/handshake_messages.hpp"
 #include "core/net/transport.hpp"
@@ -192,23 +192,28 @@ BENCHMARK(BM_HandshakeResponder)->Unit(benchmark::kMicrosecond);
 
 // ---- junk ----------------------------------------------------------------------------------
 
-// A real engine core (socket bound, thread not started) given packets the way its receive
-// loop would: this is the whole path from the datagram to the counted drop.
-struct EngineUnderFlood : call::EngineListener {
-  call::Engine::Core core;
+// The real protocol core given packets the way the engine shell's receive loop would: this is
+// the whole path from the datagram to the counted drop (the shell adds only the socket read).
+struct EngineUnderFlood : call::CoreOutput {
+  std::shared_ptr<crypto::Identity> identity =
+      std::make_shared<crypto::Identity>(crypto::Identity::generate());
+  call::ProtocolCore core;
   std::mt19937 rng{3};
   asio::ip::udp::endpoint from{asio::ip::make_address("127.0.0.2"), 40000};
 
   EngineUnderFlood() : core(config(), *this) {}
-  static call::EngineConfig config() {
+  call::EngineConfig config() const {
     call::EngineConfig c;
-    c.identity = std::make_shared<crypto::Identity>(crypto::Identity::generate());
+    c.identity = identity;
     c.listen = {"127.0.0.1", 0};
-    c.accept_timestamp = [](const auto&, const auto&) { return true; };
     return c;
   }
-  void on_call_changed(const call::CallStats&) override {}
-  void on_call_ended(const call::CallStats&) override {}
+  bool send_datagram(ByteSpan, const asio::ip::udp::endpoint&) override { return true; }
+  void call_changed(const call::CallStats&) override {}
+  void peer_status(const call::PeerStatus&) override {}
+  void initiation_timestamp(const crypto::PublicKey&, const crypto::Tai64n&) override {}
+  void call_snapshot(const call::CallStats&) override {}
+  void counters_snapshot(const call::EngineCounters&) override {}
 
   Bytes random_packet(std::size_t size, std::uint8_t type) {
     Bytes p(size);
@@ -223,11 +228,11 @@ void flood(benchmark::State& state, std::size_t size, std::uint8_t type,
   static EngineUnderFlood engine;
   std::vector<Bytes> packets;
   for (int i = 0; i < 256; ++i) packets.push_back(engine.random_packet(size, type));
-  const auto before = engine.core.counters_.*drop_counter;
+  const auto before = engine.core.counters().*drop_counter;
   const auto now = call::Clock::now();
   std::size_t k = 0;
   for (auto _ : state) engine.core.on_datagram(packets[k++ % packets.size()], engine.from, now);
-  const auto dropped = engine.core.counters_.*drop_counter - before;
+  const auto dropped = engine.core.counters().*drop_counter - before;
   if (dropped != static_cast<std::uint64_t>(state.iterations()))
     state.SkipWithError("a junk packet was not counted where expected");
 }
@@ -288,16 +293,17 @@ BENCHMARK(BM_DropReplayedVoice);
 // refused by the per-source limit, still before any DH.
 void BM_DropInitiationOverRate(benchmark::State& state) {
   static EngineUnderFlood engine;
-  const crypto::Mac1Key mac(engine.core.config_.identity->dh_public());
+  const crypto::Mac1Key mac(engine.identity->dh_public());
   Bytes packet = engine.random_packet(wire::kInitiationLen,
                                       static_cast<std::uint8_t>(wire::MessageType::kInitiation));
   const auto m = crypto::compute_mac1(mac, ByteSpan(packet.data(), wire::kInitiationMacOffset));
   std::copy(m.begin(), m.end(), packet.begin() + wire::kInitiationMacOffset);
   const auto now = call::Clock::now();
   for (int i = 0; i < 1000; ++i) engine.core.on_datagram(packet, engine.from, now);  // use it up
-  const auto before = engine.core.counters_.rate_limited;
+  const auto before = engine.core.counters().rate_limited;
   for (auto _ : state) engine.core.on_datagram(packet, engine.from, now);
-  if (engine.core.counters_.rate_limited - before != static_cast<std::uint64_t>(state.iterations()))
+  if (engine.core.counters().rate_limited - before !=
+      static_cast<std::uint64_t>(state.iterations()))
     state.SkipWithError("an initiation over the rate was not refused by the rate limit");
 }
 BENCHMARK(BM_DropInitiationOverRate);

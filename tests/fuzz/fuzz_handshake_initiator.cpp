@@ -13,7 +13,7 @@
 #include "core/crypto/mac.hpp"
 #include "core/crypto/tai64n.hpp"
 #include "core/net/handshake_messages.hpp"
-#include "core/net/wire.hpp"
+#include "core/wire/wire.hpp"
 #include "tests/fuzz/fixtures.hpp"
 
 using namespace hotline;

@@ -12,7 +12,7 @@
 #include "core/crypto/identity.hpp"
 #include "core/crypto/mac.hpp"
 #include "core/net/handshake_messages.hpp"
-#include "core/net/wire.hpp"
+#include "core/wire/wire.hpp"
 #include "tests/fuzz/fixtures.hpp"
 
 using namespace hotline;

@@ -98,7 +98,7 @@ void control_seeds() {
   const net::ReceiverReportBody report{123456, 17, 12, 2500, 99000};
   const std::vector<std::pair<K, Bytes>> messages = {
       {K::kAck, net::encode_ack({77})},
-      {K::kCallRequest, net::encode_call_request({net::kFrameMs20, 32000, 0})},
+      {K::kCallRequest, net::encode_call_request({wire::kFrameMsLong, 32000, 0})},
       {K::kRinging, {}},
       {K::kAnswer, {}},
       {K::kDecline, {}},
@@ -119,7 +119,7 @@ void control_seeds() {
   }
   // Padded to a 64 kb/s 20 ms voice frame, as in a call.
   const net::ControlMessage request{K::kCallRequest, 1, 9,
-                                    net::encode_call_request({net::kFrameMs10, 64000, 0})};
+                                    net::encode_call_request({wire::kFrameMsShort, 64000, 0})};
   put("fuzz_control_message", "call-request-padded-160", net::encode_control(request, 160));
 }
 

@@ -56,14 +56,10 @@ void TestConsole::start(call::EngineTimers timers) {
   config.peers = peers_;
   config.timers = timers;
   config.voice = voice_;
-  config.accept_timestamp = [replay = replay_](const crypto::PublicKey& key,
-                                               const crypto::Tai64n& ts) {
-    auto [it, inserted] = replay->try_emplace(key, ts);
-    if (inserted) return true;
-    if (!crypto::is_newer(ts, it->second)) return false;
-    it->second = ts;
-    return true;
-  };
+  {
+    std::lock_guard lock(mutex_);
+    config.initiation_timestamps = *replay_;
+  }
   config.make_device = [this](const call::CallStats&) { return make_device(); };
   config.presence_interval = presence_;
   engine_ = std::make_unique<call::Engine>(std::move(config), *this);
@@ -159,6 +155,12 @@ call::CallStats TestConsole::wait_state(call::CallState state, std::chrono::mill
 
 call::CallStats TestConsole::wait_ended(std::chrono::milliseconds timeout) {
   return wait_state(call::CallState::kEnded, timeout);
+}
+
+void TestConsole::on_initiation_timestamp(const crypto::PublicKey& peer,
+                                          const crypto::Tai64n& timestamp) {
+  std::lock_guard lock(mutex_);
+  (*replay_)[peer] = timestamp;  // the engine only reports newer ones
 }
 
 void TestConsole::on_peer_status(const call::PeerStatus& status) {

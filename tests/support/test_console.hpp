@@ -80,6 +80,8 @@ class TestConsole final : public call::EngineListener {
   void on_call_changed(const call::CallStats& snapshot) override;
   void on_call_ended(const call::CallStats& final_stats) override;
   void on_peer_status(const call::PeerStatus& status) override;
+  void on_initiation_timestamp(const crypto::PublicKey& peer,
+                               const crypto::Tai64n& timestamp) override;
 
  private:
   std::shared_ptr<audio::AudioDevice> make_device();

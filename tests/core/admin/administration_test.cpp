@@ -133,6 +133,29 @@ TEST_CASE("a bad card shows the precise error and stores nothing") {
   CHECK(std::count(actions.begin(), actions.end(), "peer.import") == 0);
 }
 
+TEST_CASE("a card whose address cannot be used here is refused at import, naming it") {
+  // Regression: such a card passed import, and the engine then threw on its own thread at the
+  // first call or probe (the console aborted).
+  Console c;
+  const crypto::Identity singapore = crypto::Identity::generate();
+  const std::string text = card(singapore, "Singapore", "[fe80::1%nosuchif0]:47000");
+  CHECK_THROWS_WITH(c.admin.preview_import(text, {}),
+                    ContainsSubstring("[fe80::1%nosuchif0]:47000") &&
+                        ContainsSubstring("cannot be used on this computer"));
+  CHECK_THROWS_WITH(c.admin.import_card(c.administrator(), text, {}, false),
+                    ContainsSubstring("unknown network interface"));
+  CHECK(c.profile.peers().list().empty());
+  // Given an address that works here, the same card imports.
+  c.admin.import_card(c.administrator(), text, net::parse_endpoint_or_throw("127.0.0.1:47001"),
+                      false);
+  REQUIRE(c.profile.peers().list().size() == 1);
+  CHECK_THROWS_WITH(
+      c.admin.set_endpoints(c.administrator(), "Singapore",
+                            {net::parse_endpoint_or_throw("[fe80::1%nosuchif0]:47000")}),
+      ContainsSubstring("cannot be used on this computer"));
+  CHECK(c.profile.peers().list().front().endpoints == std::vector<std::string>{"127.0.0.1:47001"});
+}
+
 TEST_CASE("pre-shared keys, endpoints, disable, remove and settings are audited") {
   Console c;
   const crypto::Identity singapore = crypto::Identity::generate();

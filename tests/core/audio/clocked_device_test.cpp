@@ -25,7 +25,7 @@ PcmBuffer ramp(std::size_t n) {
   return pcm;
 }
 
-std::vector<std::int16_t> drain(SpscRing<std::int16_t>& ring) {
+std::vector<std::int16_t> drain(SpscReader<std::int16_t> ring) {
   std::vector<std::int16_t> out(ring.available_read());
   out.resize(ring.read(out));
   return out;

@@ -24,11 +24,14 @@ class HandDrivenDevice final : public AudioDevice {
  public:
   void start() override {}
   void stop() override {}
-  SpscRing<std::int16_t>& capture() override { return capture_; }
-  SpscRing<std::int16_t>& playback() override { return playback_; }
-  SpscRing<std::int16_t>* played() override { return &played_; }
   std::string description() const override { return "hand-driven"; }
 
+ protected:
+  SpscRing<std::int16_t>& capture_ring() override { return capture_; }
+  SpscRing<std::int16_t>& playback_ring() override { return playback_; }
+  SpscRing<std::int16_t>* played_ring() override { return &played_; }
+
+ public:
   // One device period: record, then play (zeros when the engine left the ring short).
   void period(std::span<const std::int16_t> mic) {
     capture_.write(mic);

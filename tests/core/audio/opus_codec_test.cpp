@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "core/audio/audio_format.hpp"
-#include "core/net/wire.hpp"
 #include "core/util/error.hpp"
+#include "core/wire/wire.hpp"
 #include "tests/support/signal_compare.hpp"
 
 using namespace hotline;

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "core/audio/wav.hpp"
-#include "core/net/wire.hpp"
+#include "core/wire/wire.hpp"
 #include "tests/support/signal_compare.hpp"
 #include "tests/support/test_console.hpp"
 #include "tests/support/test_paths.hpp"

@@ -1,5 +1,5 @@
-// Calls through the user-space impairment relay: outages, a vanishing peer, roaming, loss and
-// jitter, junk, and re-keying in the middle of a call.
+// Calls through the user-space impairment relay on real sockets: loss and jitter, junk, and
+// re-keying in the middle of a call.
 
 #include <sodium.h>
 
@@ -47,95 +47,10 @@ struct RelayedPair {
   }
 };
 
-bool interrupted(const call::CallStats& s) {
-  return s.link_interrupted;
-}
-
 }  // namespace
 
-TEST_CASE("a 5 s outage interrupts the call, which then resumes by itself") {
-  RelayedPair p;
-  const auto id = p.connect();
-  p.relay->set_outage(true);
-  p.a.wait_for(interrupted, 5s);
-  p.b.wait_for(interrupted, 5s);
-  std::this_thread::sleep_for(4s);  // the outage lasts about 5 s in all
-  p.relay->set_outage(false);
-  // Audio resumes: both sides report the link restored, and the call is still up.
-  p.a.wait_for([](const call::CallStats& s) {
-    return s.interruptions_of_link > 0 && !s.link_interrupted && s.state == CallState::kConnected;
-  });
-  p.a.engine().hangup(id);
-  CHECK(p.a.wait_ended().end_reason == EndReason::kLocalHangup);
-  const auto end_b = p.b.wait_ended();
-  CHECK(end_b.end_reason == EndReason::kRemoteHangup);
-  CHECK(end_b.interruptions_of_link >= 1);
-  CHECK_REALTIME(end_b.interruptions_of_link == 1);  // a stalled engine thread adds one
-}
-
-TEST_CASE("a peer that vanishes mid-call: interrupted at once, connection_lost after 10 s") {
-  RelayedPair p;
-  p.connect();
-  p.relay->set_outage(true);  // from here on nothing crosses, as if the peer were gone
-  const auto gone = std::chrono::steady_clock::now();
-  p.a.wait_for(interrupted, 5s);
-  const auto shown = std::chrono::steady_clock::now();
-  const auto end_a = p.a.wait_ended(20s);
-  const auto ended = std::chrono::steady_clock::now();
-  CHECK(end_a.end_reason == EndReason::kConnectionLost);
-  CHECK(p.b.wait_ended(20s).end_reason == EndReason::kConnectionLost);
-  CHECK(end_a.interruptions_of_link >= 1);  // shown interrupted first, then ended
-  CHECK_REALTIME(end_a.interruptions_of_link == 1);
-  // The timers themselves (1 s, 10 s after the last packet) are reported, not asserted:
-  // wall-clock bounds flake on a loaded machine.
-  WARN("interrupted shown after "
-       << std::chrono::duration_cast<std::chrono::milliseconds>(shown - gone).count()
-       << " ms, call ended after "
-       << std::chrono::duration_cast<std::chrono::milliseconds>(ended - gone).count() << " ms");
-}
-
-TEST_CASE("a 15 s outage ends the call cleanly on both sides; the next call connects") {
-  RelayedPair p;
-  p.connect();
-  p.relay->set_outage(true);
-  const auto start = std::chrono::steady_clock::now();
-  const auto end_a = p.a.wait_ended(20s);
-  const auto end_b = p.b.wait_ended(20s);
-  CHECK(end_a.end_reason == EndReason::kConnectionLost);
-  CHECK(end_b.end_reason == EndReason::kConnectionLost);
-  CHECK(end_a.state == CallState::kEnded);
-  CHECK(end_b.state == CallState::kEnded);
-  // The rest of the outage (15 s in all): nothing is left running that the link's return
-  // could wake, and both consoles take the next call as usual.
-  std::this_thread::sleep_until(start + 15s);
-  p.relay->set_outage(false);
-  const auto id = p.a.engine().call("Singapore", {});
-  const auto ringing = p.b.wait_for(
-      [&](const call::CallStats& s) { return s.id != end_b.id && s.state == CallState::kRinging; });
-  p.b.engine().answer(ringing.id);
-  p.a.wait_for(
-      [&](const call::CallStats& s) { return s.id == id && s.state == CallState::kConnected; });
-  p.a.engine().hangup(id);
-  CHECK(p.a.wait_for(
-               [&](const call::CallStats& s) { return s.id == id && s.state == CallState::kEnded; })
-            .end_reason == EndReason::kLocalHangup);
-}
-
-TEST_CASE("the caller's source address changes mid-call: the call follows it") {
-  RelayedPair p;
-  const auto id = p.connect();
-  std::this_thread::sleep_for(500ms);
-  p.relay->rebind_client_side();
-  // Voice keeps arriving at the caller after the move: the callee answered the new address.
-  const auto before = p.a.engine().call_stats(id)->media.voice_packets_received;
-  test::eventually(
-      [&] { return p.a.engine().call_stats(id)->media.voice_packets_received > before + 50; }, 10s,
-      "voice after the address change");
-  p.a.engine().hangup(id);
-  const auto end_b = p.b.wait_ended();
-  CHECK(end_b.end_reason == EndReason::kRemoteHangup);
-  CHECK(end_b.link.roams >= 1);
-}
+// Outages, a vanishing peer and roaming run on the protocol core in simulated time:
+// outage_test.cpp and protocol_timers_test.cpp.
 
 TEST_CASE("re-keying every second keeps the audio gap-free") {
   call::EngineTimers timers;

@@ -14,6 +14,7 @@
 #include "core/audio/sample_io.hpp"
 #include "core/crypto/fingerprint.hpp"
 #include "tests/support/free_port.hpp"
+#include "tests/support/test_console.hpp"
 #include "tests/support/test_paths.hpp"
 
 using namespace hotline;
@@ -266,4 +267,40 @@ TEST_CASE("history outcomes follow how the call ended") {
   CHECK(out(EndReason::kUnreachable, false) == CallOutcome::kUnreachable);
   CHECK(out(EndReason::kRefused, false, call::Direction::kIncoming) == CallOutcome::kRefused);
   CHECK(out(EndReason::kFailed, false) == CallOutcome::kFailed);
+}
+
+TEST_CASE("a database locked by another process never stops a call; the replay state waits") {
+  // Regression: the initiation-timestamp UPSERT ran on the engine (voice) thread with a 5 s
+  // busy timeout, and a write lock held elsewhere ended the console with "database is locked".
+  RunningConsole beijing("Beijing"), singapore("Singapore");
+  beijing.know(singapore, true);
+  singapore.know(beijing, true);
+  auto blocker = store::Database::open(singapore.profile.directory() / identity::kDatabaseFileName,
+                                       store::Database::OpenMode::kMustExist);
+  blocker.exec("BEGIN IMMEDIATE");  // another process's write lock, held through the call
+
+  const call::CallId out = beijing.engine().call("Singapore", {});
+  const auto ringing = singapore.events.wait_for(state_is(CallState::kRinging));
+  singapore.engine().answer(ringing.id);
+  beijing.events.wait_for(state_is(CallState::kConnected));
+  singapore.events.wait_for(state_is(CallState::kConnected));
+  // The store refused the replay state (after its busy timeout); the console says so, keeps it
+  // queued, and the call carries on meanwhile.
+  test::eventually(
+      [&] {
+        const auto error = singapore.runtime->recorder().last_error();
+        return error && error->find("replay state") != std::string::npos;
+      },
+      30s, "the replay-state write to fail");
+  CHECK(singapore.runtime->recorder().unwritten_timestamps() == 1);
+  CHECK(singapore.engine().call_stats(ringing.id)->state == CallState::kConnected);
+  beijing.engine().hangup(out);
+  singapore.events.wait_for(state_is(CallState::kEnded));
+  CHECK(singapore.events.count(state_is(CallState::kEnded)) == 1);
+  CHECK(singapore.engine().counters().internal_errors == 0);
+
+  blocker.exec("ROLLBACK");
+  singapore.runtime->recorder().flush();
+  CHECK(singapore.runtime->recorder().unwritten_timestamps() == 0);
+  CHECK(singapore.profile.peers().last_handshake_timestamp(beijing.profile.public_key()));
 }

@@ -11,8 +11,8 @@
 namespace hotline::crypto {
 namespace {
 
-std::array<std::uint8_t, 64> random_hash() {
-  std::array<std::uint8_t, 64> hash{};
+wire::HandshakeHash random_hash() {
+  wire::HandshakeHash hash{};
   randombytes_buf(hash.data(), hash.size());
   return hash;
 }
@@ -66,7 +66,7 @@ TEST_CASE("fingerprint format and known answer", "[fingerprint]") {
 }
 
 TEST_CASE("SAS is deterministic, 4 alternating words, and the same on both sides", "[sas]") {
-  std::array<std::uint8_t, 64> hash{};
+  wire::HandshakeHash hash{};
   for (std::size_t i = 0; i < hash.size(); ++i) hash[i] = static_cast<std::uint8_t>(i);
   const auto words = sas_words(hash);
   REQUIRE(words.size() == 4);

@@ -6,7 +6,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include "core/crypto/noise.hpp"
-#include "core/net/wire.hpp"
+#include "core/wire/wire.hpp"
 
 namespace hotline::net {
 namespace {

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/net/wire.hpp"
+#include "core/wire/wire.hpp"
 
 using namespace std::chrono_literals;
 using hotline::net::ByteArrayHash;

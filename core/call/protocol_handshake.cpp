@@ -1,11 +1,12 @@
-// Handshakes on the engine thread. Cheap checks come first so junk costs no Diffie-Hellman:
-// length and type, then mac1 (keyed by our public key), then the per-source rate limit; only
-// then the Noise read, the directory lookup, the persistent timestamp check that refuses
-// replayed initiations, the refusal of disabled and removed peers, and the per-peer rate limit.
+// Handshakes. Cheap checks come first so junk costs no Diffie-Hellman: length and type, then
+// mac1 (keyed by our public key), then the per-source rate limit; only then the Noise read,
+// the directory lookup, the timestamp check that refuses replayed initiations (in memory; each
+// accepted timestamp is handed out as a record to persist), the refusal of disabled and
+// removed peers, and the per-peer rate limit.
 
 #include <string>
 
-#include "core/call/engine_core.hpp"
+#include "core/call/protocol_core.hpp"
 #include "core/crypto/tai64n.hpp"
 
 namespace hotline::call {
@@ -27,7 +28,7 @@ std::array<std::uint8_t, 16> source_key(const asio::ip::udp::endpoint& from) {
 
 }  // namespace
 
-void Engine::Core::send_initiation(Association& a, Clock::time_point now) {
+void ProtocolCore::send_initiation(Association& a, TimePoint now) {
   const Peer* peer = find_peer(a.peer);
   if (peer == nullptr) return;
   const bool retry = a.pending.has_value();
@@ -36,15 +37,26 @@ void Engine::Core::send_initiation(Association& a, Clock::time_point now) {
   const std::uint32_t index = new_local_index(a.peer);
   const crypto::SecretKey& psk = peer->entry.psk ? *peer->entry.psk : zero_psk();
   const Bytes packet = net::build_initiation(*config_.identity, peer->dh, psk, index,
-                                             crypto::tai64n_now(), *a.pending);
+                                             config_.wall_clock.tai64n(), *a.pending);
   if (!retry) a.first_initiation = now;
   a.last_initiation = now;
   a.last_sent = now;
   send_datagram(packet, a.link.endpoint());
 }
 
-void Engine::Core::handle_initiation(ByteSpan packet, const asio::ip::udp::endpoint& from,
-                                     Clock::time_point now) {
+bool ProtocolCore::accept_timestamp(const crypto::PublicKey& peer,
+                                    const crypto::Tai64n& timestamp) {
+  auto [it, first] = timestamps_.try_emplace(peer, timestamp);
+  if (!first) {
+    if (!crypto::is_newer(timestamp, it->second)) return false;
+    it->second = timestamp;
+  }
+  out_.initiation_timestamp(peer, timestamp);
+  return true;
+}
+
+void ProtocolCore::handle_initiation(ByteSpan packet, const asio::ip::udp::endpoint& from,
+                                     TimePoint now) {
   if (packet.size() != wire::kInitiationLen) {
     ++counters_.malformed;
     return;
@@ -75,8 +87,7 @@ void Engine::Core::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
   }
   // Replays are refused before the per-peer limit is charged, so replaying a recorded
   // initiation cannot use up the genuine peer's allowance, nor make a refused call appear.
-  if (!config_.accept_timestamp ||
-      !config_.accept_timestamp(peer->entry.public_key, received->timestamp)) {
+  if (!accept_timestamp(peer->entry.public_key, received->timestamp)) {
     ++counters_.replayed_initiations;
     return;
   }
@@ -107,11 +118,11 @@ void Engine::Core::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
   a.keyed_at = now;
   a.last_sent = now;
   send_datagram(response, from);
-  note_alive(a.peer, std::nullopt);
+  note_alive(a.peer, std::nullopt, now);
 }
 
-void Engine::Core::handle_response(ByteSpan packet, const asio::ip::udp::endpoint& from,
-                                   Clock::time_point now) {
+void ProtocolCore::handle_response(ByteSpan packet, const asio::ip::udp::endpoint& from,
+                                   TimePoint now) {
   if (packet.size() != wire::kResponseLen) {
     ++counters_.malformed;
     return;
@@ -147,7 +158,8 @@ void Engine::Core::handle_response(ByteSpan packet, const asio::ip::udp::endpoin
   a.keyed_at = now;
   if (a.probing) {
     a.probing = false;
-    note_alive(a.peer, std::chrono::duration<double, std::milli>(now - a.last_initiation).count());
+    note_alive(a.peer, std::chrono::duration<double, std::milli>(now - a.last_initiation).count(),
+               now);
   }
   on_link_keyed(a, now);
 }

@@ -3,7 +3,7 @@
 
 #include <sodium.h>
 
-#include "core/call/engine_core.hpp"
+#include "core/call/protocol_core.hpp"
 #include "core/crypto/fingerprint.hpp"
 #include "core/util/error.hpp"
 
@@ -13,24 +13,8 @@ namespace {
 
 using Kind = wire::ControlKind;
 
-bool is_reliable(Kind k) {
-  switch (k) {
-    case Kind::kCallRequest:
-    case Kind::kRinging:
-    case Kind::kAnswer:
-    case Kind::kDecline:
-    case Kind::kBusy:
-    case Kind::kHangup:
-    case Kind::kCancel:
-    case Kind::kSasConfirmed:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::size_t opus_frame_bytes(const CallOptions& o) {
-  return static_cast<std::size_t>(o.bitrate) * static_cast<std::size_t>(o.frame_ms) / 8000;
+  return wire::opus_frame_bytes(o.frame_ms, o.bitrate);
 }
 
 std::uint64_t random_call_id() {
@@ -45,8 +29,8 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 
 }  // namespace
 
-void Engine::Core::place_call(CallId id, const std::string& peer_name, const CallOptions& options) {
-  const auto now = Clock::now();
+void ProtocolCore::place_call(CallId id, const std::string& peer_name, const CallOptions& options,
+                              TimePoint now) {
   Call call;
   call.stats.id = id;
   call.stats.peer = peer_name;
@@ -58,11 +42,9 @@ void Engine::Core::place_call(CallId id, const std::string& peer_name, const Cal
   const Peer* peer = find_peer(peer_name);
   const bool busy = std::any_of(associations_.begin(), associations_.end(),
                                 [](const auto& kv) { return kv.second.call.has_value(); });
-  const bool bad_options = (options.frame_ms != 10 && options.frame_ms != 20) ||
-                           options.bitrate < 16000 || options.bitrate > 64000 ||
-                           options.bitrate * options.frame_ms < wire::kMinBitsPerFrame * 1000;
-  if (peer == nullptr || busy || bad_options || peer->entry.endpoints.empty() ||
-      !peer->entry.enabled || shutting_down_) {
+  const bool bad_options = !wire::valid_call_options(options.frame_ms, options.bitrate);
+  if (peer == nullptr || busy || bad_options || peer->endpoints.empty() || !peer->entry.enabled ||
+      shutting_down_) {
     call.stats.state = CallState::kEnded;
     call.stats.end_reason =
         (peer != nullptr && !peer->entry.enabled) ? EndReason::kRefused : EndReason::kFailed;
@@ -77,8 +59,7 @@ void Engine::Core::place_call(CallId id, const std::string& peer_name, const Cal
     forget(stale->second);
     associations_.erase(stale);
   }
-  auto [it, inserted] =
-      associations_.try_emplace(peer_name, net::to_udp(peer->entry.endpoints.front()));
+  auto [it, inserted] = associations_.try_emplace(peer_name, peer->endpoints.front());
   Association& a = it->second;
   if (inserted) {
     a.peer = peer_name;
@@ -87,11 +68,11 @@ void Engine::Core::place_call(CallId id, const std::string& peer_name, const Cal
   a.we_dialled = true;
   call.call_request_pending = true;
   a.call = std::move(call);
-  publish(*a.call);
   send_initiation(a, now);
+  publish(*a.call);  // last: a listener that fails cannot leave the call half set up
 }
 
-void Engine::Core::on_link_keyed(Association& a, Clock::time_point now) {
+void ProtocolCore::on_link_keyed(Association& a, TimePoint now) {
   if (!a.call || !a.call->call_request_pending) return;
   Call& call = *a.call;
   call.call_request_pending = false;
@@ -104,35 +85,32 @@ void Engine::Core::on_link_keyed(Association& a, Clock::time_point now) {
   publish(call);
 }
 
-void Engine::Core::answer(CallId id) {
+void ProtocolCore::answer(CallId id, TimePoint now) {
   Call* call = nullptr;
   Association* a = find_call(id, &call);
   if (a == nullptr || call->stats.direction != Direction::kIncoming ||
       call->stats.state != CallState::kRinging) {
     return;
   }
-  const auto now = Clock::now();
   send_reliable(*a, Kind::kAnswer, {}, now);
   start_media(*a, now);
 }
 
-void Engine::Core::decline(CallId id) {
+void ProtocolCore::decline(CallId id, TimePoint now) {
   Call* call = nullptr;
   Association* a = find_call(id, &call);
   if (a == nullptr || call->stats.direction != Direction::kIncoming ||
       call->stats.state != CallState::kRinging) {
     return;
   }
-  const auto now = Clock::now();
   send_reliable(*a, Kind::kDecline, {}, now);
   end_call(*a, EndReason::kDeclined, now);
 }
 
-void Engine::Core::hangup(CallId id) {
+void ProtocolCore::hangup(CallId id, TimePoint now) {
   Call* call = nullptr;
   Association* a = find_call(id, &call);
   if (a == nullptr) return;
-  const auto now = Clock::now();
   if (call->stats.state == CallState::kConnected) {
     send_reliable(*a, Kind::kHangup, net::encode_hangup({net::HangupReason::kNormal}), now);
     end_call(*a, EndReason::kLocalHangup, now);
@@ -145,7 +123,7 @@ void Engine::Core::hangup(CallId id) {
   }
 }
 
-void Engine::Core::confirm_sas(CallId id) {
+void ProtocolCore::confirm_sas(CallId id, TimePoint now) {
   Call* call = nullptr;
   Association* a = find_call(id, &call);
   if (a == nullptr || call->stats.state != CallState::kConnected ||
@@ -153,13 +131,13 @@ void Engine::Core::confirm_sas(CallId id) {
     return;
   }
   call->stats.sas_confirmed_local = true;
-  send_reliable(*a, Kind::kSasConfirmed, {}, Clock::now());
+  send_reliable(*a, Kind::kSasConfirmed, {}, now);
   publish(*call);
 }
 
-void Engine::Core::report_refused(const Peer& peer, Clock::time_point now) {
+void ProtocolCore::report_refused(const Peer& peer, TimePoint now) {
   auto [it, first] = refused_at_.try_emplace(peer.entry.name, now);
-  const Clock::time_point previous = it->second;
+  const TimePoint previous = it->second;
   it->second = now;
   // One attempt retries its initiation for up to the unreachable time; a pause longer than
   // that (plus a retry) is the next attempt.
@@ -176,8 +154,8 @@ void Engine::Core::report_refused(const Peer& peer, Clock::time_point now) {
   publish(call);
 }
 
-void Engine::Core::handle_transport(ByteSpan packet, const asio::ip::udp::endpoint& from,
-                                    Clock::time_point now) {
+void ProtocolCore::handle_transport(ByteSpan packet, const asio::ip::udp::endpoint& from,
+                                    TimePoint now) {
   const auto header = net::parse_transport_header(packet);
   if (!header) {
     ++counters_.malformed;
@@ -216,14 +194,13 @@ void Engine::Core::handle_transport(ByteSpan packet, const asio::ip::udp::endpoi
   handle_control(a, *message, opened->handshake_hash, now);
 }
 
-void Engine::Core::handle_control(Association& a, const net::ControlMessage& m,
-                                  const std::array<std::uint8_t, 64>& handshake_hash,
-                                  Clock::time_point now) {
+void ProtocolCore::handle_control(Association& a, const net::ControlMessage& m,
+                                  const wire::HandshakeHash& handshake_hash, TimePoint now) {
   if (!net::has_valid_body(m)) {  // refused before it is acknowledged: the sender sees no ack
     ++counters_.malformed;
     return;
   }
-  if (is_reliable(m.kind)) {
+  if (wire::is_reliable(m.kind)) {
     send_control(a, a.control.make_unreliable(Kind::kAck, m.call_id, net::encode_ack({m.msg_id})),
                  now);
     if (!a.control.first_arrival(m.call_id, m.msg_id))
@@ -308,9 +285,8 @@ void Engine::Core::handle_control(Association& a, const net::ControlMessage& m,
   }
 }
 
-void Engine::Core::handle_call_request(Association& a, const net::ControlMessage& m,
-                                       const std::array<std::uint8_t, 64>& handshake_hash,
-                                       Clock::time_point now) {
+void ProtocolCore::handle_call_request(Association& a, const net::ControlMessage& m,
+                                       const wire::HandshakeHash& handshake_hash, TimePoint now) {
   const auto body = net::decode_call_request(m.body);
   if (!body) {
     ++counters_.malformed;
@@ -356,8 +332,7 @@ void Engine::Core::handle_call_request(Association& a, const net::ControlMessage
   publish(*a.call);
 }
 
-void Engine::Core::send_control(Association& a, const net::ControlMessage& m,
-                                Clock::time_point now) {
+void ProtocolCore::send_control(Association& a, const net::ControlMessage& m, TimePoint now) {
   // In a call, control packets are exactly as long as voice packets (RFC 6562) — also after
   // it ended (late acks, retransmitted hang-ups), so its end shows no change of size.
   if (a.call) {
@@ -370,13 +345,13 @@ void Engine::Core::send_control(Association& a, const net::ControlMessage& m,
   send_datagram(ByteSpan(send_buffer_.data(), n), a.link.endpoint());
 }
 
-void Engine::Core::send_reliable(Association& a, wire::ControlKind kind, Bytes body,
-                                 Clock::time_point now) {
+void ProtocolCore::send_reliable(Association& a, wire::ControlKind kind, Bytes body,
+                                 TimePoint now) {
   const std::uint64_t call_id = a.call ? a.call->wire_id : 0;
   send_control(a, a.control.send_reliable(kind, call_id, std::move(body), now), now);
 }
 
-void Engine::Core::start_media(Association& a, Clock::time_point now) {
+void ProtocolCore::start_media(Association& a, TimePoint now) {
   Call& call = *a.call;
   call.tone.reset();
   try {
@@ -398,13 +373,13 @@ void Engine::Core::start_media(Association& a, Clock::time_point now) {
   publish(call);
 }
 
-void Engine::Core::end_call(Association& a, EndReason reason, Clock::time_point now) {
+void ProtocolCore::end_call(Association& a, EndReason reason, TimePoint now) {
   if (!a.call) return;
   Call& call = *a.call;
   if (call.stats.state == CallState::kConnected) {
     call.stats.duration_s = std::chrono::duration<double>(now - call.connected_at).count();
   }
-  collect_stats(a);
+  collect_stats(a, now);
   call.media.reset();  // stops the device before the listener hears of the end
   if (call.device) call.device->stop();
   call.device.reset();

@@ -4,6 +4,7 @@
 //
 // All multi-byte integers on the wire are little-endian.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +23,9 @@ inline constexpr std::size_t kTimestampLen = 12;  // TAI64N
 inline constexpr std::size_t encrypted_len(std::size_t plain) {
   return plain + kTagLen;
 }
+// The Noise handshake hash h after the last message: the session's identity, and the input of
+// the short authentication string (docs/protocol.md §2.3).
+using HandshakeHash = std::array<std::uint8_t, kHashLen>;
 
 // ---- Noise ------------------------------------------------------------------------------
 // The zero-length prologue is replaced by this string so a Hotline handshake can never be
@@ -92,12 +96,48 @@ enum class ControlKind : std::uint8_t {
   kPong = 12,
   kSasConfirmed = 13,  // this side's official read the same SAS words as the other
 };
+// Retransmitted until acknowledged (§5.5); the others are sent once.
+constexpr bool is_reliable(ControlKind kind) {
+  switch (kind) {
+    case ControlKind::kCallRequest:
+    case ControlKind::kRinging:
+    case ControlKind::kAnswer:
+    case ControlKind::kDecline:
+    case ControlKind::kBusy:
+    case ControlKind::kHangup:
+    case ControlKind::kCancel:
+    case ControlKind::kSasConfirmed:
+      return true;
+    default:
+      return false;
+  }
+}
+// Reliable (call_id, msg_id) pairs a receiver remembers, to act on a retransmission only once.
+inline constexpr std::size_t kRememberedControlIds = 64;
 inline constexpr std::size_t kControlHeaderLen = 1 + 4 + 8 + 2;  // 15
 // Control plaintext is padded to the voice plaintext (the CBR Opus frame) so that both look the
 // same on the wire; the largest control message needs 36 bytes, hence the codec floor below.
 inline constexpr std::size_t kMinControlPlaintext = 40;
 // Smallest CBR Opus frame a call may use: bitrate * frame_ms / 8000 >= kMinControlPlaintext.
 inline constexpr int kMinBitsPerFrame = 8 * static_cast<int>(kMinControlPlaintext);
+
+// ---- Call options (CallRequest body, §5.4) ---------------------------------------------
+inline constexpr int kFrameMsShort = 10;
+inline constexpr int kFrameMsLong = 20;
+inline constexpr int kMinBitrate = 16000;  // Opus CBR bits per second
+inline constexpr int kMaxBitrate = 64000;
+inline constexpr std::size_t opus_frame_bytes(int frame_ms, int bitrate) {
+  return static_cast<std::size_t>(bitrate) * static_cast<std::size_t>(frame_ms) / 8000;
+}
+// The one rule for a call's codec options, wherever they are chosen, sent or received: 10 or
+// 20 ms frames, a bitrate in range, and frames no smaller than the largest control message
+// (so 10 ms frames need 32 kb/s or more).
+constexpr bool valid_call_options(int frame_ms, int bitrate) {
+  return (frame_ms == kFrameMsShort || frame_ms == kFrameMsLong) && bitrate >= kMinBitrate &&
+         bitrate <= kMaxBitrate &&
+         static_cast<long long>(bitrate) * frame_ms >= kMinBitsPerFrame * 1000LL;
+}
+static_assert(opus_frame_bytes(kFrameMsLong, kMaxBitrate) <= kMaxOpusPayload);
 
 // ---- Timers ------------------------------------------------------------------------------
 inline constexpr auto kHandshakeRetry = 1000ms;        // new initiation while no response
@@ -112,6 +152,7 @@ inline constexpr auto kRekeyAfter = 120000ms;          // caller starts a new ha
 inline constexpr auto kRejectAfter = 180000ms;         // keys older than this are refused
 inline constexpr auto kPreviousKeysKept = 10000ms;     // old keys open late packets, then wiped
 inline constexpr auto kReceiverReportInterval = 1000ms;
+inline constexpr auto kIdleAssociationKept = 3000ms;  // per-peer state without a call (§6.1)
 // kLinkInterruptedAfter is 35 voice frames (3.5 keepalive intervals while ringing): a peer gone
 // dead is shown within 1 s of its last packet, the engine tick and event delivery included.
 

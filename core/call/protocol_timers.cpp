@@ -1,72 +1,134 @@
-// The engine's periodic tick (every kTickPeriod): media pumping, control retransmission,
-// keepalives, liveness (interrupted / connection lost), ring timeout, re-keying and key
-// expiry. Send and receive paths only record events; every deadline is decided here.
+// Every deadline of the protocol core, and the work done when one comes: media pumping,
+// control retransmission, keepalives, liveness (interrupted / connection lost), ring timeout,
+// re-keying, key expiry, presence probes and snapshots. Send and receive paths only record
+// events; what is due is decided here. next_deadline() mirrors on_deadline() condition by
+// condition, so the owner can sleep until the earliest one: an idle console with no probe due
+// wakes for nothing (docs/protocol.md §6.5).
 
+#include <algorithm>
 #include <array>
 
-#include "core/call/engine_core.hpp"
+#include "core/call/protocol_core.hpp"
 
 namespace hotline::call {
 
 namespace {
 
-// Voice is moved between the device rings and the network on this tick, so it bounds how
-// late a frame can be sent or decoded: part of the mouth-to-ear delay (docs/performance.md).
-constexpr auto kTickPeriod = std::chrono::milliseconds(2);
-constexpr auto kSnapshotPeriod = std::chrono::milliseconds(100);
-constexpr auto kIdleAssociationKept = std::chrono::seconds(3);
-constexpr auto kShutdownDrain = std::chrono::seconds(1);
+using TimePoint = ProtocolCore::TimePoint;
 
-std::uint64_t micros_since_epoch(Clock::time_point t) {
+// The comparisons below that use '>' act one tick of the clock after the stated time.
+constexpr Clock::duration kJustAfter{1};
+
+std::uint64_t micros_since_epoch(TimePoint t) {
   return static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
 }
 
-}  // namespace
-
-void Engine::Core::schedule_tick() {
-  tick_timer_.expires_after(kTickPeriod);
-  tick_timer_.async_wait([this](const asio::error_code& ec) {
-    if (ec) return;
-    tick(Clock::now());
-  });
+TimePoint last_heard(const Link& link, TimePoint created, TimePoint keyed_at) {
+  return std::max({link.last_received().value_or(created), keyed_at, created});
 }
 
-void Engine::Core::tick(Clock::time_point now) {
+}  // namespace
+
+bool ProtocolCore::removable(const Association& a, TimePoint now) const {
+  if (a.call) return false;
+  if (shutting_down_ && a.control.all_acknowledged()) return true;
+  return !a.probing && (a.control.all_acknowledged() || a.control.gave_up(now)) &&
+         now - last_heard(a.link, a.created, a.keyed_at) > wire::kIdleAssociationKept;
+}
+
+void ProtocolCore::on_deadline(TimePoint now) {
+  if (finished_) return;
+  last_tick_ = now;
   for (auto it = associations_.begin(); it != associations_.end();) {
     Association& a = it->second;
     tick_association(a, now);
-    const auto last_heard = a.link.last_received().value_or(a.created);
-    const bool idle = !a.call && !a.probing &&
-                      (a.control.all_acknowledged() || a.control.gave_up(now)) &&
-                      now - std::max({last_heard, a.keyed_at, a.created}) > kIdleAssociationKept;
-    if (idle || (!a.call && shutting_down_ && a.control.all_acknowledged())) {
+    if (removable(a, now)) {
       forget(a);
       it = associations_.erase(it);  // the sessions' Secret members wipe the keys
     } else {
       ++it;
     }
   }
-
+  tick_presence(now);
   if (now >= next_snapshot_) {
-    refresh_snapshots();
-    tick_presence(now);
+    refresh_snapshots(now);
     next_snapshot_ = now + kSnapshotPeriod;
   }
-
   if (shutting_down_ && (associations_.empty() || now >= shutdown_deadline_)) {
-    asio::error_code ignored;
-    socket_.close(ignored);
     associations_.clear();
     index_to_peer_.clear();
-    refresh_snapshots();
-    io_.stop();
-    return;
+    refresh_snapshots(now);
+    finished_ = true;
   }
-  schedule_tick();
 }
 
-void Engine::Core::tick_association(Association& a, Clock::time_point now) {
+ProtocolCore::TimePoint ProtocolCore::next_deadline() const {
+  if (finished_) return kNever;
+  TimePoint due = presence_deadline();
+  bool calls = false;
+  for (const auto& [name, a] : associations_) {
+    due = std::min(due, association_deadline(a));
+    calls = calls || a.call.has_value();
+  }
+  // Snapshots are refreshed while calls run, and once after the counters changed.
+  if (calls || counters_ != published_counters_) due = std::min(due, next_snapshot_);
+  if (shutting_down_) {
+    due = std::min(due, associations_.empty() ? TimePoint::min() : shutdown_deadline_);
+  }
+  return due;
+}
+
+ProtocolCore::TimePoint ProtocolCore::association_deadline(const Association& a) const {
+  TimePoint due = kNever;
+  const auto consider = [&due](TimePoint t) { due = std::min(due, t); };
+  if (auto expiry = a.link.next_expiry()) consider(*expiry);
+  if (auto retransmit = a.control.next_due()) consider(*retransmit);
+  const Peer* peer = find_peer(a.peer);
+  if (!a.call) {
+    if (shutting_down_ && a.control.all_acknowledged()) return TimePoint::min();
+    if (a.probing) return due;  // tick_presence decides
+    const auto idle_from = last_heard(a.link, a.created, a.keyed_at);
+    if (a.control.all_acknowledged()) {
+      consider(idle_from + wire::kIdleAssociationKept + kJustAfter);
+    } else {
+      consider(std::max(idle_from + wire::kIdleAssociationKept + kJustAfter,
+                        *a.control.give_up_at() + kJustAfter));
+    }
+    return due;
+  }
+  const Call& call = *a.call;
+  const bool outgoing = call.stats.direction == Direction::kOutgoing;
+  if (outgoing && call.call_request_pending) {
+    consider(a.first_initiation + config_.timers.unreachable_after);
+    if (peer != nullptr) consider(a.last_initiation + wire::kHandshakeRetry);
+    return due;
+  }
+  if (auto give_up = a.control.give_up_at()) consider(*give_up + kJustAfter);
+  const auto heard = std::max(
+      {a.link.last_received().value_or(call.created), call.created, call.call_request_sent});
+  consider(heard + config_.timers.connection_lost_after);
+  if (!call.stats.link_interrupted) consider(heard + config_.timers.link_interrupted_after);
+  if (call.stats.state != CallState::kConnected) {
+    if (outgoing) consider(call.call_request_sent + config_.timers.ring_timeout);
+    if (a.link.can_send(last_tick_)) consider(a.last_sent + wire::kKeepaliveInterval);
+    if (call.tone) consider(last_tick_ + kVoiceTick);
+  } else if (call.media) {
+    consider(last_tick_ + kVoiceTick);
+    consider(call.next_report);
+  }
+  if (peer != nullptr) {
+    const auto created = a.link.sending_key_created();
+    if (a.we_dialled && created && !a.pending) {
+      consider(*created + config_.timers.rekey_after);
+    } else if (a.pending) {
+      consider(a.last_initiation + wire::kHandshakeRetry);
+    }
+  }
+  return due;
+}
+
+void ProtocolCore::tick_association(Association& a, TimePoint now) {
   for (auto index : a.link.expire(now)) index_to_peer_.erase(index);
   for (const auto& m : a.control.due(now)) send_control(a, m, now);
   if (!a.call) return;
@@ -79,9 +141,9 @@ void Engine::Core::tick_association(Association& a, Clock::time_point now) {
     } else if (now - a.last_initiation >= wire::kHandshakeRetry) {
       // Each retry tries the card's next endpoint, so a peer with a dead first address is
       // still reached (a card holds at most 4, and 4 tries fit before giving up).
-      if (const Peer* peer = find_peer(a.peer); peer && peer->entry.endpoints.size() > 1) {
-        a.endpoint_cursor = (a.endpoint_cursor + 1) % peer->entry.endpoints.size();
-        a.link.set_endpoint(net::to_udp(peer->entry.endpoints[a.endpoint_cursor]));
+      if (const Peer* peer = find_peer(a.peer); peer && peer->endpoints.size() > 1) {
+        a.endpoint_cursor = (a.endpoint_cursor + 1) % peer->endpoints.size();
+        a.link.set_endpoint(peer->endpoints[a.endpoint_cursor]);
       }
       send_initiation(a, now);
     }
@@ -132,18 +194,18 @@ void Engine::Core::tick_association(Association& a, Clock::time_point now) {
   }
 }
 
-void Engine::Core::pump_media(Association& a, Clock::time_point now) {
+void ProtocolCore::pump_media(Association& a, TimePoint now) {
   Call& call = *a.call;
   call.media->pump_capture(now, [&](ByteSpan opus) { send_voice(a, opus, now); });
   call.media->pump_playback(now);
   if (auto problem = call.media->take_device_problem()) {
     call.stats.device_problem = std::move(*problem);
-    collect_stats(a);
+    collect_stats(a, now);
     publish(call);
   }
 }
 
-void Engine::Core::start_tone(Call& call, audio::CallTone tone) {
+void ProtocolCore::start_tone(Call& call, audio::CallTone tone) {
   if (!config_.voice.tones || !config_.make_device) return;
   try {
     if (!call.device) call.device = config_.make_device(call.stats);
@@ -157,23 +219,24 @@ void Engine::Core::start_tone(Call& call, audio::CallTone tone) {
   }
 }
 
-void Engine::Core::pump_tone(Call& call) {
+void ProtocolCore::pump_tone(Call& call) {
   audio::AudioDevice& device = *call.device;
   device.service();
   // Keep the microphone drained while only the tone plays, and with it the ring of what was
   // played (the two must stay in step for the echo canceller).
-  device.capture().discard(device.capture().available_read());
-  if (auto* played = device.played()) played->discard(played->available_read());
-  auto& ring = device.playback();
+  auto capture = device.capture();
+  capture.discard(capture.available_read());
+  if (auto played = device.played()) played->discard(played->available_read());
+  auto ring = device.playback();
   std::array<std::int16_t, MediaSession::kPlaybackLeadSamples> chunk{};
-  while (ring.available_read() < MediaSession::kPlaybackLeadSamples &&
+  while (ring.queued() < MediaSession::kPlaybackLeadSamples &&
          ring.available_write() >= chunk.size()) {
     call.tone->fill(chunk);
     ring.write(chunk);
   }
 }
 
-void Engine::Core::send_voice(Association& a, ByteSpan opus, Clock::time_point now) {
+void ProtocolCore::send_voice(Association& a, ByteSpan opus, TimePoint now) {
   const std::size_t n = a.link.seal(wire::MessageType::kVoice, opus, send_buffer_, now);
   if (n == 0) return;
   Call& call = *a.call;
@@ -184,7 +247,7 @@ void Engine::Core::send_voice(Association& a, ByteSpan opus, Clock::time_point n
   send_datagram(ByteSpan(send_buffer_.data(), n), a.link.endpoint());
 }
 
-void Engine::Core::send_reports(Association& a, Clock::time_point now) {
+void ProtocolCore::send_reports(Association& a, TimePoint now) {
   Call& call = *a.call;
   const MediaCounters media = call.media->counters();
   const std::uint64_t lost = media.lost - call.reported_lost;
@@ -210,7 +273,7 @@ void Engine::Core::send_reports(Association& a, Clock::time_point now) {
                now);
 }
 
-void Engine::Core::collect_stats(Association& a) {
+void ProtocolCore::collect_stats(Association& a, TimePoint now) {
   Call& call = *a.call;
   if (call.media) call.stats.media = call.media->counters();
   call.stats.media.voice_packets_sent = call.voice_packets_sent;
@@ -219,26 +282,25 @@ void Engine::Core::collect_stats(Association& a) {
   call.stats.link = a.link.counters();
   call.stats.control_retransmits = a.control.retransmissions();
   if (call.stats.state == CallState::kConnected) {
-    call.stats.duration_s = std::chrono::duration<double>(Clock::now() - call.connected_at).count();
+    call.stats.duration_s = std::chrono::duration<double>(now - call.connected_at).count();
   }
 }
 
-void Engine::Core::refresh_snapshots() {
-  std::lock_guard lock(snapshot_mutex_);
+void ProtocolCore::refresh_snapshots(TimePoint now) {
   for (auto& [name, a] : associations_) {
     if (!a.call) continue;
-    collect_stats(a);
-    snapshots_[a.call->stats.id.value] = a.call->stats;
+    collect_stats(a, now);
+    out_.call_snapshot(a.call->stats);
   }
-  counters_snapshot_ = counters_;
+  published_counters_ = counters_;
+  out_.counters_snapshot(counters_);
 }
 
-void Engine::Core::begin_shutdown() {
-  const auto now = Clock::now();
+void ProtocolCore::begin_shutdown(TimePoint now) {
   shutting_down_ = true;
   shutdown_deadline_ = now + kShutdownDrain;
   for (auto& [name, a] : associations_) {
-    if (a.call) hangup(a.call->stats.id);
+    if (a.call) hangup(a.call->stats.id, now);
   }
 }
 

@@ -1,0 +1,225 @@
+#pragma once
+// The protocol core: every peer's link keys, control channel, call state machine and line
+// status, with no I/O of its own (no socket, clock, thread or database; docs/protocol.md §6).
+// It is driven only by inputs — a datagram with its source and the time, a command with the
+// time, or "the time is now" — and answers through CoreOutput with effects: datagrams to send,
+// events and records for the listener, snapshots. next_deadline() says when it next needs
+// attention; between inputs it needs nothing, so its owner may sleep until then.
+//
+// The engine shell (engine.cpp) runs one on its thread; the simulated-time tests run two
+// against an in-memory network and a fake clock. Not thread-safe: one owner thread.
+//
+// Split by concern: protocol_core.cpp (directory, dispatch, publication),
+// protocol_handshake.cpp (initiations and responses), protocol_signalling.cpp (control
+// messages, call state machine), protocol_timers.cpp (every deadline, media pumping),
+// protocol_presence.cpp (line-status probes).
+
+#include <array>
+#include <asio/ip/udp.hpp>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "core/audio/call_tones.hpp"
+#include "core/call/control_channel.hpp"
+#include "core/call/link.hpp"
+#include "core/call/media_session.hpp"
+#include "core/call/protocol_types.hpp"
+#include "core/crypto/mac.hpp"
+#include "core/net/handshake_messages.hpp"
+#include "core/net/rate_limiter.hpp"
+
+namespace hotline::call {
+
+// Where the core's effects go. Called synchronously from inside the core's input methods.
+class CoreOutput {
+ public:
+  virtual ~CoreOutput() = default;
+  // False when it could not be sent (counted in EngineCounters::send_errors).
+  virtual bool send_datagram(ByteSpan packet, const asio::ip::udp::endpoint& to) = 0;
+  // A call changed or ended (stats.state == kEnded): for the listener and the snapshots.
+  virtual void call_changed(const CallStats& stats) = 0;
+  virtual void peer_status(const PeerStatus& status) = 0;
+  virtual void initiation_timestamp(const crypto::PublicKey& peer,
+                                    const crypto::Tai64n& timestamp) = 0;
+  // Fresh statistics of a live call, for readers on other threads (no listener event).
+  virtual void call_snapshot(const CallStats& stats) = 0;
+  virtual void counters_snapshot(const EngineCounters& counters) = 0;
+};
+
+class ProtocolCore {
+ public:
+  using TimePoint = Clock::time_point;
+  static constexpr TimePoint kNever = TimePoint::max();
+  // While voice or a call tone flows, the device rings are serviced this often: it bounds how
+  // late a frame is sent or decoded (part of the mouth-to-ear delay, docs/performance.md).
+  static constexpr auto kVoiceTick = std::chrono::milliseconds(2);
+  static constexpr auto kSnapshotPeriod = std::chrono::milliseconds(100);
+  static constexpr auto kShutdownDrain = std::chrono::seconds(1);
+
+  ProtocolCore(EngineConfig config, CoreOutput& output);
+  ProtocolCore(const ProtocolCore&) = delete;
+  ProtocolCore& operator=(const ProtocolCore&) = delete;
+
+  // ---- inputs
+  void on_datagram(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
+  // Does everything due at `now` (timers, media, probes, snapshots).
+  void on_deadline(TimePoint now);
+  // When on_deadline() must next run; kNever when nothing is due until an input arrives. May
+  // lie in the past (run it at once).
+  TimePoint next_deadline() const;
+
+  // ---- commands (from the owner's users, through the owner's thread)
+  CallId allocate_call_id() { return CallId{next_call_id_++}; }  // any thread
+  void place_call(CallId id, const std::string& peer, const CallOptions& options, TimePoint now);
+  void answer(CallId id, TimePoint now);
+  void decline(CallId id, TimePoint now);
+  void hangup(CallId id, TimePoint now);  // also cancels an unanswered outgoing call
+  void confirm_sas(CallId id, TimePoint now);
+  void set_muted(CallId id, bool muted);
+  void set_output_volume(double volume);
+  void set_peers(std::vector<PeerEntry> peers);
+  // Hangs up every call; finished() once they are acknowledged or kShutdownDrain has passed.
+  void begin_shutdown(TimePoint now);
+  bool finished() const { return finished_; }
+
+  const EngineCounters& counters() const { return counters_; }
+  // Counts a failure outside the core (the shell's error boundary), so it shows in counters().
+  void count_internal_error() { ++counters_.internal_errors; }
+  std::size_t associations() const { return associations_.size(); }
+
+ private:
+  struct Peer {
+    PeerEntry entry;
+    crypto::DhPublicKey dh{};
+    std::string fingerprint;
+    std::vector<asio::ip::udp::endpoint> endpoints;  // the card's, converted once
+  };
+
+  struct Call {
+    CallStats stats;
+    std::uint64_t wire_id = 0;
+    CallOptions options;
+    TimePoint created;
+    TimePoint call_request_sent;
+    TimePoint connected_at;
+    bool call_request_pending = false;           // outgoing: send once the link is keyed
+    std::shared_ptr<audio::AudioDevice> device;  // opened for the ring tone or the media
+    std::optional<audio::CallToneGenerator> tone;
+    std::unique_ptr<MediaSession> media;
+    TimePoint next_report;
+    std::uint64_t voice_packets_sent = 0;
+    std::uint64_t voice_bytes_sent = 0;
+    std::uint64_t opus_bytes_sent = 0;
+    std::uint64_t reported_lost = 0;      // at the last receiver report
+    std::uint64_t reported_received = 0;  // at the last receiver report
+  };
+
+  struct Association {
+    explicit Association(asio::ip::udp::endpoint e) : link(e) {}
+    std::string peer;  // name, key into peers_
+    Link link;
+    ControlChannel control;
+    bool we_dialled = false;
+    std::optional<Call> call;
+    TimePoint created;
+    TimePoint last_sent;
+    std::optional<net::PendingInitiation> pending;
+    TimePoint first_initiation;
+    TimePoint last_initiation;
+    TimePoint keyed_at;  // when the newest session was installed
+    std::size_t control_padding = wire::kMinControlPlaintext;  // the call's voice plaintext size
+    std::size_t endpoint_cursor = 0;  // which of the peer's card endpoints is being tried
+    bool probing = false;             // its handshake is a presence probe, not for a call
+  };
+
+  // ---- protocol_presence.cpp
+  struct Presence {
+    TimePoint next_probe{};
+    std::optional<TimePoint> probe_started;  // a probe is in flight
+    int probe_tries = 0;
+    PeerStatus status;
+    bool reported = false;
+  };
+  void tick_presence(TimePoint now);
+  TimePoint presence_deadline() const;
+  void probe(const Peer& peer, Presence& presence, TimePoint now);
+  // The peer proved it is there: a probe answered (with its round trip) or it reached us.
+  void note_alive(const std::string& peer, std::optional<double> rtt_ms, TimePoint now);
+  void note_probe_failed(const std::string& peer, Presence& presence);
+  void report(Presence& presence);
+
+  // ---- protocol_core.cpp
+  void send_datagram(ByteSpan packet, const asio::ip::udp::endpoint& to);
+  void publish(const Call& call);
+  const Peer* find_peer(const std::string& name) const;
+  std::uint32_t new_local_index(const std::string& peer);
+  void forget(Association& a);  // unregisters indices; keys are wiped on destruction
+  Association* find_call(CallId id, Call** call);
+  std::int64_t unix_ms_now() const;
+
+  // ---- protocol_handshake.cpp
+  void send_initiation(Association& a, TimePoint now);
+  void handle_initiation(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
+  void handle_response(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
+  bool accept_timestamp(const crypto::PublicKey& peer, const crypto::Tai64n& timestamp);
+
+  // ---- protocol_signalling.cpp
+  // A disabled or removed peer's authenticated initiation: reported once per attempt.
+  void report_refused(const Peer& peer, TimePoint now);
+  void on_link_keyed(Association& a, TimePoint now);
+  void handle_transport(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
+  void handle_control(Association& a, const net::ControlMessage& m,
+                      const wire::HandshakeHash& handshake_hash, TimePoint now);
+  void handle_call_request(Association& a, const net::ControlMessage& m,
+                           const wire::HandshakeHash& handshake_hash, TimePoint now);
+  void send_control(Association& a, const net::ControlMessage& m, TimePoint now);
+  void send_reliable(Association& a, wire::ControlKind kind, Bytes body, TimePoint now);
+  void start_media(Association& a, TimePoint now);
+  void start_tone(Call& call, audio::CallTone tone);
+  void pump_tone(Call& call);
+  void pump_media(Association& a, TimePoint now);
+  void end_call(Association& a, EndReason reason, TimePoint now);
+
+  // ---- protocol_timers.cpp
+  void tick_association(Association& a, TimePoint now);
+  TimePoint association_deadline(const Association& a) const;
+  bool removable(const Association& a, TimePoint now) const;
+  void send_voice(Association& a, ByteSpan opus, TimePoint now);
+  void send_reports(Association& a, TimePoint now);
+  void collect_stats(Association& a, TimePoint now);  // live counters into a.call->stats
+  void refresh_snapshots(TimePoint now);
+
+  EngineConfig config_;
+  CoreOutput& out_;
+  std::atomic<std::uint64_t> next_call_id_{1};
+
+  crypto::Mac1Key own_mac_key_;
+  std::vector<Peer> peers_;
+  std::map<std::string, Association> associations_;
+  std::unordered_map<std::uint32_t, std::string> index_to_peer_;
+  InitiationTimestamps timestamps_;
+  using SourceAddress = std::array<std::uint8_t, 16>;  // IPv4 as v4-mapped IPv6
+  net::RateLimiter<SourceAddress, net::ByteArrayHash> per_source_;
+  net::RateLimiter<std::string> per_peer_;
+  EngineCounters counters_;
+  EngineCounters published_counters_;
+  // When each refused peer's last initiation came: its retries within one attempt make no
+  // second report.
+  std::map<std::string, TimePoint> refused_at_;
+  std::map<std::string, Presence> presence_;
+  double output_volume_ = 1.0;
+  bool shutting_down_ = false;
+  bool finished_ = false;
+  TimePoint last_tick_{};
+  TimePoint next_snapshot_{};
+  TimePoint shutdown_deadline_{};
+
+  std::array<std::uint8_t, wire::kMaxDatagram> send_buffer_{};
+  std::array<std::uint8_t, wire::kMaxDatagram> plain_buffer_{};
+};
+
+}  // namespace hotline::call
