@@ -148,25 +148,12 @@ std::shared_ptr<audio::AudioDevice> ConsoleSession::make_device(const call::Call
 }
 
 void ConsoleSession::push(SessionEvent event) {
-  {
-    std::lock_guard lock(mutex_);
-    events_.push_back(std::move(event));
-  }
-  wake_.notify_one();
+  events_.push(std::move(event));
 }
 
 std::optional<SessionEvent> ConsoleSession::next_event(
     std::optional<std::chrono::steady_clock::time_point> deadline) {
-  std::unique_lock lock(mutex_);
-  const auto ready = [this] { return !events_.empty(); };
-  if (deadline) {
-    if (!wake_.wait_until(lock, *deadline, ready)) return std::nullopt;
-  } else {
-    wake_.wait(lock, ready);
-  }
-  SessionEvent event = std::move(events_.front());
-  events_.pop_front();
-  return event;
+  return events_.pop(deadline);
 }
 
 void ConsoleSession::on_call_changed(const call::CallStats& snapshot) {

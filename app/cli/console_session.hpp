@@ -5,11 +5,8 @@
 // thread reacts to everything in one place without polling.
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -19,6 +16,7 @@
 #include "core/audio/wav.hpp"
 #include "core/console/console_runtime.hpp"
 #include "core/identity/profile.hpp"
+#include "core/util/event_queue.hpp"
 
 namespace hotline::cli {
 
@@ -67,10 +65,8 @@ class ConsoleSession final : public call::EngineListener {
   AudioSetup audio_;
   // Live audio only: keeps PortAudio's device list the same from the check to the calls.
   std::optional<audio::PortAudioLibrary> portaudio_;
-  int calls_with_audio_ = 0;  // engine thread only
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<SessionEvent> events_;
+  int calls_with_audio_ = 0;         // engine thread only
+  EventQueue<SessionEvent> events_;  // engine, signal and command threads -> the session
   std::thread signal_thread_;
   int stop_pipe_[2] = {-1, -1};  // written at shutdown to wake the command reader
   std::thread command_thread_;

@@ -23,6 +23,7 @@ ProtocolCore::ProtocolCore(EngineConfig config, CoreOutput& output)
     : config_(std::move(config)),
       out_(output),
       own_mac_key_(require_identity(config_).dh_public()),
+      own_dh_(config_.identity->dh_public()),
       timestamps_(std::move(config_.initiation_timestamps)),
       per_source_({wire::kInitiationsPerSecondPerSource, wire::kInitiationBurstPerSource}),
       per_peer_({wire::kInitiationsPerSecondPerPeer, wire::kInitiationBurstPerPeer}) {

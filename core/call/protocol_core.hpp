@@ -171,6 +171,9 @@ class ProtocolCore {
   // A disabled or removed peer's authenticated initiation: reported once per attempt.
   void report_refused(const Peer& peer, TimePoint now);
   void on_link_keyed(Association& a, TimePoint now);
+  // An outgoing call whose handshake yielded to the peer's (simultaneous handshakes) sends its
+  // call request once the peer's keys can carry it.
+  void resume_call_request(Association& a, TimePoint now);
   void handle_transport(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
   void handle_control(Association& a, const net::ControlMessage& m,
                       const wire::HandshakeHash& handshake_hash, TimePoint now);
@@ -198,6 +201,7 @@ class ProtocolCore {
   std::atomic<std::uint64_t> next_call_id_{1};
 
   crypto::Mac1Key own_mac_key_;
+  crypto::DhPublicKey own_dh_;
   std::vector<Peer> peers_;
   std::map<std::string, Association> associations_;
   std::unordered_map<std::uint32_t, std::string> index_to_peer_;

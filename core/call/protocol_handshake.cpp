@@ -4,6 +4,7 @@
 // accepted timestamp is handed out as a record to persist), the refusal of disabled and
 // removed peers, and the per-peer rate limit.
 
+#include <cstring>
 #include <string>
 
 #include "core/call/protocol_core.hpp"
@@ -38,7 +39,6 @@ void ProtocolCore::send_initiation(Association& a, TimePoint now) {
   const crypto::SecretKey& psk = peer->entry.psk ? *peer->entry.psk : zero_psk();
   const Bytes packet = net::build_initiation(*config_.identity, peer->dh, psk, index,
                                              config_.wall_clock.tai64n(), *a.pending);
-  if (!retry) a.first_initiation = now;
   a.last_initiation = now;
   a.last_sent = now;
   send_datagram(packet, a.link.endpoint());
@@ -106,6 +106,15 @@ void ProtocolCore::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
   if (inserted) {
     a.peer = peer->entry.name;
     a.created = now;
+  }
+  if (a.pending) {
+    // Both sides initiated at once (both dialled, or a call crossed a probe). Each would keep
+    // its own keys and drop the other's, and neither side could open the other's packets:
+    // the larger static key keeps its handshake, the other side answers it instead.
+    ++counters_.simultaneous_handshakes;
+    if (std::memcmp(own_dh_.data(), peer->dh.data(), own_dh_.size()) > 0) return;
+    index_to_peer_.erase(a.pending->sender_index);
+    a.pending.reset();
   }
   const std::uint32_t index = new_local_index(a.peer);
   net::CompletedHandshake done;

@@ -67,6 +67,7 @@ void ProtocolCore::place_call(CallId id, const std::string& peer_name, const Cal
   }
   a.we_dialled = true;
   call.call_request_pending = true;
+  a.first_initiation = now;
   a.call = std::move(call);
   send_initiation(a, now);
   publish(*a.call);  // last: a listener that fails cannot leave the call half set up
@@ -83,6 +84,12 @@ void ProtocolCore::on_link_keyed(Association& a, TimePoint now) {
                             static_cast<std::uint32_t>(call.options.bitrate), 0};
   send_reliable(a, Kind::kCallRequest, net::encode_call_request(body), now);
   publish(call);
+}
+
+void ProtocolCore::resume_call_request(Association& a, TimePoint now) {
+  if (a.call && a.call->call_request_pending && !a.pending && a.link.can_send(now)) {
+    on_link_keyed(a, now);
+  }
 }
 
 void ProtocolCore::answer(CallId id, TimePoint now) {
@@ -192,6 +199,7 @@ void ProtocolCore::handle_transport(ByteSpan packet, const asio::ip::udp::endpoi
     return;
   }
   handle_control(a, *message, opened->handshake_hash, now);
+  resume_call_request(a, now);
 }
 
 void ProtocolCore::handle_control(Association& a, const net::ControlMessage& m,

@@ -67,12 +67,17 @@ ProtocolCore::TimePoint ProtocolCore::next_deadline() const {
   if (finished_) return kNever;
   TimePoint due = presence_deadline();
   bool calls = false;
+  bool voice = false;  // a voice tick is due within kVoiceTick anyway
   for (const auto& [name, a] : associations_) {
     due = std::min(due, association_deadline(a));
     calls = calls || a.call.has_value();
+    voice = voice || (a.call && (a.call->media || a.call->tone));
   }
-  // Snapshots are refreshed while calls run, and once after the counters changed.
-  if (calls || counters_ != published_counters_) due = std::min(due, next_snapshot_);
+  // Snapshots are refreshed while calls run, and once after the counters changed; while voice
+  // flows, by the next voice tick rather than a wake-up of their own.
+  if (!voice && (calls || counters_ != published_counters_)) {
+    due = std::min(due, next_snapshot_);
+  }
   if (shutting_down_) {
     due = std::min(due, associations_.empty() ? TimePoint::min() : shutdown_deadline_);
   }
@@ -114,8 +119,7 @@ ProtocolCore::TimePoint ProtocolCore::association_deadline(const Association& a)
     if (a.link.can_send(last_tick_)) consider(a.last_sent + wire::kKeepaliveInterval);
     if (call.tone) consider(last_tick_ + kVoiceTick);
   } else if (call.media) {
-    consider(last_tick_ + kVoiceTick);
-    consider(call.next_report);
+    consider(last_tick_ + kVoiceTick);  // which also sends the receiver reports when due
   }
   if (peer != nullptr) {
     const auto created = a.link.sending_key_created();

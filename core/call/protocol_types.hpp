@@ -57,6 +57,8 @@ struct EngineCounters {
   // Card endpoints the engine cannot send to (e.g. an IPv6 scope this host does not have):
   // skipped when the directory is loaded, never thrown on the engine thread.
   std::uint64_t unusable_endpoints = 0;
+  // Initiations that crossed one of ours (docs/protocol.md §3.8): the larger static key won.
+  std::uint64_t simultaneous_handshakes = 0;
   friend bool operator==(const EngineCounters&, const EngineCounters&) = default;
 };
 

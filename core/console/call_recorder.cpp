@@ -80,17 +80,34 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
     std::vector<std::int64_t> seen;
     std::unique_lock lock(mutex_);
     auto next_beat = std::chrono::steady_clock::now() + kHeartbeat;
+    bool history_waits = false;  // the store refused the queue's first job: retry at the beat
     for (;;) {
-      wake_.wait_until(lock, next_beat,
-                       [this] { return stopping_ || !queue_.empty() || timestamps_ready_; });
+      wake_.wait_until(lock, next_beat, [&] {
+        return stopping_ || timestamps_ready_ || (!queue_.empty() && !history_waits);
+      });
       // Replay state first: it guards against replayed calls, the history only describes them.
       if (timestamps_ready_) write_timestamps(*db, lock);
-      while (!queue_.empty()) {
-        const Job job = std::move(queue_.front());
-        queue_.pop_front();
+      while (!queue_.empty() && (!history_waits || stopping_)) {
+        const Job job = queue_.front();  // a copy: kept for a retry if the store refuses it
         lock.unlock();
-        write(history, job);
+        const bool stored = write(history, job);
         lock.lock();
+        if (!stored) {
+          ++history_failures_;
+          drained_.notify_all();
+          if (!stopping_) {
+            history_waits = true;
+            break;
+          }
+          // Stopping: one more try was refused; what is left is dropped, and said so.
+          error_ = "call history not written, the store kept refusing it (" +
+                   std::to_string(queue_.size()) + " changes)";
+          written_ += queue_.size();
+          queue_.clear();
+          drained_.notify_all();
+          break;
+        }
+        queue_.pop_front();
         ++written_;
         drained_.notify_all();
       }
@@ -100,6 +117,7 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
       }
       if (std::chrono::steady_clock::now() >= next_beat) {
         if (!timestamps_.empty()) write_timestamps(*db, lock);  // a retry
+        history_waits = false;
         next_beat += kHeartbeat;
         seen.clear();
         for (const auto& [id, open] : open_) seen.push_back(open.record.id);
@@ -193,13 +211,17 @@ void CallRecorder::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = enqueued_;
   const std::uint64_t attempts = timestamp_attempts_;
+  const std::uint64_t history_failures = history_failures_;
   const bool timestamps = !timestamps_.empty();
   if (timestamps) {
     timestamps_ready_ = true;  // one more attempt now, whether or not the last one failed
     wake_.notify_all();
   }
-  drained_.wait(
-      lock, [&] { return written_ >= target && (!timestamps || timestamp_attempts_ > attempts); });
+  // A store that refuses the history ends the wait too (it is retried later, not waited for).
+  drained_.wait(lock, [&] {
+    return (written_ >= target || history_failures_ > history_failures) &&
+           (!timestamps || timestamp_attempts_ > attempts);
+  });
 }
 
 std::optional<std::int64_t> CallRecorder::row_of(call::CallId id) const {
@@ -214,7 +236,7 @@ std::optional<std::string> CallRecorder::last_error() const {
   return error_;
 }
 
-void CallRecorder::write(store::CallHistory& history, const Job& job) {
+bool CallRecorder::write(store::CallHistory& history, const Job& job) {
   const call::CallStats& s = job.stats;
   auto [it, first] = open_.try_emplace(s.id.value);
   OpenCall& open = it->second;
@@ -244,18 +266,20 @@ void CallRecorder::write(store::CallHistory& history, const Job& job) {
     if (open.connected) r.quality = quality_of(s);
   }
   try {
-    if (first) {
+    if (r.id == 0) {  // the first event, or its write was refused before
       r.id = history.begin(r);
       std::lock_guard lock(mutex_);
       rows_[s.id.value] = r.id;
-    } else if (r.id != 0) {
+    } else {
       history.update(r);
     }
   } catch (const std::exception& e) {
     std::lock_guard lock(mutex_);
-    error_ = e.what();
+    error_ = std::string("cannot write the call history (will retry): ") + e.what();
+    return false;
   }
   if (ended) open_.erase(it);
+  return true;
 }
 
 }  // namespace hotline::console

@@ -5,7 +5,10 @@
 // database connection, so the engine thread never waits for the disk. A row is written when
 // a call starts and rewritten at each change; while calls are open the writer marks them
 // seen every kHeartbeat, which is the "last known time" an interrupted call is closed at.
-// The engine's other record, each peer's newest initiation timestamp (replay state), goes the
+// A history write the store refuses (locked by another process, full, read-only) stays first
+// in the queue and is retried every kHeartbeat; what is still refused when the recorder stops
+// is reported through last_error(). The engine's other record, each peer's newest initiation
+// timestamp (replay state), goes the
 // same way: only the newest per peer is kept, and a write that fails (the database locked by
 // another process, full, read-only) is retried every kHeartbeat until it succeeds; the engine
 // already holds the state in memory, so no call ever waits for it.
@@ -71,7 +74,8 @@ class CallRecorder final : public call::EngineListener {
   };
 
   void enqueue(const call::CallStats& stats);
-  void write(store::CallHistory& history, const Job& job);
+  // False when the store refused it (the job is then retried, unchanged).
+  bool write(store::CallHistory& history, const Job& job);
   // Writer thread, with mutex_ held on entry and exit (released while writing).
   void write_timestamps(store::Database& db, std::unique_lock<std::mutex>& lock);
 
@@ -89,7 +93,8 @@ class CallRecorder final : public call::EngineListener {
   std::map<std::uint64_t, OpenCall> open_;                  // writer thread only
   std::map<crypto::PublicKey, crypto::Tai64n> timestamps_;  // newest per peer, not yet written
   bool timestamps_ready_ = false;
-  std::uint64_t timestamp_attempts_ = 0;  // new ones arrived (failed ones wait for the heartbeat)
+  std::uint64_t timestamp_attempts_ = 0;
+  std::uint64_t history_failures_ = 0;  // new ones arrived (failed ones wait for the heartbeat)
   std::thread thread_;
 };
 

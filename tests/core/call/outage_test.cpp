@@ -131,3 +131,105 @@ TEST_CASE("roaming: the caller's address changes mid-call and the call follows i
   CHECK(b.link.roams == 1);
   CHECK(b.interruptions_of_link == 0);
 }
+
+namespace {
+
+struct LossyRun {
+  CallStats caller;
+  CallStats callee;
+};
+
+// A 20 s call over a network that loses 5 %, duplicates 2 % and delays 20-60 ms (reordering
+// packets), from `seed`; hung up by the caller.
+LossyRun lossy_call(std::uint32_t seed) {
+  test::SimNetwork net(seed);
+  auto& beijing = net.add_console("Beijing");
+  auto& singapore = net.add_console("Singapore");
+  beijing.add_peer(singapore);
+  singapore.add_peer(beijing);
+  for (auto [from, to] : {std::pair{"Beijing", "Singapore"}, std::pair{"Singapore", "Beijing"}}) {
+    auto& path = net.path(from, to);
+    path.loss = 0.05;
+    path.duplicate = 0.02;
+    path.delay = 20ms;
+    path.jitter = 40ms;
+  }
+  beijing.start();
+  singapore.start();
+  const auto out = beijing.call("Singapore");
+  REQUIRE(net.run_until(
+      [&] {
+        return singapore.find([](const CallStats& s) { return s.state == CallState::kRinging; })
+            .has_value();
+      },
+      10s));
+  const auto in =
+      singapore.find([](const CallStats& s) { return s.state == CallState::kRinging; })->id;
+  singapore.answer(in);
+  net.run_for(20s);
+  beijing.hangup(out);
+  net.run_for(15s);
+  REQUIRE(beijing.latest(out));
+  REQUIRE(singapore.latest(in));
+  return {*beijing.latest(out), *singapore.latest(in)};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "impaired network from a seed: loss, reordering and duplication are undone, and the "
+    "same seed gives the same call",
+    "[call][outage]") {
+  const LossyRun first = lossy_call(11);
+  CHECK(first.caller.end_reason == EndReason::kLocalHangup);
+  CHECK(first.callee.end_reason == EndReason::kRemoteHangup);
+  const auto& m = first.callee.media;
+  INFO("received " << m.voice_packets_received << ", lost " << m.lost << ", FEC " << m.fec_recovered
+                   << ", duplicates " << m.duplicates << ", late " << m.late);
+  CHECK(m.voice_packets_received > 850);  // about 1 000 frames sent, 5 % lost
+  CHECK(m.lost > 0);
+  CHECK(m.lost < 100);
+  CHECK(first.callee.link.replays_dropped > 0);  // the duplicates, dropped after authenticating
+  CHECK(first.callee.link.auth_failures == 0);
+  CHECK(first.caller.interruptions_of_link == 0);
+  CHECK(first.callee.interruptions_of_link == 0);
+  // Deterministic: the same seed, the same network, the same counts.
+  const LossyRun again = lossy_call(11);
+  CHECK(again.callee.media.voice_packets_received == m.voice_packets_received);
+  CHECK(again.callee.media.lost == m.lost);
+  CHECK(again.callee.media.duplicates == m.duplicates);
+  CHECK(again.callee.link.replays_dropped == first.callee.link.replays_dropped);
+}
+
+TEST_CASE("glare: both consoles dial each other at the same instant and one call connects",
+          "[call][outage]") {
+  Pair p;
+  const auto a = p.beijing.call("Singapore");
+  const auto b = p.singapore.call("Beijing");
+  p.net.run_for(2s);
+  // Exactly one call survives, ringing on one side (the larger call id won on both sides).
+  std::optional<CallStats> ringing;
+  test::SimConsole* callee = nullptr;
+  for (auto* c : {&p.beijing, &p.singapore}) {
+    for (const auto& e : c->events()) {
+      if (e.state == CallState::kRinging && e.direction == call::Direction::kIncoming &&
+          !Pair::ended_ids(*c).contains(e.id.value)) {
+        REQUIRE_FALSE(ringing);
+        ringing = e;
+        callee = c;
+      }
+    }
+  }
+  REQUIRE(ringing);
+  const auto caller_id = callee == &p.beijing ? b : a;
+  test::SimConsole& caller = callee == &p.beijing ? p.singapore : p.beijing;
+  const auto lost_id = callee == &p.beijing ? a : b;
+  CHECK(callee->latest(lost_id)->state == CallState::kEnded);
+  callee->answer(ringing->id);
+  p.net.run_for(1s);
+  CHECK(caller.latest(caller_id)->state == CallState::kConnected);
+  CHECK(callee->latest(ringing->id)->state == CallState::kConnected);
+  // The handshakes crossed, and the tie-break on the static keys settled it on both sides.
+  CHECK(p.beijing.core().counters().simultaneous_handshakes == 1);
+  CHECK(p.singapore.core().counters().simultaneous_handshakes == 1);
+}

@@ -269,7 +269,8 @@ TEST_CASE("history outcomes follow how the call ended") {
   CHECK(out(EndReason::kFailed, false) == CallOutcome::kFailed);
 }
 
-TEST_CASE("a database locked by another process never stops a call; the replay state waits") {
+TEST_CASE(
+    "a database locked by another process never stops a call; its records wait and are written") {
   // Regression: the initiation-timestamp UPSERT ran on the engine (voice) thread with a 5 s
   // busy timeout, and a write lock held elsewhere ended the console with "database is locked".
   RunningConsole beijing("Beijing"), singapore("Singapore");
@@ -303,4 +304,12 @@ TEST_CASE("a database locked by another process never stops a call; the replay s
   singapore.runtime->recorder().flush();
   CHECK(singapore.runtime->recorder().unwritten_timestamps() == 0);
   CHECK(singapore.profile.peers().last_handshake_timestamp(beijing.profile.public_key()));
+  // The history the store refused meanwhile was retried, not lost.
+  test::eventually(
+      [&] {
+        const auto rows = store::CallHistory(singapore.profile.database()).query({});
+        return rows.size() == 1 && rows[0].outcome == CallOutcome::kAnswered &&
+               rows[0].end_reason == "remote_hangup";
+      },
+      20s, "the call history to be written after the lock");
 }
