@@ -200,8 +200,11 @@ class Engine::Shell final : public CoreOutput {
       return;
     }
     TimePoint due = core_.next_deadline();
-    if (due == ProtocolCore::kNever || due >= armed_) return;
+    if (due == ProtocolCore::kNever) return;
+    // Clamped before it is compared, so a deadline already armed at the clamped time is not
+    // cancelled and re-armed at the same instant.
     due = std::max(due, last_deadline_run_ + kMinimumWakeupGap);
+    if (due >= armed_) return;
     armed_ = due;
     timer_.expires_at(due);
     timer_.async_wait([this](const asio::error_code& ec) {

@@ -32,6 +32,7 @@ ProtocolCore::ProtocolCore(EngineConfig config, CoreOutput& output)
 
 void ProtocolCore::set_peers(std::vector<PeerEntry> peers) {
   peers_.clear();
+  counters_.unusable_endpoints = 0;  // a gauge of the directory now loaded
   for (auto& entry : peers) {
     const auto dh = crypto::dh_public_from_identity(entry.public_key);
     if (!dh) continue;  // the directory validated it; a bad key can never be reached

@@ -55,7 +55,8 @@ struct EngineCounters {
   // engine carries on (the shell's error boundary).
   std::uint64_t internal_errors = 0;
   // Card endpoints the engine cannot send to (e.g. an IPv6 scope this host does not have):
-  // skipped when the directory is loaded, never thrown on the engine thread.
+  // skipped when the directory is loaded, never thrown on the engine thread. Counts the
+  // directory now loaded, so reloading it does not add the same endpoints again.
   std::uint64_t unusable_endpoints = 0;
   // Initiations that crossed one of ours (docs/protocol.md §3.8): the larger static key won.
   std::uint64_t simultaneous_handshakes = 0;
