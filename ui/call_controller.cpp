@@ -97,6 +97,15 @@ void CallController::apply_status(const call::PeerStatus& status) {
   emit peerStatusChanged(name);
 }
 
+void CallController::apply_records_health(const console::RecordsHealth& health) {
+  records_ = health;
+  emit recordsHealthChanged();
+}
+
+void EngineEvents::on_records_health(const console::RecordsHealth& h) {
+  post_to(&controller_, [c = &controller_, h] { c->apply_records_health(h); });
+}
+
 void EngineEvents::on_call_changed(const call::CallStats& s) {
   post_to(&controller_, [c = &controller_, s] { c->apply_changed(s); });
 }

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "core/call/engine.hpp"
+#include "core/console/call_recorder.hpp"
 
 Q_DECLARE_METATYPE(hotline::call::CallStats)
 
@@ -40,11 +41,14 @@ class CallController : public QObject {
   int missed() const { return missed_; }
   void mark_missed_seen();
   std::optional<call::PeerStatus> status_of(const QString& peer) const;
+  // Whether the store takes the console's records (calls go on either way).
+  const console::RecordsHealth& records_health() const { return records_; }
 
   // From EngineEvents, on the GUI thread.
   void apply_changed(const call::CallStats& stats);
   void apply_ended(const call::CallStats& stats);
   void apply_status(const call::PeerStatus& status);
+  void apply_records_health(const console::RecordsHealth& health);
 
  signals:
   void activeChanged();
@@ -52,6 +56,7 @@ class CallController : public QObject {
   void callEnded(const hotline::call::CallStats& stats);
   void missedChanged(int count);
   void peerStatusChanged(const QString& peer);
+  void recordsHealthChanged();
 
  private:
   call::Engine* engine_ = nullptr;
@@ -59,6 +64,7 @@ class CallController : public QObject {
   std::optional<call::CallStats> active_;
   int missed_ = 0;
   std::map<QString, call::PeerStatus> statuses_;
+  console::RecordsHealth records_;
 };
 
 // The engine's listener: every event is posted to the controller's thread unchanged.
@@ -68,6 +74,8 @@ class EngineEvents final : public call::EngineListener {
   void on_call_changed(const call::CallStats& s) override;
   void on_call_ended(const call::CallStats& s) override;
   void on_peer_status(const call::PeerStatus& s) override;
+  // Not an engine event: the recorder's, on its own thread.
+  void on_records_health(const console::RecordsHealth& h);
 
  private:
   CallController& controller_;

@@ -1,5 +1,7 @@
 #include "ui/console_backend.hpp"
 
+#include <iostream>
+
 #include "core/audio/clocked_device.hpp"
 #include "core/audio/portaudio_device.hpp"
 #include "core/audio/sample_io.hpp"
@@ -28,8 +30,7 @@ class LoopingSource final : public audio::SampleSource {
 }  // namespace
 
 ConsoleBackend::ConsoleBackend(const SessionOptions& options,
-                               std::optional<std::string> key_passphrase,
-                               call::EngineListener& events)
+                               std::optional<std::string> key_passphrase, EngineEvents& events)
     : profile(identity::Profile::open(options.profile_dir)),
       audit(profile),
       gate(profile, audit, options.role_cost),
@@ -45,6 +46,11 @@ ConsoleBackend::ConsoleBackend(const SessionOptions& options,
   run.timers = options.timers;
   run.presence_interval = options.presence_interval;
   run.make_device = [this](const call::CallStats&) { return make_device(); };
+  run.on_records_health = [&events](const console::RecordsHealth& h) {
+    // A loss is reported as the console stops, when no window is left to show it.
+    if (h.lost > 0) std::cerr << console::describe(h) << '\n';
+    events.on_records_health(h);
+  };
   if (options.echo_line) {
     echo_ = std::make_unique<console::EchoLine>(profile.public_key());
     run.extra_peers.push_back(echo_->peer_entry());

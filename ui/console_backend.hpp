@@ -20,6 +20,7 @@
 #include "core/console/console_settings.hpp"
 #include "core/console/echo_line.hpp"
 #include "core/identity/profile.hpp"
+#include "ui/call_controller.hpp"
 
 namespace hotline::ui {
 
@@ -65,7 +66,7 @@ struct PeerInfo {
 
 struct ConsoleBackend {
   ConsoleBackend(const SessionOptions& options, std::optional<std::string> key_passphrase,
-                 call::EngineListener& events);
+                 EngineEvents& events);
   ~ConsoleBackend();
 
   // Throws admin::AccessDenied when the role is locked.

@@ -30,6 +30,14 @@ MainWindow::MainWindow(ConsoleSession& session, QWidget* parent)
   });
   connect(&session_.calls(), &CallController::activeChanged, this, &MainWindow::update_calls_tab);
   connect(&roles_, &RoleLock::changed, this, &MainWindow::update_roles);
+  connect(&session_.calls(), &CallController::recordsHealthChanged, this, [this] {
+    update_records_warning();
+    const auto& health = session_.calls().records_health();
+    if (health.failing && tray_) {
+      tray_->showMessage(tr("Records not written"), records_warning_->text(),
+                         QSystemTrayIcon::Warning);
+    }
+  });
   build();
 }
 
@@ -56,6 +64,11 @@ void MainWindow::build() {
   notice_label_->setVisible(!notice_label_->text().isEmpty());
   notice_label_->setStyleSheet("background: #FFF8E1; padding: 6px;");
   layout->addWidget(notice_label_);
+  records_warning_ = new QLabel(central);
+  records_warning_->setWordWrap(true);
+  records_warning_->setStyleSheet("background: #FDECEA; color: #8A1C1C; padding: 6px;");
+  records_warning_->setAccessibleName(tr("Records warning"));
+  layout->addWidget(records_warning_);
 
   tabs_ = new QTabWidget(central);
   calls_ = new CallsPage(session_, tabs_);
@@ -97,6 +110,7 @@ void MainWindow::build() {
   tabs_->setCurrentIndex(current);
   update_calls_tab();
   update_roles();
+  update_records_warning();
 }
 
 RoleGatedPage* MainWindow::gate(store::Role role) const {
@@ -125,6 +139,17 @@ void MainWindow::update_roles() {
   if (roles_.unlocked(store::Role::kOperator)) open << role_name(store::Role::kOperator);
   if (roles_.unlocked(store::Role::kAdministrator)) open << role_name(store::Role::kAdministrator);
   roles_label_->setText(open.isEmpty() ? tr("Official") : tr("Unlocked: %1").arg(open.join(", ")));
+}
+
+void MainWindow::update_records_warning() {
+  const auto& health = session_.calls().records_health();
+  records_warning_->setVisible(health.failing);
+  if (!health.failing) return;
+  records_warning_->setText(
+      tr("⚠ The console cannot write its records now (call history, replay protection): %1. "
+         "Calls go on; what waits is kept in memory and retried every %2 seconds.")
+          .arg(QString::fromStdString(health.problem))
+          .arg(console::CallRecorder::kHeartbeat.count()));
 }
 
 void MainWindow::on_incoming(const call::CallStats& call) {

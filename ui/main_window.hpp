@@ -40,6 +40,8 @@ class MainWindow : public QMainWindow {
   // of `text` again whenever the language changes.
   void set_notice(std::function<QString()> text);
   QLabel* notice_label() const { return notice_label_; }
+  // Shown while the store refuses the console's records.
+  QLabel* records_warning() const { return records_warning_; }
 
  protected:
   void changeEvent(QEvent* event) override;
@@ -50,12 +52,14 @@ class MainWindow : public QMainWindow {
   void update_calls_tab();
   void on_incoming(const call::CallStats& call);
   void update_roles();
+  void update_records_warning();
 
   ConsoleSession& session_;
   RoleLock roles_;
   std::function<QString()> notice_;
   QTabWidget* tabs_ = nullptr;
   QLabel* notice_label_ = nullptr;
+  QLabel* records_warning_ = nullptr;
   QLabel* roles_label_ = nullptr;
   CallsPage* calls_ = nullptr;
   HistoryPage* history_ = nullptr;

@@ -67,6 +67,11 @@ ConsoleSession::ConsoleSession(identity::Profile& profile, AudioSetup audio)
   console::ConsoleOptions options;
   options.make_device = [this](const call::CallStats& call) { return make_device(call); };
   options.voice = audio_.voice;
+  // Calls go on while the store refuses records; whoever runs the console is told, when it
+  // starts, when it is over, and what was lost if the console stops first.
+  options.on_records_health = [](const console::RecordsHealth& health) {
+    std::cerr << console::describe(health) << "\n";
+  };
   runtime_ = std::make_unique<console::ConsoleRuntime>(profile, *this, std::move(options));
   if (const int closed = runtime_->interrupted_calls_closed(); closed > 0) {
     std::cerr << "note: " << closed << " call" << (closed == 1 ? "" : "s")

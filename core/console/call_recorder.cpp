@@ -69,19 +69,41 @@ store::CallQuality quality_of(const call::CallStats& s) {
   return q;
 }
 
+std::string describe(const RecordsHealth& health) {
+  const auto plural = [](std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + (n == 1 ? one : many);
+  };
+  if (health.lost > 0) {
+    return "error: " + plural(health.lost, " record", " records") +
+           " could not be written before the console stopped: " + health.problem;
+  }
+  if (health.failing) {
+    return "warning: the console's records cannot be written now: " + health.problem +
+           "\n  Calls go on; " + plural(health.waiting, " record waits", " records wait") +
+           " in memory, retried every " + std::to_string(CallRecorder::kHeartbeat.count()) + " s.";
+  }
+  return "note: the console's records are written again; nothing that waited was lost";
+}
+
 CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineListener& next,
-                           std::set<std::string> unrecorded)
-    : next_(next), unrecorded_(std::move(unrecorded)) {
+                           std::set<std::string> unrecorded, RecordsHealthHandler on_health)
+    : next_(next), unrecorded_(std::move(unrecorded)), on_health_(std::move(on_health)) {
   // Opened here, so a database that cannot be opened is reported to the caller.
   auto db = std::make_shared<store::Database>(
       store::Database::open(database, store::Database::OpenMode::kMustExist));
+  db->set_busy_timeout(kBusyTimeout);
   thread_ = std::thread([this, db] {
     store::CallHistory history(*db);
     std::vector<std::int64_t> seen;
     std::unique_lock lock(mutex_);
     auto next_beat = std::chrono::steady_clock::now() + kHeartbeat;
-    bool history_waits = false;  // the store refused the queue's first job: retry at the beat
+    bool history_waits = false;    // the store refused the queue's first job: retry at the beat
+    bool history_failing = false;  // the last history write was refused (history_waits is
+                                   // cleared at each beat to retry; this only by a success)
+    bool touch_failing = false;
+    std::size_t lost = 0;  // at stop: what the store never took
     for (;;) {
+      report_health(history_failing || timestamps_failing_ || touch_failing, 0, lock);
       wake_.wait_until(lock, next_beat, [&] {
         return stopping_ || timestamps_ready_ || (!queue_.empty() && !history_waits);
       });
@@ -92,6 +114,7 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
         lock.unlock();
         const bool stored = write(history, job);
         lock.lock();
+        history_failing = !stored;
         if (!stored) {
           ++history_failures_;
           drained_.notify_all();
@@ -102,6 +125,7 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
           // Stopping: one more try was refused; what is left is dropped, and said so.
           error_ = "call history not written, the store kept refusing it (" +
                    std::to_string(queue_.size()) + " changes)";
+          lost += queue_.size();
           written_ += queue_.size();
           queue_.clear();
           drained_.notify_all();
@@ -113,6 +137,8 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
       }
       if (stopping_) {
         if (!timestamps_.empty()) write_timestamps(*db, lock);  // a last try
+        lost += timestamps_.size();
+        if (lost > 0) report_health(true, lost, lock);
         return;
       }
       if (std::chrono::steady_clock::now() >= next_beat) {
@@ -122,13 +148,15 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
         seen.clear();
         for (const auto& [id, open] : open_) seen.push_back(open.record.id);
         lock.unlock();
+        std::optional<std::string> failure;
         try {
           history.touch(seen, unix_ms_now());
         } catch (const std::exception& e) {
-          std::lock_guard error_lock(mutex_);
-          error_ = e.what();
+          failure = std::string("cannot mark open calls as seen (will retry): ") + e.what();
         }
         lock.lock();
+        touch_failing = failure.has_value();
+        if (failure) error_ = std::move(failure);
       }
     }
   });
@@ -188,8 +216,30 @@ void CallRecorder::write_timestamps(store::Database& db, std::unique_lock<std::m
     if (!first && crypto::is_newer(timestamp, it->second)) it->second = timestamp;
   }
   if (failure) error_ = "cannot record replay state (will retry): " + *failure;
+  timestamps_failing_ = failure.has_value();
   ++timestamp_attempts_;
   drained_.notify_all();
+}
+
+void CallRecorder::report_health(bool failing, std::size_t lost,
+                                 std::unique_lock<std::mutex>& lock) {
+  if (failing == health_.failing && lost == health_.lost) return;
+  health_ = RecordsHealth{failing, failing ? error_.value_or("") : "",
+                          queue_.size() + timestamps_.size(), lost};
+  if (!on_health_) return;
+  const RecordsHealth report = health_;
+  lock.unlock();
+  try {
+    on_health_(report);
+  } catch (const std::exception&) {
+    // A failing warning must not stop the records: the state stays readable via health().
+  }
+  lock.lock();
+}
+
+RecordsHealth CallRecorder::health() const {
+  std::lock_guard lock(mutex_);
+  return health_;
 }
 
 std::size_t CallRecorder::unwritten_timestamps() const {

@@ -5,19 +5,20 @@
 // database connection, so the engine thread never waits for the disk. A row is written when
 // a call starts and rewritten at each change; while calls are open the writer marks them
 // seen every kHeartbeat, which is the "last known time" an interrupted call is closed at.
-// A history write the store refuses (locked by another process, full, read-only) stays first
-// in the queue and is retried every kHeartbeat; what is still refused when the recorder stops
-// is reported through last_error(). The engine's other record, each peer's newest initiation
-// timestamp (replay state), goes the
-// same way: only the newest per peer is kept, and a write that fails (the database locked by
-// another process, full, read-only) is retried every kHeartbeat until it succeeds; the engine
-// already holds the state in memory, so no call ever waits for it.
+// The engine's other record, each peer's newest initiation timestamp (replay state), goes the
+// same way (only the newest per peer is kept); the engine already holds it in memory, so no
+// call ever waits for it. A write the store refuses (locked by another process, full,
+// read-only) stays queued and is retried every kHeartbeat. The console is told through
+// RecordsHealth when the store starts refusing records, when everything that waited has been
+// written, and — reported rather than dropped silently — what the store still refused when
+// the recorder stopped.
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -35,14 +36,30 @@ store::CallOutcome outcome_of(const call::CallStats& ended, bool was_connected);
 // The quality summary of a connected call, from its final statistics.
 store::CallQuality quality_of(const call::CallStats& stats);
 
+// Whether the store takes the console's records. Reported when it starts refusing them and
+// when everything that waited has been written.
+struct RecordsHealth {
+  bool failing = false;
+  std::string problem;      // what the store said, with what could not be written
+  std::size_t waiting = 0;  // records kept in memory for the next retry
+  std::size_t lost = 0;     // records given up when the recorder stopped (never written)
+};
+using RecordsHealthHandler = std::function<void(const RecordsHealth&)>;
+// One line for a log or a terminal: "warning: …", "note: …" or "error: …".
+std::string describe(const RecordsHealth& health);
+
 class CallRecorder final : public call::EngineListener {
  public:
   static constexpr std::chrono::seconds kHeartbeat{2};
+  // The recorder retries at every beat, so waiting long for another process's lock would
+  // only delay the other records and the console's stop.
+  static constexpr std::chrono::milliseconds kBusyTimeout{500};
 
   // Opens its own connection to the database at `database`. Calls with the peers named in
   // `unrecorded` (service lines such as the Echo Test) are forwarded but not recorded.
+  // `on_health` is called on the recorder's thread, never with a lock held.
   CallRecorder(const std::filesystem::path& database, call::EngineListener& next,
-               std::set<std::string> unrecorded = {});
+               std::set<std::string> unrecorded = {}, RecordsHealthHandler on_health = {});
   ~CallRecorder() override;  // writes everything queued, then stops
   CallRecorder(const CallRecorder&) = delete;
   CallRecorder& operator=(const CallRecorder&) = delete;
@@ -62,6 +79,8 @@ class CallRecorder final : public call::EngineListener {
   std::optional<std::string> last_error() const;
   // Replay-state records not yet in the store (waiting, or retried after a failure).
   std::size_t unwritten_timestamps() const;
+  // As last reported to `on_health`.
+  RecordsHealth health() const;
 
  private:
   struct Job {
@@ -78,9 +97,13 @@ class CallRecorder final : public call::EngineListener {
   bool write(store::CallHistory& history, const Job& job);
   // Writer thread, with mutex_ held on entry and exit (released while writing).
   void write_timestamps(store::Database& db, std::unique_lock<std::mutex>& lock);
+  // Writer thread, mutex_ held: reports a change between refusing and taking records, or a
+  // loss at stop.
+  void report_health(bool failing, std::size_t lost, std::unique_lock<std::mutex>& lock);
 
   call::EngineListener& next_;
   const std::set<std::string> unrecorded_;
+  const RecordsHealthHandler on_health_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable drained_;
@@ -95,6 +118,8 @@ class CallRecorder final : public call::EngineListener {
   bool timestamps_ready_ = false;
   std::uint64_t timestamp_attempts_ = 0;
   std::uint64_t history_failures_ = 0;  // new ones arrived (failed ones wait for the heartbeat)
+  bool timestamps_failing_ = false;     // the last replay-state write was refused
+  RecordsHealth health_;
   std::thread thread_;
 };
 

@@ -41,7 +41,8 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
 
   std::set<std::string> unrecorded;
   for (const auto& extra : extra_peers_) unrecorded.insert(extra.name);
-  recorder_ = std::make_unique<CallRecorder>(db_path, listener, std::move(unrecorded));
+  recorder_ = std::make_unique<CallRecorder>(db_path, listener, std::move(unrecorded),
+                                             std::move(options.on_records_health));
 
   call::EngineConfig config;
   config.identity = std::make_shared<const crypto::Identity>(

@@ -29,6 +29,9 @@ struct ConsoleOptions {
   std::chrono::milliseconds presence_interval{0};  // line-status probes; 0: none
   // Lines that are not in the directory (the Echo Test): known to the engine, never recorded.
   std::vector<call::PeerEntry> extra_peers;
+  // Told when the store starts or stops refusing records (on the recorder's thread): the
+  // console shows it, since calls go on regardless.
+  RecordsHealthHandler on_records_health;
 };
 
 // The engine's view of the directory: every peer, and every removed key (refused on sight).

@@ -137,6 +137,11 @@ void Database::set_user_version(int version) {
   exec("PRAGMA user_version = " + std::to_string(version));
 }
 
+void Database::set_busy_timeout(std::chrono::milliseconds timeout) {
+  check(sqlite3_busy_timeout(db_, static_cast<int>(timeout.count())),
+        "cannot set the busy timeout");
+}
+
 std::int64_t Database::last_insert_rowid() const {
   return sqlite3_last_insert_rowid(db_);
 }

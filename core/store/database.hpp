@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -58,6 +59,8 @@ class Database {
   int user_version();
   void set_user_version(int version);
   std::int64_t last_insert_rowid() const;
+  // How long a statement waits for another connection's lock before failing as locked.
+  void set_busy_timeout(std::chrono::milliseconds timeout);
   int changes() const;  // rows changed by the most recent INSERT/UPDATE/DELETE
   bool in_transaction() const;
 

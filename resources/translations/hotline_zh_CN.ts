@@ -913,6 +913,18 @@
 <context>
     <name>hotline::ui::MainWindow</name>
     <message>
+        <source>Records not written</source>
+        <translation>记录未写入</translation>
+    </message>
+    <message>
+        <source>Records warning</source>
+        <translation>记录警告</translation>
+    </message>
+    <message>
+        <source>⚠ The console cannot write its records now (call history, replay protection): %1. Calls go on; what waits is kept in memory and retried every %2 seconds.</source>
+        <translation>⚠ 控制台目前无法写入记录（通话历史、重放保护）：%1。通话照常进行；待写内容保存在内存中，每 %2 秒重试一次。</translation>
+    </message>
+    <message>
         <source>Missed call</source>
         <translation>未接来电</translation>
     </message>

@@ -290,6 +290,33 @@ assert c["answered"] and c["ended"] and c["ended"] > c["answered"], c
 assert c["duration_s"] >= 1.5, c
 PY
 
+# ---- Another process holds the database's write lock through a call ------------------------
+"$hotline" "${b[@]}" answer --passphrase-file "$work/pass" --calls 0 --record "$work/b5.wav" > "$work/b5.log" 2>&1 &
+answer_pid=$!
+pids+=("$answer_pid")
+check "answer starts for the lock test" wait_for_line "$work/b5.log" "Waiting for calls"
+python3 - "$work/b/hotline.db" "$work/locked" <<'PY' &
+import sqlite3, sys, time, pathlib
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")  # the write lock, held through the call
+pathlib.Path(sys.argv[2]).touch()
+time.sleep(4)
+db.execute("ROLLBACK")
+PY
+locker_pid=$!
+pids+=("$locker_pid")
+check "the lock is taken" timeout 10 sh -c "until test -e '$work/locked'; do sleep 0.1; done"
+"$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" --seconds 2 > "$work/a5.log" 2>&1
+check "a call goes through while the callee's store is locked" test $? -eq 0
+check "... the callee warned that its records could not be written" \
+  grep -q "warning: the console's records cannot be written now: .*locked" "$work/b5.log"
+wait "$locker_pid"
+check "... and says when they are written again" wait_for_line "$work/b5.log" "records are written again"
+kill -TERM "$answer_pid"; wait "$answer_pid"
+check "... the callee's console carried on to a normal end" test $? -eq 0
+check "... and, the lock gone, wrote them: the call is in the history" sh -c \
+  "'$hotline' ${b[*]} history --json ${as_operator[*]} | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r[0][\"outcome\"]==\"answered\" and r[0][\"peer\"]==\"Beijing\", r[0]'"
+
 # ---- The audit log and its tamper check -------------------------------------------------------
 check "audit lists the key changes" sh -c \
   "'$hotline' --profile '$work/a' audit --role-passphrase-file '$work/admin' | grep -q 'peer.key.replace'"

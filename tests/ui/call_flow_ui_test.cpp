@@ -4,6 +4,8 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
+#include "core/identity/profile.hpp"
+#include "core/store/database.hpp"
 #include "tests/ui/console_fixture.hpp"
 
 using namespace hotline;
@@ -50,12 +52,24 @@ TEST_CASE("clicking Call on one console and Accept on the other connects, SAS eq
 
 TEST_CASE("a declined call says so on the caller's screen") {
   ConsoleSet set({"Beijing", "Singapore"});
+  // Another process holds the callee's database write lock: the call still rings and is
+  // declined, and the callee's window says its records wait, until the lock goes.
+  auto blocker = store::Database::open(set.root() / "Singapore" / identity::kDatabaseFileName,
+                                       store::Database::OpenMode::kMustExist);
+  blocker.exec("BEGIN IMMEDIATE");
+  CHECK_FALSE(set[1].window->records_warning()->isVisible());
   wait_for_tile(set[0], "Singapore");
   click(set[0].page().tile("Singapore")->call_button());
   wait_until([&] { return set[1].calls().ringing_incoming(); }, "the call to ring");
   click(set[1].panel().decline_button());
   wait_until([&] { return set[0].page().banner()->isVisible(); }, "the caller's call to end");
   CHECK_THAT(set[0].page().banner()->text().toStdString(), ContainsSubstring("declined"));
+  wait_until([&] { return set[1].window->records_warning()->isVisible(); }, "the records warning");
+  CHECK_THAT(set[1].window->records_warning()->text().toStdString(),
+             ContainsSubstring("cannot write its records") && ContainsSubstring("locked"));
+  blocker.exec("ROLLBACK");
+  wait_until([&] { return !set[1].window->records_warning()->isVisible(); },
+             "the warning to go once the records are written");
 }
 
 TEST_CASE("a console already in a call answers a third one busy") {

@@ -60,6 +60,23 @@ class EventLog final : public call::EngineListener {
   std::vector<call::CallStats> events_;
 };
 
+// The recorder's reports of the store refusing records, as the console's warning shows them.
+class HealthLog {
+ public:
+  void add(const console::RecordsHealth& h) {
+    std::lock_guard lock(mutex_);
+    reports_.push_back(h);
+  }
+  std::vector<console::RecordsHealth> reports() const {
+    std::lock_guard lock(mutex_);
+    return reports_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<console::RecordsHealth> reports_;
+};
+
 auto state_is(CallState state) {
   return [state](const call::CallStats& s) { return s.state == state; };
 }
@@ -68,6 +85,7 @@ struct RunningConsole {
   test::TempDir dir;
   identity::Profile profile;
   EventLog events;
+  HealthLog health;
   std::unique_ptr<console::ConsoleRuntime> runtime;
 
   explicit RunningConsole(const std::string& name, call::EngineTimers timers = {})
@@ -76,6 +94,7 @@ struct RunningConsole {
                                           std::nullopt, identity::KeyFileCost::kInteractive)) {
     console::ConsoleOptions options;
     options.timers = timers;
+    options.on_records_health = [this](const console::RecordsHealth& h) { health.add(h); };
     options.make_device = [](const call::CallStats&) {
       return std::make_shared<audio::ClockedDevice>(std::make_unique<audio::SilenceSource>(),
                                                     std::make_unique<audio::DiscardSink>());
@@ -295,6 +314,17 @@ TEST_CASE(
       30s, "the replay-state write to fail");
   CHECK(singapore.runtime->recorder().unwritten_timestamps() == 1);
   CHECK(singapore.engine().call_stats(ringing.id)->state == CallState::kConnected);
+  // The console is told, once, so it can show a warning while the call goes on.
+  test::eventually([&] { return !singapore.health.reports().empty(); }, 10s,
+                   "the store's refusal to be reported");
+  {
+    const auto reports = singapore.health.reports();
+    REQUIRE(reports.size() == 1);
+    CHECK(reports[0].failing);
+    CHECK_THAT(reports[0].problem, Catch::Matchers::ContainsSubstring("locked"));
+    CHECK(reports[0].waiting >= 1);
+    CHECK(reports[0].lost == 0);
+  }
   beijing.engine().hangup(out);
   singapore.events.wait_for(state_is(CallState::kEnded));
   CHECK(singapore.events.count(state_is(CallState::kEnded)) == 1);
@@ -312,4 +342,34 @@ TEST_CASE(
                rows[0].end_reason == "remote_hangup";
       },
       20s, "the call history to be written after the lock");
+  // ... and told again once everything that waited is written: the warning goes.
+  test::eventually(
+      [&] {
+        const auto reports = singapore.health.reports();
+        return reports.size() == 2 && !reports[1].failing;
+      },
+      10s, "the recovery to be reported");
+  CHECK(singapore.runtime->recorder().last_error().has_value());  // what happened stays known
+}
+
+TEST_CASE("records the store never takes are reported as lost when the console stops") {
+  RunningConsole beijing("Beijing"), singapore("Singapore");
+  beijing.know(singapore, true);
+  singapore.know(beijing, true);
+  auto blocker = store::Database::open(singapore.profile.directory() / identity::kDatabaseFileName,
+                                       store::Database::OpenMode::kMustExist);
+  blocker.exec("BEGIN IMMEDIATE");  // held until the console has stopped
+
+  beijing.engine().call("Singapore", {});
+  singapore.events.wait_for(state_is(CallState::kRinging));
+  singapore.runtime.reset();  // stops (the caller is told), with its records still refused
+  const auto reports = singapore.health.reports();
+  REQUIRE_FALSE(reports.empty());
+  CHECK(reports.back().failing);
+  // The ringing and the ending of the call, and the caller's replay state: three records.
+  CHECK(reports.back().lost == 3);
+  CHECK_THAT(console::describe(reports.back()),
+             Catch::Matchers::StartsWith("error: 3 records could not be written"));
+  blocker.exec("ROLLBACK");
+  CHECK(store::CallHistory(singapore.profile.database()).query({}).empty());
 }
