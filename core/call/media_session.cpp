@@ -10,8 +10,7 @@ namespace hotline::call {
 namespace {
 
 std::size_t playback_lead(const audio::AudioDevice* device) {
-  return std::min(MediaSession::kPlaybackLeadSamples,
-                  device ? device->period_samples() + MediaSession::kEngineTickSamples : 0);
+  return device ? MediaSession::playback_lead_for(device->period_samples()) : 0;
 }
 
 }  // namespace

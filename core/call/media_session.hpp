@@ -6,6 +6,7 @@
 // that fails mid-call is replaced by the clock: silence frames keep going out at the frame
 // rate, and received audio is played out into nothing, so the call itself carries on.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -52,10 +53,16 @@ class MediaSession {
   // A device problem not yet reported, once.
   std::optional<std::string> take_device_problem();
 
-  // Samples kept queued for the device: one device period plus one engine tick (2 ms), and
-  // no more, since every queued sample is delay. At most this (10 ms periods).
+  // Samples kept queued for a device that takes `period_samples` at a time: one period plus
+  // one engine tick (2 ms), and no more, since every queued sample is delay. At most
+  // kPlaybackLeadSamples (10 ms periods). Simulations that stand in for the engine use it too.
   static constexpr std::size_t kPlaybackLeadSamples = 576;
-  static constexpr std::size_t kEngineTickSamples = 96;
+  // How often the engine services the rings while voice flows (ProtocolCore::kVoiceTick).
+  static constexpr auto kServiceInterval = std::chrono::milliseconds(2);
+  static constexpr std::size_t kEngineTickSamples = 48 * kServiceInterval.count();
+  static constexpr std::size_t playback_lead_for(std::size_t period_samples) {
+    return std::min(kPlaybackLeadSamples, period_samples + kEngineTickSamples);
+  }
 
  private:
   void check_device(Clock::time_point now);

@@ -56,7 +56,7 @@ class ProtocolCore {
   static constexpr TimePoint kNever = TimePoint::max();
   // While voice or a call tone flows, the device rings are serviced this often: it bounds how
   // late a frame is sent or decoded (part of the mouth-to-ear delay, docs/performance.md).
-  static constexpr auto kVoiceTick = std::chrono::milliseconds(2);
+  static constexpr auto kVoiceTick = MediaSession::kServiceInterval;
   static constexpr auto kSnapshotPeriod = std::chrono::milliseconds(100);
   static constexpr auto kShutdownDrain = std::chrono::seconds(1);
 

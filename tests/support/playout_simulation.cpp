@@ -40,8 +40,10 @@ struct Arrival {
 
 PlayoutSimulationResult simulate(const PlayoutSimulation& sim) {
   const auto pool = encode_pool(sim.frame_ms, sim.expected_loss_percent);
-  constexpr std::size_t kLead = 480;  // what the engine keeps queued, as MediaSession does
-  audio::VoicePlayout playout(sim.frame_ms, kLead);
+  const auto period_samples = static_cast<std::size_t>(sim.device_period.count() * 48);
+  // What the engine keeps queued for such a device.
+  const std::size_t lead = call::MediaSession::playback_lead_for(period_samples);
+  audio::VoicePlayout playout(sim.frame_ms, lead);
   audio::SpscRing<std::int16_t> ring(8192);
   const Clock::time_point epoch = Clock::time_point{} + std::chrono::hours(1000);
   const auto at = [&](double s) {
@@ -49,7 +51,6 @@ PlayoutSimulationResult simulate(const PlayoutSimulation& sim) {
   };
 
   const double frame_s = sim.frame_ms / 1000.0 / sim.sender_clock;
-  const auto period_samples = static_cast<std::size_t>(sim.device_period.count() * 48);
   const double period_s =
       static_cast<double>(sim.device_period.count()) / 1000.0 / sim.receiver_clock;
   const double tick_s = static_cast<double>(sim.engine_tick.count()) / 1e6;
@@ -94,7 +95,7 @@ PlayoutSimulationResult simulate(const PlayoutSimulation& sim) {
       }
       next_pull += period_s;
     } else {
-      while (ring.available_read() < kLead) {
+      while (ring.available_read() < lead) {
         ring.write(playout.next(at(t), ring.available_read()));
       }
       const auto s = playout.stats();

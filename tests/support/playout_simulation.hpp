@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/audio/voice_playout.hpp"
+#include "core/call/media_session.hpp"
 #include "core/util/bytes.hpp"
 
 namespace hotline::test {
@@ -33,7 +34,7 @@ struct PlayoutSimulation {
   double sender_clock = 1.0;    // sender's samples per true second / 48000
   double receiver_clock = 1.0;  // receiver's sound card likewise
   std::chrono::milliseconds device_period{10};
-  std::chrono::microseconds engine_tick{2000};
+  std::chrono::microseconds engine_tick{call::MediaSession::kServiceInterval};
   std::chrono::seconds duration{60};
   int expected_loss_percent = 0;  // the sender's FEC setting
   // One-way delay in ms of packet `seq` sent at `send_s` seconds; nullopt: lost. Defaults to

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "core/audio/opus_codec.hpp"
+#include "core/call/media_session.hpp"
 #include "tests/support/playout_simulation.hpp"
 #include "tests/support/signal_compare.hpp"
 
@@ -38,7 +39,9 @@ TEST_CASE("playout on a clean link settles at the playback lead plus the safety 
   sim.frame_ms = frame_ms;
   sim.duration = 30s;
   const auto r = simulate(sim);
-  const double lead_ms = 10.0;  // the simulation's engine keeps 480 samples queued
+  // What the engine keeps queued for the simulation's 10 ms device periods (MediaSession's
+  // own rule, not a copy of it).
+  const double lead_ms = static_cast<double>(call::MediaSession::playback_lead_for(480)) / 48.0;
   const double wanted = lead_ms + audio::PlayoutDelayConfig{}.safety_ms;  // no jitter at all
   CAPTURE(frame_ms, r.stats.jitter_buffer_target_ms, r.seconds.back().buffered_ms);
   CHECK(r.stats.jitter_buffer_target_ms == wanted);
