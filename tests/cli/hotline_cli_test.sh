@@ -300,13 +300,13 @@ import sqlite3, sys, time, pathlib
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN IMMEDIATE")  # the write lock, held through the call
 pathlib.Path(sys.argv[2]).touch()
-time.sleep(4)
+time.sleep(3)
 db.execute("ROLLBACK")
 PY
 locker_pid=$!
 pids+=("$locker_pid")
 check "the lock is taken" timeout 10 sh -c "until test -e '$work/locked'; do sleep 0.1; done"
-"$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" --seconds 2 > "$work/a5.log" 2>&1
+"$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" --seconds 1 > "$work/a5.log" 2>&1
 check "a call goes through while the callee's store is locked" test $? -eq 0
 check "... the callee warned that its records could not be written" \
   grep -q "warning: the console's records cannot be written now: .*locked" "$work/b5.log"
