@@ -37,7 +37,9 @@ SimDevice::Clock::time_point SimDevice::next_period() const {
 
 void SimDevice::tick() {
   std::array<std::int16_t, kPeriodSamples> mic{};
-  if (tone_hz_ > 0) {
+  if (source_) {
+    source_->fill(mic);
+  } else if (tone_hz_ > 0) {
     for (auto& s : mic) {
       const double t = static_cast<double>(phase_++) / audio::kSampleRate;
       s = static_cast<std::int16_t>(8000.0 * std::sin(2.0 * std::numbers::pi * tone_hz_ * t));

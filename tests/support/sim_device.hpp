@@ -6,9 +6,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/audio/audio_device.hpp"
+#include "core/audio/sample_io.hpp"
 
 namespace hotline::test {
 
@@ -22,6 +24,9 @@ class SimDevice final : public audio::AudioDevice {
   // fast against the simulated clock (its periods come sooner), as two real cards differ.
   explicit SimDevice(double tone_hz = 440.0, double clock_rate = 1.0)
       : tone_hz_(tone_hz), clock_rate_(clock_rate) {}
+  // The microphone hears `source` (speech, say) instead of a tone.
+  SimDevice(std::unique_ptr<audio::SampleSource> source, double clock_rate)
+      : tone_hz_(0), clock_rate_(clock_rate), source_(std::move(source)) {}
 
   void start() override { running_ = true; }
   void stop() override { running_ = false; }
@@ -50,6 +55,7 @@ class SimDevice final : public audio::AudioDevice {
 
   double tone_hz_;
   double clock_rate_;
+  std::unique_ptr<audio::SampleSource> source_;
   Clock::time_point started_{};
   std::uint64_t periods_ = 0;
   bool running_ = false;

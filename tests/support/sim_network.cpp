@@ -36,7 +36,9 @@ SimConsole::SimConsole(SimNetwork& net, std::string name, asio::ip::udp::endpoin
            std::chrono::duration_cast<std::chrono::milliseconds>(since_start(net_.now())).count();
   };
   config_.make_device = [this](const call::CallStats&) {
-    auto device = std::make_shared<SimDevice>(440.0, device_clock_rate_);
+    auto device = play_ ? std::make_shared<SimDevice>(std::make_unique<audio::PcmSource>(*play_),
+                                                      device_clock_rate_)
+                        : std::make_shared<SimDevice>(440.0, device_clock_rate_);
     devices_.push_back(device);
     return device;
   };
@@ -146,12 +148,18 @@ void SimNetwork::send(const SimConsole& from, ByteSpan bytes, const asio::ip::ud
   if (filter && !filter(d)) return;
   SimConsole* target = console_at(to);
   if (target == nullptr) return;  // nobody there
-  const PathImpairment& p = paths_[{from.name(), target->name()}];
+  PathImpairment& p = paths_[{from.name(), target->name()}];
   std::uniform_real_distribution<double> unit(0.0, 1.0);
-  if (p.blackout || (p.loss > 0 && unit(rng_) < p.loss)) return;
+  if (p.burst_bad) {
+    if (unit(rng_) < p.burst_loss_exit) p.burst_bad = false;
+  } else if (p.burst_loss_enter > 0 && unit(rng_) < p.burst_loss_enter) {
+    p.burst_bad = true;
+  }
+  if (p.blackout || p.burst_bad || (p.loss > 0 && unit(rng_) < p.loss)) return;
   const int copies = (p.duplicate > 0 && unit(rng_) < p.duplicate) ? 2 : 1;
   for (int i = 0; i < copies; ++i) {
     auto delay = p.delay;
+    if (p.reorder > 0 && unit(rng_) < p.reorder) delay += p.reorder_delay;
     if (p.jitter.count() > 0) {
       delay += std::chrono::microseconds(
           std::uniform_int_distribution<std::int64_t>(0, p.jitter.count())(rng_));

@@ -33,11 +33,18 @@ struct SentDatagram {
 
 // What one direction of the network does to datagrams.
 struct PathImpairment {
-  double loss = 0;                      // probability, 0..1
+  double loss = 0;  // probability, 0..1, independent of the burst model
+  // Gilbert-Elliott, as the UDP relay's: each datagram first moves good->bad with
+  // burst_loss_enter or bad->good with burst_loss_exit; all in the bad state are lost.
+  double burst_loss_enter = 0;
+  double burst_loss_exit = 1;
   double duplicate = 0;                 // probability, 0..1
   std::chrono::microseconds delay{0};   // one way
   std::chrono::microseconds jitter{0};  // uniform 0..jitter added (reorders)
-  bool blackout = false;                // drop everything
+  double reorder = 0;                   // probability a datagram is held back by reorder_delay
+  std::chrono::microseconds reorder_delay{20'000};
+  bool blackout = false;   // drop everything
+  bool burst_bad = false;  // the path's state in the burst model
 };
 
 class SimNetwork;
@@ -76,6 +83,8 @@ class SimConsole final : public call::CoreOutput {
   std::optional<call::CallStats> latest(call::CallId id) const;
   // Sound cards of calls from now on run at this rate against the simulated clock.
   void set_device_clock_rate(double rate) { device_clock_rate_ = rate; }
+  // The microphones of calls from now on hear `pcm` (once, then silence) instead of a tone.
+  void set_play(audio::PcmBuffer pcm) { play_ = std::move(pcm); }
   std::uint64_t deadlines_run() const { return deadlines_run_; }
   std::vector<std::shared_ptr<SimDevice>>& devices() { return devices_; }
 
@@ -108,6 +117,7 @@ class SimConsole final : public call::CoreOutput {
   std::uint64_t deadlines_run_ = 0;
   bool record_sent_ = true;
   double device_clock_rate_ = 1.0;
+  std::optional<audio::PcmBuffer> play_;
   std::map<std::uint64_t, call::CallStats> latest_;
 };
 
