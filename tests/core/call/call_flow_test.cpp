@@ -21,6 +21,14 @@ using test::TestConsole;
 
 namespace {
 
+// Refusal tests need only two initiations (a second apart) to show retries are handled; the
+// 4 s timer itself is asserted in simulated time and by "a peer that does not answer…".
+call::EngineTimers two_initiations() {
+  call::EngineTimers timers;
+  timers.unreachable_after = std::chrono::milliseconds(1500);
+  return timers;
+}
+
 struct Pair {
   TestConsole a{"Beijing"};
   TestConsole b{"Singapore"};
@@ -150,7 +158,7 @@ TEST_CASE("a peer that does not answer handshakes is reported unreachable") {
 TEST_CASE("a console that does not know the caller drops its handshakes without reply") {
   TestConsole a("Beijing");
   TestConsole b("Singapore");
-  a.start();
+  a.start(two_initiations());
   b.start();
   a.add_peer(b);  // b has not imported a's card
   a.engine().call("Singapore", {});
@@ -162,7 +170,7 @@ TEST_CASE("a console that does not know the caller drops its handshakes without 
 TEST_CASE("a disabled peer's call is refused without ringing") {
   TestConsole a("Beijing");
   TestConsole b("Singapore");
-  a.start();
+  a.start(two_initiations());
   b.start();
   a.add_peer(b);
   b.add_peer(a, std::nullopt, nullptr, /*enabled=*/false);
@@ -198,7 +206,7 @@ TEST_CASE("pre-shared keys: matching keys connect, a mismatch never completes th
   }
   SECTION("different keys") {
     TestConsole a("Beijing"), b("Singapore");
-    a.start();
+    a.start(two_initiations());
     b.start();
     a.add_peer(b, std::nullopt, psk);
     b.add_peer(a, std::nullopt, other);
