@@ -2,6 +2,7 @@
 // What the engine's media pipeline sees of any audio device (PortAudio, file, tone, ...): two
 // rings of 48 kHz mono int16, each holding at least kDeviceRingSamples.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,6 +42,15 @@ class AudioDevice {
     if (ring == nullptr) return std::nullopt;
     return SpscReader<std::int16_t>(*ring);
   }
+  // A device that moves whole periods on a clock of its own can say how many it has moved and
+  // when it moves the next one: the engine then services the rings once after each period
+  // instead of polling them. `periods` is published after the period's samples, so a reader
+  // that sees it changed also sees them.
+  struct PeriodClock {
+    std::uint64_t periods = 0;
+    std::chrono::steady_clock::time_point next_end;
+  };
+  virtual std::optional<PeriodClock> period_clock() const { return std::nullopt; }
   // Samples the device takes from playback() at a time, at most. The engine keeps this much
   // plus one engine tick queued: every queued sample is delay.
   virtual std::size_t period_samples() const { return 480; }

@@ -119,6 +119,7 @@ void ClockedDevice::run(Clock::time_point start) {
       const Clock::time_point stop_at{Clock::duration(stop_at_.load(std::memory_order_relaxed))};
       if (deadline > stop_at) break;
     } else {
+      next_tick_.store(deadline.time_since_epoch().count(), std::memory_order_release);
       std::this_thread::sleep_until(deadline);
       if (stop_requested_.load(std::memory_order_acquire)) continue;  // re-check vs stop_at
       const Clock::time_point now = Clock::now();
@@ -134,9 +135,18 @@ void ClockedDevice::run(Clock::time_point start) {
     const auto due =
         static_cast<std::uint64_t>(std::floor(per_tick * static_cast<double>(tick_index + 1)));
     tick(static_cast<std::size_t>(due - done));
+    periods_done_.fetch_add(1, std::memory_order_release);
     done = due;
     ++tick_index;
   }
+  next_tick_.store(0, std::memory_order_release);
+}
+
+std::optional<AudioDevice::PeriodClock> ClockedDevice::period_clock() const {
+  const std::uint64_t periods = periods_done_.load(std::memory_order_acquire);
+  const Clock::rep next = next_tick_.load(std::memory_order_acquire);
+  if (next == 0) return std::nullopt;
+  return PeriodClock{periods, Clock::time_point(Clock::duration(next))};
 }
 
 void ClockedDevice::tick(std::size_t samples) {

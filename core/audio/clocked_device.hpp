@@ -53,6 +53,7 @@ class ClockedDevice final : public AudioDevice {
   // lets the sink finish. Never throws: a failing sink shows in health().
   void stop() override;
   std::size_t period_samples() const override { return capture_buf_.size(); }
+  std::optional<PeriodClock> period_clock() const override;
   DeviceHealth health() const override;
   std::string description() const override;
 
@@ -92,7 +93,11 @@ class ClockedDevice final : public AudioDevice {
 
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
-  std::atomic<Clock::rep> stop_at_{0};        // steady_clock ticks since epoch
+  std::atomic<Clock::rep> stop_at_{0};  // steady_clock ticks since epoch
+  // The device thread's next tick (0 when the thread is not running) and the ticks done,
+  // each published once the previous tick's samples are in the rings.
+  std::atomic<Clock::rep> next_tick_{0};
+  std::atomic<std::uint64_t> periods_done_{0};
   std::atomic<bool> capture_failed_{false};   // written by the device thread only
   std::atomic<bool> playback_failed_{false};  // device thread, or stop() after the join
   mutable std::mutex health_mutex_;

@@ -57,6 +57,10 @@ class ProtocolCore {
   // While voice or a call tone flows, the device rings are serviced this often: it bounds how
   // late a frame is sent or decoded (part of the mouth-to-ear delay, docs/performance.md).
   static constexpr auto kVoiceTick = MediaSession::kServiceInterval;
+  // A device that says when it moves its periods is serviced once after each (this long after
+  // it is due, or at once when it is seen done), not polled. Less than the playback lead's
+  // margin of one voice tick.
+  static constexpr auto kAfterDevicePeriod = std::chrono::microseconds(500);
   static constexpr auto kSnapshotPeriod = std::chrono::milliseconds(100);
   static constexpr auto kShutdownDrain = std::chrono::seconds(1);
 
@@ -110,6 +114,7 @@ class ProtocolCore {
     std::shared_ptr<audio::AudioDevice> device;  // opened for the ring tone or the media
     std::optional<audio::CallToneGenerator> tone;
     std::unique_ptr<MediaSession> media;
+    std::uint64_t serviced_periods = 0;  // the device's periods when its rings were last serviced
     TimePoint next_report;
     std::uint64_t voice_packets_sent = 0;
     std::uint64_t voice_bytes_sent = 0;
@@ -189,6 +194,9 @@ class ProtocolCore {
 
   // ---- protocol_timers.cpp
   void tick_association(Association& a, TimePoint now);
+  // While a call's voice or tone flows: when its device's rings are next serviced.
+  TimePoint voice_deadline(const Call& call) const;
+  static void note_serviced(Call& call);
   TimePoint association_deadline(const Association& a) const;
   bool removable(const Association& a, TimePoint now) const;
   void send_voice(Association& a, ByteSpan opus, TimePoint now);

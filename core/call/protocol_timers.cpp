@@ -117,9 +117,9 @@ ProtocolCore::TimePoint ProtocolCore::association_deadline(const Association& a)
   if (call.stats.state != CallState::kConnected) {
     if (outgoing) consider(call.call_request_sent + config_.timers.ring_timeout);
     if (a.link.can_send(last_tick_)) consider(a.last_sent + wire::kKeepaliveInterval);
-    if (call.tone) consider(last_tick_ + kVoiceTick);
+    if (call.tone) consider(voice_deadline(call));
   } else if (call.media) {
-    consider(last_tick_ + kVoiceTick);  // which also sends the receiver reports when due
+    consider(voice_deadline(call));  // which also sends the receiver reports when due
   }
   if (peer != nullptr) {
     const auto created = a.link.sending_key_created();
@@ -130,6 +130,22 @@ ProtocolCore::TimePoint ProtocolCore::association_deadline(const Association& a)
     }
   }
   return due;
+}
+
+ProtocolCore::TimePoint ProtocolCore::voice_deadline(const Call& call) const {
+  const TimePoint poll = last_tick_ + kVoiceTick;
+  const auto clock = call.device ? call.device->period_clock() : std::nullopt;
+  if (!clock) return poll;
+  if (clock->periods != call.serviced_periods) return last_tick_;  // a period is waiting
+  // A period end already past: the device is still moving it, so look again at the next tick.
+  return std::max(clock->next_end + kAfterDevicePeriod, poll);
+}
+
+void ProtocolCore::note_serviced(Call& call) {
+  // Read before the rings are: a period moved meanwhile is then serviced at the next deadline.
+  if (auto clock = call.device ? call.device->period_clock() : std::nullopt) {
+    call.serviced_periods = clock->periods;
+  }
 }
 
 void ProtocolCore::tick_association(Association& a, TimePoint now) {
@@ -180,8 +196,12 @@ void ProtocolCore::tick_association(Association& a, TimePoint now) {
       send_control(a, a.control.make_unreliable(wire::ControlKind::kKeepalive, call.wire_id, {}),
                    now);
     }
-    if (call.tone) pump_tone(call);
+    if (call.tone) {
+      note_serviced(call);
+      pump_tone(call);
+    }
   } else if (call.media) {
+    note_serviced(call);
     pump_media(a, now);
     if (now >= call.next_report) {
       send_reports(a, now);

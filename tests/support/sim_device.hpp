@@ -31,6 +31,10 @@ class SimDevice final : public audio::AudioDevice {
   void start() override { running_ = true; }
   void stop() override { running_ = false; }
   std::size_t period_samples() const override { return kPeriodSamples; }
+  std::optional<PeriodClock> period_clock() const override {
+    if (!running_ || !clock_set_) return std::nullopt;
+    return PeriodClock{periods_, next_};
+  }
   std::string description() const override { return "simulated sound card"; }
 
  protected:
