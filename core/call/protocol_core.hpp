@@ -17,6 +17,7 @@
 #include <array>
 #include <asio/ip/udp.hpp>
 #include <atomic>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -114,7 +115,8 @@ class ProtocolCore {
     std::shared_ptr<audio::AudioDevice> device;  // opened for the ring tone or the media
     std::optional<audio::CallToneGenerator> tone;
     std::unique_ptr<MediaSession> media;
-    std::uint64_t serviced_periods = 0;  // the device's periods when its rings were last serviced
+    // The device's periods when its rings were last serviced; none yet: service them at once.
+    std::uint64_t serviced_periods = std::numeric_limits<std::uint64_t>::max();
     TimePoint next_report;
     std::uint64_t voice_packets_sent = 0;
     std::uint64_t voice_bytes_sent = 0;
