@@ -60,6 +60,7 @@ class Engine::Shell final : public CoreOutput {
 
   Shell(EngineConfig config, EngineListener& listener)
       : listener_(listener),
+        make_device_(config.make_device),
         socket_(bind_socket(io_, config.listen)),
         timer_(io_),
         core_(std::move(config), *this) {}
@@ -88,6 +89,13 @@ class Engine::Shell final : public CoreOutput {
     std::lock_guard lock(snapshot_mutex_);
     counters_snapshot_ = counters;
   }
+  std::shared_ptr<audio::AudioDevice> open_device(const CallStats& call) override {
+    if (!make_device_) return nullptr;
+    auto device = make_device_(call);
+    if (device) device->start();
+    return device;
+  }
+  void close_device(std::shared_ptr<audio::AudioDevice> device) override { device->stop(); }
 
   // ---- the loop
   void start() {
@@ -225,6 +233,7 @@ class Engine::Shell final : public CoreOutput {
   }
 
   EngineListener& listener_;
+  const std::function<std::shared_ptr<audio::AudioDevice>(const CallStats&)> make_device_;
   asio::io_context io_;
   asio::ip::udp::socket socket_;
   asio::steady_timer timer_;

@@ -29,16 +29,11 @@ MediaSession::MediaSession(const CallOptions& options, const audio::VoiceOptions
       playback_lead_(playback_lead(device_.get())),
       encoded_(opus_frame_bytes_) {
   if (!device_) throw Error("no audio device for the call");
-  device_->start();
   // Whatever the microphone picked up before the call connected is stale: start from now.
   auto capture = device_->capture();
   capture.discard(capture.available_read());
   if (auto played = device_->played()) played->discard(played->available_read());
   check_device(now);
-}
-
-MediaSession::~MediaSession() {
-  device_->stop();
 }
 
 void MediaSession::check_device(Clock::time_point now) {

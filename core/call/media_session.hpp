@@ -31,10 +31,10 @@ class MediaSession {
   using Clock = std::chrono::steady_clock;
   using SendFrame = std::function<void(ByteSpan opus_frame)>;
 
-  // Starts the device unless it is already running (it may have played the ring tone).
+  // The device is running already (the engine's shell opened and started it, for the ring
+  // tone or for this call) and is stopped by the shell when the call is done with it.
   MediaSession(const CallOptions& options, const audio::VoiceOptions& voice,
                std::shared_ptr<audio::AudioDevice> device, Clock::time_point now);
-  ~MediaSession();
   MediaSession(const MediaSession&) = delete;
   MediaSession& operator=(const MediaSession&) = delete;
 

@@ -3,7 +3,8 @@
 // status, with no I/O of its own (no socket, clock, thread or database; docs/protocol.md §6).
 // It is driven only by inputs — a datagram with its source and the time, a command with the
 // time, or "the time is now" — and answers through CoreOutput with effects: datagrams to send,
-// events and records for the listener, snapshots. next_deadline() says when it next needs
+// events and records for the listener, snapshots, sound devices to open and close (the core
+// only moves samples through an open device's rings). next_deadline() says when it next needs
 // attention; between inputs it needs nothing, so its owner may sleep until then.
 //
 // The engine shell (engine.cpp) runs one on its thread; the simulated-time tests run two
@@ -49,6 +50,12 @@ class CoreOutput {
   // Fresh statistics of a live call, for readers on other threads (no listener event).
   virtual void call_snapshot(const CallStats& stats) = 0;
   virtual void counters_snapshot(const EngineCounters& counters) = 0;
+  // Opens and starts the sound device a call's tone or voice is to use: null when there is
+  // none to be had, an exception (hotline::Error) with the reason when it cannot be opened.
+  // The core only moves samples through its rings, and hands it back to close_device (which
+  // stops it) before the call's end is published.
+  virtual std::shared_ptr<audio::AudioDevice> open_device(const CallStats& call) = 0;
+  virtual void close_device(std::shared_ptr<audio::AudioDevice> device) = 0;
 };
 
 class ProtocolCore {

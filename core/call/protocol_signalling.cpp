@@ -363,7 +363,7 @@ void ProtocolCore::start_media(Association& a, TimePoint now) {
   Call& call = *a.call;
   call.tone.reset();
   try {
-    if (!call.device && config_.make_device) call.device = config_.make_device(call.stats);
+    if (!call.device) call.device = out_.open_device(call.stats);
     if (!call.device) throw Error("no audio device");
     call.media = std::make_unique<MediaSession>(call.options, config_.voice, call.device, now);
     call.media->set_muted(call.stats.muted);
@@ -388,8 +388,9 @@ void ProtocolCore::end_call(Association& a, EndReason reason, TimePoint now) {
     call.stats.duration_s = std::chrono::duration<double>(now - call.connected_at).count();
   }
   collect_stats(a, now);
-  call.media.reset();  // stops the device before the listener hears of the end
-  if (call.device) call.device->stop();
+  call.media.reset();
+  // Closed (stopped) before the listener hears of the end, so what it played is complete.
+  if (call.device) out_.close_device(std::move(call.device));
   call.device.reset();
   call.tone.reset();
   call.stats.state = CallState::kEnded;

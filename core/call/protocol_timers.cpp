@@ -230,11 +230,10 @@ void ProtocolCore::pump_media(Association& a, TimePoint now) {
 }
 
 void ProtocolCore::start_tone(Call& call, audio::CallTone tone) {
-  if (!config_.voice.tones || !config_.make_device) return;
+  if (!config_.voice.tones) return;
   try {
-    if (!call.device) call.device = config_.make_device(call.stats);
+    if (!call.device) call.device = out_.open_device(call.stats);
     if (!call.device) return;
-    call.device->start();
     call.tone.emplace(tone);
   } catch (const std::exception& e) {
     // No tone then; the call itself reports the device when it tries to carry voice.

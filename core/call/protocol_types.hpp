@@ -118,8 +118,9 @@ struct EngineConfig {
   // records each change).
   InitiationTimestamps initiation_timestamps;
   WallClock wall_clock;
-  // Builds the audio device for a call about to carry voice. Engine thread. May throw
-  // hotline::Error (the call then ends as failed with the message).
+  // Builds the audio device for a call about to play a tone or carry voice. Called by the
+  // engine's shell (the core asks for it through CoreOutput::open_device) on the engine thread.
+  // May throw hotline::Error (the call then ends as failed with the message).
   std::function<std::shared_ptr<audio::AudioDevice>(const CallStats& call)> make_device;
   audio::VoiceOptions voice;
   EngineTimers timers;

@@ -214,6 +214,10 @@ struct EngineUnderFlood : call::CoreOutput {
   void initiation_timestamp(const crypto::PublicKey&, const crypto::Tai64n&) override {}
   void call_snapshot(const call::CallStats&) override {}
   void counters_snapshot(const call::EngineCounters&) override {}
+  std::shared_ptr<audio::AudioDevice> open_device(const call::CallStats&) override {
+    return nullptr;  // no call ever gets that far under a flood
+  }
+  void close_device(std::shared_ptr<audio::AudioDevice>) override {}
 
   Bytes random_packet(std::size_t size, std::uint8_t type) {
     Bytes p(size);

@@ -35,18 +35,24 @@ SimConsole::SimConsole(SimNetwork& net, std::string name, asio::ip::udp::endpoin
     return kSimUnixStart * 1000 +
            std::chrono::duration_cast<std::chrono::milliseconds>(since_start(net_.now())).count();
   };
-  config_.make_device = [this](const call::CallStats&) {
-    auto device = play_ ? std::make_shared<SimDevice>(std::make_unique<audio::PcmSource>(*play_),
-                                                      device_clock_rate_)
-                        : std::make_shared<SimDevice>(440.0, device_clock_rate_);
-    devices_.push_back(device);
-    return device;
-  };
   config_.voice.echo_cancellation = false;  // the tone would be cancelled as its own echo
   config_.voice.noise_suppression = false;
   // The protocol is under test, not the codec: its cheapest setting lets a simulated hour of
   // calls run in seconds. Same packet sizes (CBR), same FEC.
   config_.voice.encoder_complexity = 0;
+}
+
+std::shared_ptr<audio::AudioDevice> SimConsole::open_device(const call::CallStats&) {
+  auto device = play_ ? std::make_shared<SimDevice>(std::make_unique<audio::PcmSource>(*play_),
+                                                    device_clock_rate_)
+                      : std::make_shared<SimDevice>(440.0, device_clock_rate_);
+  device->start();
+  devices_.push_back(device);
+  return device;
+}
+
+void SimConsole::close_device(std::shared_ptr<audio::AudioDevice> device) {
+  device->stop();
 }
 
 void SimConsole::add_peer(const SimConsole& other, bool enabled) {

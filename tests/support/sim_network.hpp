@@ -95,6 +95,8 @@ class SimConsole final : public call::CoreOutput {
   void initiation_timestamp(const crypto::PublicKey&, const crypto::Tai64n&) override {}
   void call_snapshot(const call::CallStats& stats) override { latest_[stats.id.value] = stats; }
   void counters_snapshot(const call::EngineCounters&) override {}
+  std::shared_ptr<audio::AudioDevice> open_device(const call::CallStats& call) override;
+  void close_device(std::shared_ptr<audio::AudioDevice> device) override;
 
   const std::vector<call::PeerStatus>& statuses() const { return statuses_; }
 

@@ -263,4 +263,12 @@ TEST_CASE("timers: in a call the core wakes once per sound-card period, not more
   REQUIRE(heard);
   CHECK(heard->media.voice_packets_received > 490);
   CHECK(heard->media.concealed_samples == 0);
+
+  // Devices are effects: one opened per call (tone and voice share it), closed by its end.
+  p.beijing.hangup(id);
+  REQUIRE(p.net.run_until([&] { return p.beijing.ended() && p.singapore.ended(); }, 5s));
+  for (auto* console : {&p.beijing, &p.singapore}) {
+    CHECK(console->devices().size() == 1);
+    CHECK_FALSE(console->devices().back()->running());
+  }
 }
