@@ -37,6 +37,7 @@ void ClockedDevice::start() {
   stop_requested_.store(false, std::memory_order_relaxed);
   const Clock::time_point start = Clock::now();
   thread_ = std::thread([this, start] {
+    name_this_thread("hotline-card");
     request_realtime_priority();  // a virtual sound card keeps time like a real one
     run(start);
   });

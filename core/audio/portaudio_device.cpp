@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "core/audio/callback_phase.hpp"
 #include "core/util/error.hpp"
 
 namespace hotline::audio {
@@ -19,11 +20,19 @@ struct PortAudioDevice::Stream {
   Clock::time_point last_progress;
   std::string failure;   // a failed duplex stream's, for replace_failed_duplex()
   bool stalled = false;  // it failed by falling silent, not by PortAudio ending it
+  CallbackPhase phase;
+
+  explicit Stream(std::unique_ptr<PortAudioStream> stream)
+      : pa(std::move(stream)), phase(pa->period()) {}
 
   // Every callback counts on the capture side when the stream has one.
   std::uint64_t callbacks() const {
     const CallbackState& state = pa->input() ? pa->capture_state() : pa->playback_state();
     return state.callbacks.load(std::memory_order_relaxed);
+  }
+  std::uint64_t completed() const {
+    const CallbackState& state = pa->input() ? pa->capture_state() : pa->playback_state();
+    return state.completed.load(std::memory_order_acquire);
   }
 };
 
@@ -108,14 +117,29 @@ void PortAudioDevice::begin(Stream& s, Clock::time_point now) {
 }
 
 PortAudioDevice::Stream* PortAudioDevice::add(std::unique_ptr<PortAudioStream> pa) {
-  auto stream = std::make_unique<Stream>();
-  stream->pa = std::move(pa);
+  auto stream = std::make_unique<Stream>(std::move(pa));
   Stream* s = stream.get();
   std::lock_guard lock(mutex_);
   streams_.push_back(std::move(stream));
   if (s->pa->input()) input_ = s;
   if (s->pa->output()) output_ = s;
   return s;
+}
+
+PortAudioDevice::Stream* PortAudioDevice::clock_stream() const {
+  for (Stream* s : {input_, output_}) {
+    if (s != nullptr && s->started && !s->failed) return s;
+  }
+  return nullptr;
+}
+
+std::optional<AudioDevice::PeriodClock> PortAudioDevice::period_clock() const {
+  if (!running_) return std::nullopt;
+  const Stream* s = clock_stream();
+  if (s == nullptr) return std::nullopt;
+  const auto next_end = s->phase.next_end();
+  if (!next_end) return std::nullopt;
+  return PeriodClock{s->completed(), *next_end};
 }
 
 void PortAudioDevice::stop() {
@@ -142,6 +166,9 @@ void PortAudioDevice::service() {
     }
   }
   replace_failed_duplex();
+  if (Stream* clock = clock_stream()) {
+    clock->phase.observe(clock->completed(), Clock::now());
+  }
   if (const std::uint64_t seen = disturbances(); seen != disturbances_seen_) {
     disturbances_seen_ = seen;
     std::lock_guard lock(mutex_);

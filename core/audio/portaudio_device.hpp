@@ -91,6 +91,10 @@ class PortAudioDevice final : public AudioDevice {
   // Names the mode ("duplex stream" or "two streams"), the devices, host API and rates.
   // Engine thread only, as the streams may change.
   std::string description() const override;
+  // The stream that carries capture (else playback) while it runs: its callbacks as counted
+  // and when the next should have run, as learnt in service() (CallbackPhase). Null before
+  // service() could date a callback, and once that stream failed: the engine polls then.
+  std::optional<PeriodClock> period_clock() const override;
 
  protected:
   SpscRing<std::int16_t>& capture_ring() override { return capture_; }
@@ -108,6 +112,7 @@ class PortAudioDevice final : public AudioDevice {
   static constexpr int kMaxDuplexRestarts = 3;
 
   EngineRings engine_rings() { return {capture_, playback_, played_}; }
+  Stream* clock_stream() const;
   Stream* add(std::unique_ptr<PortAudioStream> stream);  // and make it input_ / output_
   void begin(Stream& stream, Clock::time_point now);
   void watch(Stream& stream, Clock::time_point now);

@@ -43,6 +43,11 @@ class PortAudioStream {
   const std::optional<DeviceInfo>& output() const { return out_; }  // plays to
   bool duplex() const { return in_ && out_; }
   int rate() const { return rate_; }
+  // How much sound one callback moves, as time.
+  std::chrono::nanoseconds period() const {
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(frames_per_buffer_) * 1'000'000'000 /
+                                    rate_);
+  }
   // "input device 'X'", "output device 'Y'" or both joined by "and".
   std::string label() const;
 

@@ -12,14 +12,29 @@ void count_overrun(CallbackState& state, std::size_t dropped) noexcept {
   state.xrun_samples.fetch_add(dropped, std::memory_order_relaxed);
 }
 
+void write_capture_and_reference(std::span<const std::int16_t> in, const DuplexRings& rings,
+                                 ReferenceAligner& reference,
+                                 CallbackState& capture_state) noexcept {
+  // Seen from the producer, free space only grows, so both writes below take all n: a ring
+  // that took more than the other would shift every later pair.
+  const std::size_t room =
+      std::min(rings.capture.available_write(), rings.played.available_write());
+  const std::size_t n = std::min(in.size(), room);
+  rings.capture.write(in.first(n));
+  reference.write_reference(n, rings.played);
+  count_overrun(capture_state, in.size() - n);
+}
+
 }  // namespace
 
 void capture_callback(std::span<const std::int16_t> in, SpscRing<std::int16_t>& ring,
                       CallbackState& state) noexcept {
   state.callbacks.fetch_add(1, std::memory_order_relaxed);
   state.samples.fetch_add(in.size(), std::memory_order_relaxed);
-  if (!state.enabled.load(std::memory_order_relaxed)) return;
-  count_overrun(state, in.size() - ring.write(in));
+  if (state.enabled.load(std::memory_order_relaxed)) {
+    count_overrun(state, in.size() - ring.write(in));
+  }
+  state.completed.fetch_add(1, std::memory_order_release);
 }
 
 void playback_callback(std::span<std::int16_t> out, SpscRing<std::int16_t>& ring,
@@ -32,6 +47,7 @@ void playback_callback(std::span<std::int16_t> out, SpscRing<std::int16_t>& ring
     state.xruns.fetch_add(1, std::memory_order_relaxed);
     state.xrun_samples.fetch_add(out.size() - got, std::memory_order_relaxed);
   }
+  state.completed.fetch_add(1, std::memory_order_release);
 }
 
 void duplex_callback(std::span<const std::int16_t> in, std::span<std::int16_t> out,
@@ -41,15 +57,9 @@ void duplex_callback(std::span<const std::int16_t> in, std::span<std::int16_t> o
   reference.append(out);
   capture_state.callbacks.fetch_add(1, std::memory_order_relaxed);
   capture_state.samples.fetch_add(in.size(), std::memory_order_relaxed);
-  if (!capture_state.enabled.load(std::memory_order_relaxed)) return;
-  // Seen from the producer, free space only grows, so both writes below take all n: a ring
-  // that took more than the other would shift every later pair.
-  const std::size_t room =
-      std::min(rings.capture.available_write(), rings.played.available_write());
-  const std::size_t n = std::min(in.size(), room);
-  rings.capture.write(in.first(n));
-  reference.write_reference(n, rings.played);
-  count_overrun(capture_state, in.size() - n);
+  if (capture_state.enabled.load(std::memory_order_relaxed)) {
+    write_capture_and_reference(in, rings, reference, capture_state);
+  }
+  capture_state.completed.fetch_add(1, std::memory_order_release);
 }
-
 }  // namespace hotline::audio

@@ -16,6 +16,9 @@ namespace hotline::audio {
 struct CallbackState {
   std::atomic<bool> enabled{true};  // cleared once the direction has failed
   std::atomic<std::uint64_t> callbacks{0};
+  // Bumped (release) when a callback has finished with the rings: an engine that sees it
+  // move also sees the samples that callback moved (AudioDevice::PeriodClock).
+  std::atomic<std::uint64_t> completed{0};
   std::atomic<std::uint64_t> samples{0};       // at the device rate
   std::atomic<std::uint64_t> xruns{0};         // callbacks with an overrun / underrun
   std::atomic<std::uint64_t> xrun_samples{0};  // samples dropped / zero-filled

@@ -103,6 +103,7 @@ class Engine::Shell final : public CoreOutput {
     start_receive();
     rearm();
     thread_ = std::thread([this] {
+      name_this_thread("hotline-engine");
       request_realtime_priority();
       // The handlers carry their own error boundary; this one catches what escapes Asio itself.
       while (true) {

@@ -4,6 +4,7 @@
 
 #include "core/store/database.hpp"
 #include "core/store/peer_store.hpp"
+#include "core/util/realtime_thread.hpp"
 #include "core/util/time_format.hpp"
 
 namespace hotline::console {
@@ -93,6 +94,7 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
       store::Database::open(database, store::Database::OpenMode::kMustExist));
   db->set_busy_timeout(kBusyTimeout);
   thread_ = std::thread([this, db] {
+    name_this_thread("hotline-records");
     store::CallHistory history(*db);
     std::vector<std::int64_t> seen;
     std::unique_lock lock(mutex_);

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <string_view>
 
@@ -22,6 +23,12 @@ bool request_realtime_priority() {
   sched_param param{};
   param.sched_priority = kPriority;
   return pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0;
+}
+
+void name_this_thread(const char* name) {
+  char cut[16] = {};
+  for (std::size_t i = 0; i + 1 < sizeof cut && name[i] != '\0'; ++i) cut[i] = name[i];
+  pthread_setname_np(pthread_self(), cut);
 }
 
 }  // namespace hotline

@@ -15,4 +15,8 @@ namespace hotline {
 // For the calling thread, when HOTLINE_REALTIME=1. True when the kernel granted it.
 bool request_realtime_priority();
 
+// Names the calling thread (at most 15 characters, longer is cut) so that top, perf and
+// /proc/PID/task/*/comm tell the console's threads apart.
+void name_this_thread(const char* name);
+
 }  // namespace hotline

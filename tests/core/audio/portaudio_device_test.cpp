@@ -74,6 +74,7 @@ TEST_CASE("capture callback writes in order and counts what does not fit") {
     for (std::size_t i = 0; i < n; ++i) REQUIRE(drained[i] == expected++);
   }
   CHECK(state.callbacks == 100);
+  CHECK(state.completed == 100);  // what the engine's period clock counts
   CHECK(state.samples == 24000);
   CHECK(state.xruns == 0);
 
@@ -86,8 +87,10 @@ TEST_CASE("capture callback writes in order and counts what does not fit") {
   // A failed direction writes nothing more.
   ring.discard(1024);
   state.enabled = false;
+  const auto completed = state.completed.load();
   capture_callback(block, ring, state);
   CHECK(ring.available_read() == 0);
+  CHECK(state.completed == completed + 1);  // still a period, for the engine's clock
 }
 
 TEST_CASE("playback callback reads in order and fills an underrun with silence") {
@@ -263,6 +266,7 @@ TEST_CASE("duplex callback keeps captured and played in step through wrap, under
   CHECK(cap_state.xruns > 0);  // overruns: dropped from both rings alike
   CHECK(gaps >= 5);            // one per stall and solo-read phase, yet the pairs all match
   CHECK(cap_state.callbacks == 300);
+  CHECK(cap_state.completed == 300);
   CHECK(play_state.callbacks == 300);
 
   // A failed stream: silence out, nothing more in either ring.
