@@ -23,6 +23,7 @@ int run_fingerprint(const Invocation& in);
 int run_peer_import(const Invocation& in);
 int run_peer_list(const Invocation& in);
 int run_peer_remove(const Invocation& in);
+int run_peer_reset_replay(const Invocation& in);
 int run_peer_verify(const Invocation& in);
 int run_peer_endpoint(const Invocation& in);
 int run_peer_psk(const Invocation& in);

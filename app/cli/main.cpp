@@ -37,7 +37,7 @@ Administrator (administrator passphrase):
   peer verify NAME [--by WHO]                 the fingerprint was compared by voice
   peer endpoint NAME HOST:PORT...
   peer psk NAME --generate|--file F|--remove
-  peer disable NAME | enable NAME | remove NAME
+  peer disable NAME | enable NAME | remove NAME | reset-replay NAME
   settings set KEY VALUE | unset KEY          KEY: audio.input, audio.output
   role passphrase operator|admin [--new-passphrase-file F]
   audit [--csv]
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     if (args.empty()) {
       std::cerr << "hotline " << command << ": missing subcommand ("
                 << (command == "peer"       ? "import, list, verify, endpoint, psk, enable, "
-                                              "disable, remove"
+                                              "disable, remove, reset-replay"
                     : command == "settings" ? "list, get, set, unset"
                                             : "passphrase")
                 << ")\n";
@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
     if (command == "peer import") return cli::run_peer_import(in);
     if (command == "peer list") return cli::run_peer_list(in);
     if (command == "peer remove") return cli::run_peer_remove(in);
+    if (command == "peer reset-replay") return cli::run_peer_reset_replay(in);
     if (command == "peer verify") return cli::run_peer_verify(in);
     if (command == "peer endpoint") return cli::run_peer_endpoint(in);
     if (command == "peer psk") return cli::run_peer_psk(in);

@@ -288,4 +288,20 @@ int run_peer_remove(const Invocation& in) {
   return 0;
 }
 
+int run_peer_reset_replay(const Invocation& in) {
+  const Arguments args(in.args, with_role_options({}));
+  args.expect_positional(1, "peer name");
+  RoleSession session(in, args, store::Role::kAdministrator);
+  const std::string& name = args.positional()[0];
+  if (admin::Administration(session.profile(), session.audit())
+          .reset_replay(session.grant(), name)) {
+    std::cout << "Replay protection for '" << name
+              << "' reset: its next call is accepted (a console running now applies it at its "
+                 "next start)\n";
+  } else {
+    std::cout << "No replay state is stored for '" << name << "': nothing to reset\n";
+  }
+  return 0;
+}
+
 }  // namespace hotline::cli

@@ -192,6 +192,17 @@ void Administration::remove(const RoleGrant& admin, std::string_view peer) {
   transaction.commit();
 }
 
+bool Administration::reset_replay(const RoleGrant& admin, std::string_view peer) {
+  require(admin, Role::kAdministrator, "reset replay protection");
+  store::Transaction transaction(profile_.database());
+  const store::PeerRecord record = existing(peer);
+  if (!profile_.peers().forget_handshake_timestamp(record.public_key)) return false;
+  audit_.record(Role::kAdministrator, admin.actor(), "peer.replay.reset",
+                record.name + ": replay protection reset; its next initiation starts it again");
+  transaction.commit();
+  return true;
+}
+
 void Administration::set_setting(const RoleGrant& admin, std::string_view key,
                                  std::string_view value) {
   require(admin, Role::kAdministrator, "change settings");

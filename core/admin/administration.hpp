@@ -64,6 +64,10 @@ class Administration {
   void clear_psk(const RoleGrant& admin, std::string_view peer);
   void set_enabled(const RoleGrant& admin, std::string_view peer, bool enabled);
   void remove(const RoleGrant& admin, std::string_view peer);
+  // Forgets the newest initiation timestamp accepted from the peer (docs/protocol.md §3.5),
+  // for a peer refused as replaying after its clock or this one was set wrong. Audited as
+  // peer.replay.reset. Returns false (and records nothing) when none was stored.
+  bool reset_replay(const RoleGrant& admin, std::string_view peer);
 
   void set_setting(const RoleGrant& admin, std::string_view key, std::string_view value);
   bool unset_setting(const RoleGrant& admin, std::string_view key);

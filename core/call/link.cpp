@@ -7,15 +7,25 @@ namespace hotline::call {
 void Link::install(Session session, bool we_initiated) {
   if (current_ || next_) ++counters_.rekeys;  // the call's first keys are not a re-key
   if (we_initiated) {
-    if (current_) {
-      previous_ = std::move(current_);
-      previous_retired_at_ = session.created;
-    }
+    if (current_) retire_to_previous(std::move(*current_), session.created);
     current_ = std::move(session);
-    next_.reset();
+    release(next_);
   } else {
+    release(next_);  // a newer initiation replaces one the peer never switched to
     next_ = std::move(session);
   }
+}
+
+void Link::retire_to_previous(Session session, Clock::time_point at) {
+  release(previous_);
+  previous_ = std::move(session);
+  previous_retired_at_ = at;
+}
+
+void Link::release(std::optional<Session>& session) {
+  if (!session) return;
+  released_.push_back(session->local_index);
+  session.reset();  // Secret members wipe the keys
 }
 
 Session* Link::session_for(std::uint32_t local_index) {
@@ -54,10 +64,7 @@ std::optional<Link::Opened> Link::open(const net::TransportHeader& header, ByteS
   Opened opened{header.type, counter, length, session->handshake_hash};
   if (next_ && session == &*next_) {
     // The peer has switched to the keys it initiated: follow it.
-    if (current_) {
-      previous_ = std::move(current_);
-      previous_retired_at_ = now;
-    }
+    if (current_) retire_to_previous(std::move(*current_), now);
     current_ = std::move(next_);
     next_.reset();
   }
@@ -90,7 +97,8 @@ std::size_t Link::seal(wire::MessageType type, ByteSpan plaintext, MutableByteSp
 }
 
 std::vector<std::uint32_t> Link::expire(Clock::time_point now) {
-  std::vector<std::uint32_t> retired;
+  std::vector<std::uint32_t> retired = std::move(released_);
+  released_.clear();
   if (previous_ && previous_retired_at_ && now - *previous_retired_at_ > wire::kPreviousKeysKept) {
     retired.push_back(previous_->local_index);
     previous_.reset();  // Secret members wipe the keys
@@ -109,6 +117,7 @@ std::optional<Clock::time_point> Link::next_expiry() const {
   constexpr Clock::duration just_after{1};
   std::optional<Clock::time_point> due;
   const auto consider = [&due](Clock::time_point t) { due = due ? std::min(*due, t) : t; };
+  if (!released_.empty()) consider(Clock::time_point::min());  // due at once
   if (previous_ && previous_retired_at_) {
     consider(*previous_retired_at_ + wire::kPreviousKeysKept + just_after);
   }
@@ -133,6 +142,7 @@ std::vector<std::uint32_t> Link::local_indices() const {
   for (const auto* s : {&next_, &current_, &previous_}) {
     if (*s) out.push_back((*s)->local_index);
   }
+  out.insert(out.end(), released_.begin(), released_.end());
   return out;
 }
 

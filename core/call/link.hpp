@@ -54,9 +54,11 @@ class Link {
   std::size_t seal(wire::MessageType type, ByteSpan plaintext, MutableByteSpan out,
                    Clock::time_point now);
 
-  // Wipes keys past their lifetime; returns the local indices that are no longer valid.
+  // Wipes keys past their lifetime; returns the local indices that are no longer valid: theirs,
+  // and those of sessions a newer one replaced since the last call (install, or the switch to
+  // the peer's new keys), so the caller can release every index it handed out.
   std::vector<std::uint32_t> expire(Clock::time_point now);
-  // When expire() next has something to wipe; nullopt when no keys are held.
+  // When expire() next has something to wipe or release; nullopt when there is nothing.
   std::optional<Clock::time_point> next_expiry() const;
 
   bool can_send(Clock::time_point now) const;
@@ -64,6 +66,7 @@ class Link {
   std::optional<Clock::duration> sending_key_age(Clock::time_point now) const;
   // When the session this side sends with was keyed (the re-key timer runs from it).
   std::optional<Clock::time_point> sending_key_created() const;
+  // Every index this link still answers to or has not yet reported released.
   std::vector<std::uint32_t> local_indices() const;
   // Handshake hash of the session this side sends with.
   std::optional<wire::HandshakeHash> sending_handshake_hash() const;
@@ -82,6 +85,9 @@ class Link {
 
  private:
   Session* session_for(std::uint32_t local_index);
+  // Keeps `session` as the previous one, releasing the index of the one it displaces.
+  void retire_to_previous(Session session, Clock::time_point at);
+  void release(std::optional<Session>& session);  // wipes it and notes its index
   std::uint64_t& next_counter(wire::MessageType type);
 
   asio::ip::udp::endpoint endpoint_;
@@ -89,6 +95,7 @@ class Link {
   std::optional<Session> current_;
   std::optional<Session> previous_;
   std::optional<Clock::time_point> previous_retired_at_;
+  std::vector<std::uint32_t> released_;  // indices of replaced sessions, until expire()
   std::uint64_t voice_sent_ = 0;
   std::uint64_t control_sent_ = 0;
   std::uint64_t voice_received_hint_ = 0;

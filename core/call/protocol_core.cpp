@@ -28,6 +28,13 @@ ProtocolCore::ProtocolCore(EngineConfig config, CoreOutput& output)
       per_source_({wire::kInitiationsPerSecondPerSource, wire::kInitiationBurstPerSource}),
       per_peer_({wire::kInitiationsPerSecondPerPeer, wire::kInitiationBurstPerPeer}) {
   set_peers(std::move(config_.peers));
+  // A stored timestamp ahead of the bound (kept by an earlier version, or this clock was set
+  // back since) would refuse the peer until its clock caught up, perhaps for years: it is
+  // brought back to the bound, which still refuses every initiation recorded before it.
+  const crypto::Tai64n limit = latest_acceptable_timestamp();
+  for (auto& [peer, timestamp] : timestamps_) {
+    if (crypto::is_newer(timestamp, limit)) timestamp = limit;
+  }
 }
 
 void ProtocolCore::set_peers(std::vector<PeerEntry> peers) {

@@ -180,6 +180,8 @@ class ProtocolCore {
   void handle_initiation(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
   void handle_response(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
   bool accept_timestamp(const crypto::PublicKey& peer, const crypto::Tai64n& timestamp);
+  // This console's clock plus wire::kMaxInitiationAhead: later initiations are refused.
+  crypto::Tai64n latest_acceptable_timestamp() const;
 
   // ---- protocol_signalling.cpp
   // A disabled or removed peer's authenticated initiation: reported once per attempt.

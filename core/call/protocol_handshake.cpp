@@ -44,6 +44,10 @@ void ProtocolCore::send_initiation(Association& a, TimePoint now) {
   send_datagram(packet, a.link.endpoint());
 }
 
+crypto::Tai64n ProtocolCore::latest_acceptable_timestamp() const {
+  return crypto::tai64n_add_seconds(config_.wall_clock.tai64n(), wire::kMaxInitiationAhead.count());
+}
+
 bool ProtocolCore::accept_timestamp(const crypto::PublicKey& peer,
                                     const crypto::Tai64n& timestamp) {
   auto [it, first] = timestamps_.try_emplace(peer, timestamp);
@@ -87,6 +91,10 @@ void ProtocolCore::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
   }
   // Replays are refused before the per-peer limit is charged, so replaying a recorded
   // initiation cannot use up the genuine peer's allowance, nor make a refused call appear.
+  if (crypto::is_newer(received->timestamp, latest_acceptable_timestamp())) {
+    ++counters_.future_initiations;
+    return;
+  }
   if (!accept_timestamp(peer->entry.public_key, received->timestamp)) {
     ++counters_.replayed_initiations;
     return;

@@ -47,6 +47,9 @@ struct EngineCounters {
   std::uint64_t unknown_peer = 0;        // authenticated static key not in the directory
   std::uint64_t disabled_peer = 0;       // disabled or removed: refused without ringing
   std::uint64_t replayed_initiations = 0;
+  // Dated more than wire::kMaxInitiationAhead ahead of this console's clock: refused, and not
+  // stored, so a peer with a clock far ahead cannot lock its own later calls out.
+  std::uint64_t future_initiations = 0;
   std::uint64_t unknown_index = 0;  // transport packet for no current session
   std::uint64_t auth_failures = 0;  // transport packets that failed to authenticate
   std::uint64_t replays = 0;        // genuine transport packets seen again (after authenticating)

@@ -65,6 +65,11 @@ Tai64n tai64n_now() {
   return last;
 }
 
+Tai64n tai64n_add_seconds(const Tai64n& t, std::int64_t seconds) {
+  const std::uint64_t label = load_be(t.data(), 8) + static_cast<std::uint64_t>(seconds);
+  return make(label, static_cast<std::uint32_t>(load_be(t.data() + 8, 4)));
+}
+
 bool is_newer(const Tai64n& a, const Tai64n& b) {
   return std::memcmp(a.data(), b.data(), a.size()) > 0;
 }

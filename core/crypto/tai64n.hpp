@@ -20,6 +20,9 @@ Tai64n tai64n_now();
 // The later of `candidate` and `previous` + 1 ns (what tai64n_now applies to the clock).
 Tai64n tai64n_after(const Tai64n& candidate, const Tai64n& previous);
 
+// `t` moved by `seconds` (negative: back), nanoseconds kept.
+Tai64n tai64n_add_seconds(const Tai64n& t, std::int64_t seconds);
+
 // True when `a` is strictly later than `b`.
 bool is_newer(const Tai64n& a, const Tai64n& b);
 

@@ -175,7 +175,10 @@ bool has_valid_body(const ControlMessage& message) {
     case wire::ControlKind::kCallRequest:
       return decode_call_request(body).has_value();
     case wire::ControlKind::kHangup:
-      return decode_hangup(body).has_value();
+      // A hang-up always ends the call (docs/protocol.md §5.4): one with a reason this console
+      // does not know, or no reason at all, dropped without an Ack left the sender's call
+      // "connected" until connection_lost.
+      return true;
     case wire::ControlKind::kReceiverReport:
       return decode_receiver_report(body).has_value();
     case wire::ControlKind::kPing:

@@ -149,6 +149,8 @@ bool PeerStore::remove(std::string_view name, std::int64_t removed_at) {
       .bind(2, name)
       .bind(3, removed_at)
       .run();
+  // Its calls are refused as removed now; should it be imported again, it starts afresh.
+  forget_handshake_timestamp(key);
   transaction.commit();
   return true;
 }
@@ -238,6 +240,15 @@ bool PeerStore::accept_handshake_timestamp(const crypto::PublicKey& peer,
   while (stmt.step()) {
   }
   return accepted;
+}
+
+bool PeerStore::forget_handshake_timestamp(const crypto::PublicKey& peer) {
+  Statement stmt =
+      db_->prepare("DELETE FROM handshake_replay WHERE public_key = ?1 RETURNING public_key");
+  const bool found = stmt.bind(1, ByteSpan(peer)).step();
+  while (stmt.step()) {
+  }
+  return found;
 }
 
 std::optional<HandshakeTimestamp> PeerStore::last_handshake_timestamp(

@@ -71,6 +71,9 @@ class PeerStore {
   bool accept_handshake_timestamp(const crypto::PublicKey& peer,
                                   const HandshakeTimestamp& timestamp);
   std::optional<HandshakeTimestamp> last_handshake_timestamp(const crypto::PublicKey& peer);
+  // Drops the stored one (an administrator's reset, or the peer's removal); true if there was
+  // one. The next initiation from that key is accepted whatever its date, within the bound.
+  bool forget_handshake_timestamp(const crypto::PublicKey& peer);
   // Every stored one, by peer key (what a starting engine keeps in memory).
   std::map<crypto::PublicKey, HandshakeTimestamp> handshake_timestamps();
 

@@ -153,6 +153,11 @@ inline constexpr auto kRejectAfter = 180000ms;         // keys older than this a
 inline constexpr auto kPreviousKeysKept = 10000ms;     // old keys open late packets, then wiped
 inline constexpr auto kReceiverReportInterval = 1000ms;
 inline constexpr auto kIdleAssociationKept = 3000ms;  // per-peer state without a call (§6.1)
+// An initiation dated further ahead of the responder's clock is refused (§3.5): the longest a
+// peer whose clock ran ahead, or a stored timestamp from such a run, can lock its own later
+// calls out. Consoles keep their clocks within a second or so of each other (NTP); a minute
+// leaves room for one that has drifted without it.
+inline constexpr auto kMaxInitiationAhead = std::chrono::seconds(60);
 // kLinkInterruptedAfter is 35 voice frames (3.5 keepalive intervals while ringing): a peer gone
 // dead is shown within 1 s of its last packet, the engine tick and event delivery included.
 

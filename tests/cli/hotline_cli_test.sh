@@ -244,6 +244,14 @@ kill -TERM "$answer_pid"; wait "$answer_pid"
 check "B recorded the refused call once" sh -c \
   "'$hotline' --profile '$work/b' history --outcome refused --json --role-passphrase-file '$work/operator' | python3 -c 'import json,sys; r=json.load(sys.stdin); assert len(r)==1 and r[0][\"peer\"]==\"Beijing\" and r[0][\"direction\"]==\"in\", r'"
 check "enable A again" "$hotline" "${b[@]}" peer enable Beijing "${as_admin[@]}"
+# B has stored the newest initiation timestamp from A (the calls above): an administrator can
+# reset it, on the audit log; with nothing stored, the command says so.
+check "reset A's replay protection at B" sh -c \
+  "'$hotline' ${b[*]} peer reset-replay Beijing ${as_admin[*]} | grep -q 'reset: its next call is accepted'"
+check "... which is audited" sh -c \
+  "'$hotline' ${b[*]} audit ${as_admin[*]} | grep -q 'peer.replay.reset'"
+check "... and a second reset finds nothing to reset" sh -c \
+  "'$hotline' ${b[*]} peer reset-replay Beijing ${as_admin[*]} | grep -q 'nothing to reset'"
 
 # ---- A console killed mid-call: the call is closed as interrupted at the next start ---------
 "$hotline" "${b[@]}" answer --passphrase-file "$work/pass" --record "$work/b3.wav" > "$work/b3.log" 2>&1 &

@@ -28,11 +28,11 @@ SimConsole::SimConsole(SimNetwork& net, std::string name, asio::ip::udp::endpoin
   config_.listen = net::from_udp(address_);
   config_.wall_clock.tai64n = [this] {
     const auto ns = since_start(net_.now()).count();
-    return crypto::tai64n_from_unix(kSimUnixStart + ns / 1'000'000'000,
+    return crypto::tai64n_from_unix(kSimUnixStart + wall_clock_offset_.count() + ns / 1'000'000'000,
                                     static_cast<std::uint32_t>(ns % 1'000'000'000));
   };
   config_.wall_clock.unix_ms = [this] {
-    return kSimUnixStart * 1000 +
+    return (kSimUnixStart + wall_clock_offset_.count()) * 1000 +
            std::chrono::duration_cast<std::chrono::milliseconds>(since_start(net_.now())).count();
   };
   config_.voice.echo_cancellation = false;  // the tone would be cancelled as its own echo

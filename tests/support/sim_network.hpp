@@ -81,6 +81,9 @@ class SimConsole final : public call::CoreOutput {
   void set_record_sent(bool record) { record_sent_ = record; }
   // The newest statistics of a call (events and the core's periodic snapshots).
   std::optional<call::CallStats> latest(call::CallId id) const;
+  // This console's wall clock (initiation timestamps, "last seen") runs this far ahead of the
+  // simulation's (negative: behind), as a console whose clock was set wrong.
+  void set_wall_clock_offset(std::chrono::seconds offset) { wall_clock_offset_ = offset; }
   // Sound cards of calls from now on run at this rate against the simulated clock.
   void set_device_clock_rate(double rate) { device_clock_rate_ = rate; }
   // The microphones of calls from now on hear `pcm` (once, then silence) instead of a tone.
@@ -119,6 +122,7 @@ class SimConsole final : public call::CoreOutput {
   std::uint64_t deadlines_run_ = 0;
   bool record_sent_ = true;
   double device_clock_rate_ = 1.0;
+  std::chrono::seconds wall_clock_offset_{0};
   std::optional<audio::PcmBuffer> play_;
   std::map<std::uint64_t, call::CallStats> latest_;
 };

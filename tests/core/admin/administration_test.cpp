@@ -9,6 +9,7 @@
 #include "core/admin/history_access.hpp"
 #include "core/admin/role_gate.hpp"
 #include "core/crypto/fingerprint.hpp"
+#include "core/crypto/tai64n.hpp"
 #include "tests/support/test_paths.hpp"
 
 using namespace hotline;
@@ -185,6 +186,30 @@ TEST_CASE("pre-shared keys, endpoints, disable, remove and settings are audited"
   for (const auto& e : c.audit.log().list()) {
     CHECK(e.details.find(format_psk(psk)) == std::string::npos);  // never a secret
   }
+  CHECK(c.audit.log().verify().intact);
+}
+
+TEST_CASE("replay protection: an administrator's reset is audited, a removal clears it") {
+  // A peer refused as replaying (its clock, or ours, was set wrong) can be let in again by an
+  // administrator, on the record; a removed peer keeps nothing that would refuse it later.
+  Console c;
+  const crypto::Identity singapore = crypto::Identity::generate();
+  c.admin.import_card(c.administrator(), card(singapore, "Singapore"), {}, false);
+  const crypto::PublicKey key = singapore.public_key();
+  const auto far_ahead = crypto::tai64n_from_unix(4'000'000'000, 0);
+  CHECK_FALSE(c.admin.reset_replay(c.administrator(), "Singapore"));  // nothing stored yet
+  REQUIRE(c.profile.peers().accept_handshake_timestamp(key, far_ahead));
+  CHECK_THROWS_WITH(c.admin.reset_replay(c.operator_(), "Singapore"),
+                    ContainsSubstring("administrator"));
+  CHECK(c.profile.peers().last_handshake_timestamp(key));
+  CHECK(c.admin.reset_replay(c.administrator(), "Singapore"));
+  CHECK_FALSE(c.profile.peers().last_handshake_timestamp(key));
+  const auto actions = c.actions();
+  CHECK(std::count(actions.begin(), actions.end(), "peer.replay.reset") == 1);
+
+  REQUIRE(c.profile.peers().accept_handshake_timestamp(key, far_ahead));
+  c.admin.remove(c.administrator(), "Singapore");
+  CHECK_FALSE(c.profile.peers().last_handshake_timestamp(key));
   CHECK(c.audit.log().verify().intact);
 }
 

@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 
 using namespace hotline;
@@ -147,6 +148,33 @@ TEST_CASE("re-key: the responder switches when the initiator does, old keys open
   l.now += wire::kPreviousKeysKept + 1s;
   const auto retired = l.b.expire(l.now);
   CHECK(retired == std::vector<std::uint32_t>{22});
+}
+
+TEST_CASE("every replaced session's index is released, so the index map cannot grow") {
+  // Regression: a session replaced before it expired (a newer initiation replacing one the
+  // peer never switched to, re-keys faster than the previous keys' grace period) kept its
+  // index in the core's map for the life of the console.
+  Links l;
+  auto [a1, b1] = session_pair(31, 41, l.now);
+  auto [a2, b2] = session_pair(32, 42, l.now);
+  // The responder's first session (22) still waits as `next`: the peer never used it.
+  l.b.install(std::move(b1), false);                     // a newer initiation replaces it ...
+  l.b.install(std::move(b2), false);                     // ... and another replaces that one
+  CHECK(l.b.next_expiry() == Clock::time_point::min());  // released at the next tick
+  CHECK(l.b.expire(l.now) == std::vector<std::uint32_t>{22, 41});
+  CHECK(l.b.expire(l.now).empty());  // reported once
+
+  // Initiator re-keying twice within the grace period: the first previous is displaced.
+  auto [a3, b3] = session_pair(33, 43, l.now);
+  l.a.install(std::move(a2), true);  // 11 becomes previous
+  l.a.install(std::move(a3), true);  // 32 becomes previous, 11 released
+  CHECK(l.a.expire(l.now) == std::vector<std::uint32_t>{11});
+  // Everything still held or unreported is in local_indices(), for a link that is dropped.
+  auto [a4, b4] = session_pair(34, 44, l.now);
+  l.a.install(std::move(a4), true);  // 33 previous, 32 released
+  auto held = l.a.local_indices();
+  std::sort(held.begin(), held.end());
+  CHECK(held == std::vector<std::uint32_t>{32, 33, 34});
 }
 
 TEST_CASE("keys past their lifetime neither seal nor open") {

@@ -192,6 +192,10 @@ TEST_CASE("typed bodies require their exact length and valid values", "[control]
   CHECK_FALSE(decode_hangup(Bytes{0}));
   CHECK_FALSE(decode_hangup(Bytes{4}));
   CHECK_THROWS_AS(encode_hangup({static_cast<HangupReason>(9)}), hotline::Error);
+  // ... but a receiver acts on every Hangup, whatever its body (the call ends, it is acked).
+  for (const Bytes& body : {Bytes{}, Bytes{0}, Bytes{4}, Bytes{9}, Bytes{1, 0}}) {
+    CHECK(has_valid_body(ControlMessage{Kind::kHangup, 1, 7, body}));
+  }
   CHECK_FALSE(decode_receiver_report(Bytes(kReceiverReportBodyLen - 1)));
   CHECK_FALSE(decode_receiver_report(Bytes(kReceiverReportBodyLen + 1)));
   CHECK_FALSE(decode_ping(Bytes(7)));
@@ -199,7 +203,7 @@ TEST_CASE("typed bodies require their exact length and valid values", "[control]
 
   CHECK_FALSE(has_valid_body(message(Kind::kRinging, Bytes{0})));
   CHECK_FALSE(has_valid_body(message(Kind::kAck)));
-  CHECK_FALSE(has_valid_body(message(Kind::kHangup, Bytes{7})));
+  CHECK(has_valid_body(message(Kind::kHangup, Bytes{7})));  // a hang-up is never refused
   CHECK(has_valid_body(message(Kind::kHangup, Bytes{2})));
 }
 
