@@ -80,6 +80,7 @@ struct Shown {
   std::string device_problem;
   bool sas_confirmed_local = false;
   bool sas_confirmed_remote = false;
+  std::uint64_t rekeys_refused = 0;
 };
 
 void print_change(const call::CallStats& s, Shown& shown) {
@@ -106,6 +107,12 @@ void print_change(const call::CallStats& s, Shown& shown) {
   if (s.sas_confirmed_remote && !shown.sas_confirmed_remote) {
     shown.sas_confirmed_remote = true;
     std::cout << s.peer << " confirmed the SAS words\n";
+  }
+  if (s.rekeys_refused > shown.rekeys_refused) {
+    shown.rekeys_refused = s.rekeys_refused;
+    std::cout << "WARNING: a key change was answered by someone who was not in this call from its "
+                 "start — possible interception. The call keeps its verified keys; if this "
+                 "repeats, hang up and report it.\n";
   }
   if (s.device_problem != shown.device_problem) {
     shown.device_problem = s.device_problem;

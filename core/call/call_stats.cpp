@@ -26,6 +26,7 @@ std::string to_json_line(const CallStats& s) {
   j["auth_failures"] = s.link.auth_failures;
   j["replays_dropped"] = s.link.replays_dropped;
   j["rekeys"] = s.link.rekeys;
+  j["rekeys_refused"] = s.rekeys_refused;
   j["roams"] = s.link.roams;
   j["link_interruptions"] = s.interruptions_of_link;
   j["control_retransmits"] = s.control_retransmits;

@@ -67,6 +67,10 @@ struct CallStats {
   std::string device_problem;  // the audio device failed (wholly or one direction)
   std::uint64_t interruptions_of_link = 0;
   std::uint64_t control_retransmits = 0;
+  // Re-key responses that failed the chain to the call's first handshake (§3.8): someone
+  // other than the peer of the verified call answered the key change. The keys were not
+  // switched; the caller shows it as a suspected interception.
+  std::uint64_t rekeys_refused = 0;
   LinkCounters link;
   MediaCounters media;
 };

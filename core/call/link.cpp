@@ -5,8 +5,10 @@
 namespace hotline::call {
 
 void Link::install(Session session, bool we_initiated) {
-  if (current_ || next_) ++counters_.rekeys;  // the call's first keys are not a re-key
   if (we_initiated) {
+    // Counted when keys are switched to (the call's first keys are not a re-key): a responder
+    // switches when the initiator's first packet under the new keys arrives.
+    if (current_) ++counters_.rekeys;
     if (current_) retire_to_previous(std::move(*current_), session.created);
     current_ = std::move(session);
     release(next_);
@@ -64,7 +66,10 @@ std::optional<Link::Opened> Link::open(const net::TransportHeader& header, ByteS
   Opened opened{header.type, counter, length, session->handshake_hash};
   if (next_ && session == &*next_) {
     // The peer has switched to the keys it initiated: follow it.
-    if (current_) retire_to_previous(std::move(*current_), now);
+    if (current_) {
+      ++counters_.rekeys;
+      retire_to_previous(std::move(*current_), now);
+    }
     current_ = std::move(next_);
     next_.reset();
   }
@@ -135,6 +140,10 @@ std::optional<Clock::time_point> Link::sending_key_created() const {
 std::optional<wire::HandshakeHash> Link::sending_handshake_hash() const {
   if (!current_) return std::nullopt;
   return current_->handshake_hash;
+}
+
+const crypto::SecretKey* Link::rekey_chain() const {
+  return current_ ? &current_->rekey_chain : nullptr;
 }
 
 std::vector<std::uint32_t> Link::local_indices() const {

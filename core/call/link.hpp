@@ -28,6 +28,8 @@ struct Session {
   wire::HandshakeHash handshake_hash{};  // the call's SAS comes from this
   net::ReplayWindow voice_window;
   net::ReplayWindow control_window;
+  // What a re-key of this session mixes into its pre-shared key (crypto/rekey_chain.hpp).
+  crypto::SecretKey rekey_chain;
 };
 
 class Link {
@@ -68,6 +70,9 @@ class Link {
   std::optional<Clock::time_point> sending_key_created() const;
   // Every index this link still answers to or has not yet reported released.
   std::vector<std::uint32_t> local_indices() const;
+  // The chain secret a re-key made now must build on: the session both sides use (the one
+  // this side sends with). Null when there is none.
+  const crypto::SecretKey* rekey_chain() const;
   // Handshake hash of the session this side sends with.
   std::optional<wire::HandshakeHash> sending_handshake_hash() const;
 

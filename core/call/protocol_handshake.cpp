@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/call/protocol_core.hpp"
+#include "core/crypto/rekey_chain.hpp"
 #include "core/crypto/tai64n.hpp"
 
 namespace hotline::call {
@@ -17,6 +18,10 @@ namespace {
 const crypto::SecretKey& zero_psk() {
   static const crypto::SecretKey zeros;  // "no pre-shared key", as in WireGuard
   return zeros;
+}
+
+const crypto::SecretKey& own_psk(const PeerEntry& peer) {
+  return peer.psk ? *peer.psk : zero_psk();
 }
 
 std::array<std::uint8_t, 16> source_key(const asio::ip::udp::endpoint& from) {
@@ -29,14 +34,25 @@ std::array<std::uint8_t, 16> source_key(const asio::ip::udp::endpoint& from) {
 
 }  // namespace
 
+bool ProtocolCore::rekeys_a_call(const Association& a) {
+  return a.call && !a.call->call_request_pending && a.call->stats.state != CallState::kEnded &&
+         a.link.rekey_chain() != nullptr;
+}
+
+crypto::SecretKey ProtocolCore::handshake_psk(const Association& a, const Peer& peer) const {
+  if (rekeys_a_call(a)) return crypto::chained_psk(*a.link.rekey_chain(), own_psk(peer.entry));
+  return own_psk(peer.entry).clone();
+}
+
 void ProtocolCore::send_initiation(Association& a, TimePoint now) {
   const Peer* peer = find_peer(a.peer);
   if (peer == nullptr) return;
   const bool retry = a.pending.has_value();
   if (retry) index_to_peer_.erase(a.pending->sender_index);  // a retry replaces the old one
   a.pending.emplace();
+  a.pending_is_rekey = rekeys_a_call(a);
   const std::uint32_t index = new_local_index(a.peer);
-  const crypto::SecretKey& psk = peer->entry.psk ? *peer->entry.psk : zero_psk();
+  const crypto::SecretKey psk = handshake_psk(a, *peer);
   const Bytes packet = net::build_initiation(*config_.identity, peer->dh, psk, index,
                                              config_.wall_clock.tai64n(), *a.pending);
   a.last_initiation = now;
@@ -126,11 +142,19 @@ void ProtocolCore::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
   }
   const std::uint32_t index = new_local_index(a.peer);
   net::CompletedHandshake done;
-  const crypto::SecretKey& psk = peer->entry.psk ? *peer->entry.psk : zero_psk();
+  // In a call, every initiation from the peer is taken as its re-key: answered only on the
+  // call's chain, so a stranger with the static keys and the PSK gets keys nobody shares.
+  const crypto::SecretKey psk = handshake_psk(a, *peer);
   const Bytes response = net::build_response(*received, psk, index, done);
-  a.link.install(
-      Session{std::move(done.keys), index, done.remote_index, now, done.handshake_hash, {}, {}},
-      /*we_initiated=*/false);
+  a.link.install(Session{std::move(done.keys),
+                         index,
+                         done.remote_index,
+                         now,
+                         done.handshake_hash,
+                         {},
+                         {},
+                         std::move(done.rekey_chain)},
+                 /*we_initiated=*/false);
   a.link.set_endpoint(from);  // an authenticated initiation proves where the peer is
   a.keyed_at = now;
   a.last_sent = now;
@@ -164,13 +188,25 @@ void ProtocolCore::handle_response(ByteSpan packet, const asio::ip::udp::endpoin
   auto done = net::read_response(packet, *a.pending);
   if (!done) {
     ++counters_.handshake_failures;
+    if (a.pending_is_rekey && a.call) {
+      // Nobody without the call's chain can make a response that reads: the key change is
+      // refused (the call keeps its keys, the retry goes on) and shown.
+      ++a.call->stats.rekeys_refused;
+      publish(*a.call);
+    }
     return;
   }
   const std::uint32_t index = a.pending->sender_index;
   a.pending.reset();
-  a.link.install(
-      Session{std::move(done->keys), index, done->remote_index, now, done->handshake_hash, {}, {}},
-      /*we_initiated=*/true);
+  a.link.install(Session{std::move(done->keys),
+                         index,
+                         done->remote_index,
+                         now,
+                         done->handshake_hash,
+                         {},
+                         {},
+                         std::move(done->rekey_chain)},
+                 /*we_initiated=*/true);
   a.link.set_endpoint(from);
   a.keyed_at = now;
   if (a.probing) {

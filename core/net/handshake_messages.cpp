@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/crypto/rekey_chain.hpp"
 #include "core/util/error.hpp"
 #include "core/wire/wire.hpp"
 
@@ -96,6 +97,7 @@ Bytes build_response(ReceivedInitiation& received, const crypto::SecretKey& psk,
 
   out.handshake_hash = noise->handshake_hash();
   out.keys = noise->split();
+  out.rekey_chain = crypto::derive_rekey_chain(out.keys.recv, out.keys.send);
   out.remote_index = received.sender_index;
   return packet;
 }
@@ -127,6 +129,7 @@ std::optional<CompletedHandshake> read_response(ByteSpan packet, PendingInitiati
   CompletedHandshake completed;
   completed.handshake_hash = attempt.handshake_hash();
   completed.keys = attempt.split();
+  completed.rekey_chain = crypto::derive_rekey_chain(completed.keys.send, completed.keys.recv);
   completed.remote_index = load_le32(packet.data() + wire::kResponseSenderOffset);
   state.noise.reset();
   return completed;

@@ -33,6 +33,7 @@ Bytes build_initiation(const crypto::Identity& self, const crypto::DhPublicKey& 
 
 struct CompletedHandshake {
   crypto::TransportKeys keys;
+  crypto::SecretKey rekey_chain;  // crypto::derive_rekey_chain of the keys
   wire::HandshakeHash handshake_hash{};
   std::uint32_t remote_index = 0;  // the peer's index: put it in packets sent to the peer
 };

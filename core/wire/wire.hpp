@@ -31,7 +31,11 @@ using HandshakeHash = std::array<std::uint8_t, kHashLen>;
 // The zero-length prologue is replaced by this string so a Hotline handshake can never be
 // confused with another Noise protocol using the same pattern.
 inline constexpr std::string_view kNoiseProtocolName = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b";
-inline constexpr std::string_view kNoisePrologue = "hotline-console/1";
+// Version 2 chains re-keys to the call's first handshake (§3.8): a version 1 console would
+// talk to it until the first re-key, so the two must not complete a handshake at all.
+inline constexpr std::string_view kNoisePrologue = "hotline-console/2";
+inline constexpr std::string_view kRekeyChainLabel = "hotline-rekey-chain/2";
+inline constexpr std::string_view kRekeyPskLabel = "hotline-rekey-psk/2";
 inline constexpr std::string_view kMac1Label = "mac1----";
 inline constexpr std::string_view kSasLabel = "hotline-sas/1";
 inline constexpr std::string_view kFingerprintLabel = "hotline-fingerprint/1";

@@ -57,7 +57,8 @@ std::uint64_t flood(asio::ip::udp::socket& socket, const asio::ip::udp::endpoint
 
 std::uint64_t counted_drops(const call::EngineCounters& c) {
   return c.malformed + c.mac_failures + c.rate_limited + c.handshake_failures + c.unknown_peer +
-         c.disabled_peer + c.replayed_initiations + c.future_initiations + c.unknown_index + c.auth_failures + c.replays;
+         c.disabled_peer + c.replayed_initiations + c.future_initiations + c.unknown_index +
+         c.auth_failures + c.replays;
 }
 
 }  // namespace

@@ -27,8 +27,8 @@ std::pair<Session, Session> session_pair(std::uint32_t a_index, std::uint32_t b_
                                          Clock::time_point now) {
   auto k1 = random_key();
   auto k2 = random_key();
-  Session a{{k1.clone(), k2.clone()}, a_index, b_index, now, {}, {}, {}};
-  Session b{{std::move(k2), std::move(k1)}, b_index, a_index, now, {}, {}, {}};
+  Session a{{k1.clone(), k2.clone()}, a_index, b_index, now, {}, {}, {}, {}};
+  Session b{{std::move(k2), std::move(k1)}, b_index, a_index, now, {}, {}, {}, {}};
   return {std::move(a), std::move(b)};
 }
 
