@@ -213,7 +213,12 @@ void CallPanel::refresh_live() {
                         .arg(q.jitter_ms, 0, 'f', 1)
                         .arg(live->rtt_ms, 0, 'f', 1)
                         .arg(q.concealed_percent, 0, 'f', 1));
-  if (!live->device_problem.empty()) {
+  if (live->rekeys_refused > 0) {
+    warning_->setText(
+        tr("Warning: a key change was answered by someone who was not in this call from its "
+           "start. Possible interception: the call keeps its verified keys. If this repeats, "
+           "hang up and report it."));
+  } else if (!live->device_problem.empty()) {
     warning_->setText(tr("Audio problem: %1").arg(QString::fromStdString(live->device_problem)));
   }
 }

@@ -449,6 +449,10 @@
         <source>Audio problem: %1</source>
         <translation>音频故障：%1</translation>
     </message>
+    <message>
+        <source>Warning: a key change was answered by someone who was not in this call from its start. Possible interception: the call keeps its verified keys. If this repeats, hang up and report it.</source>
+        <translation>警告：有一方在通话中途应答了密钥更换，但它并非从通话开始就在通话中。可能遭到截听：通话仍使用已核实的密钥。如果再次出现，请挂断并报告。</translation>
+    </message>
 </context>
 <context>
     <name>hotline::ui::FirstRunWizard</name>

@@ -6,6 +6,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include "core/crypto/noise.hpp"
+#include "core/crypto/rekey_chain.hpp"
 #include "core/wire/wire.hpp"
 
 namespace hotline::net {
@@ -69,6 +70,14 @@ TEST_CASE("handshake round trip: both sides derive matching keys and hash", "[ha
   CHECK(same_key(alice_side->keys.send, bob_side.keys.recv));
   CHECK(same_key(alice_side->keys.recv, bob_side.keys.send));
   CHECK_FALSE(same_key(alice_side->keys.send, alice_side->keys.recv));
+  // Both derive the same re-key chain secret (docs/protocol.md §8.1), which is none of the
+  // keys, and the chained PSK differs from the peers' own.
+  CHECK(same_key(alice_side->rekey_chain, bob_side.rekey_chain));
+  CHECK_FALSE(same_key(alice_side->rekey_chain, alice_side->keys.send));
+  CHECK_FALSE(same_key(alice_side->rekey_chain, alice_side->keys.recv));
+  const crypto::SecretKey chained = crypto::chained_psk(alice_side->rekey_chain, f.psk);
+  CHECK_FALSE(same_key(chained, f.psk));
+  CHECK(same_key(chained, crypto::chained_psk(bob_side.rekey_chain, f.psk)));
   CHECK(f.pending.noise == nullptr);
   CHECK_FALSE(read_response(response, f.pending).has_value());  // nothing pending any more
 }
