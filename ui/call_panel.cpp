@@ -58,7 +58,8 @@ CallPanel::CallPanel(CallController& calls, QWidget* parent) : QWidget(parent), 
   // The SAS: the words to read aloud, and the confirmation that goes on record.
   sas_box_ = new QWidget(this);
   auto* sas_layout = new QVBoxLayout(sas_box_);
-  auto* sas_title = new QLabel(tr("Read these words to each other:"), sas_box_);
+  auto* sas_title =
+      new QLabel(tr("Read these words, or the numbers below them, to each other:"), sas_box_);
   sas_title->setAlignment(Qt::AlignCenter);
   sas_layout->addWidget(sas_title);
   sas_ = new QLabel(sas_box_);
@@ -70,6 +71,13 @@ CallPanel::CallPanel(CallController& calls, QWidget* parent) : QWidget(parent), 
   sas_->setAlignment(Qt::AlignCenter);
   sas_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   sas_layout->addWidget(sas_);
+  // The same bits as numbers: each official reads them in their own language.
+  sas_digits_ = new QLabel(sas_box_);
+  sas_digits_->setObjectName("sasDigits");
+  sas_digits_->setFont(words);
+  sas_digits_->setAlignment(Qt::AlignCenter);
+  sas_digits_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  sas_layout->addWidget(sas_digits_);
   confirm_ = new QPushButton(QIcon(":/icons/verified.svg"), tr("We read the same words"), sas_box_);
   confirm_->setToolTip(tr("Put on record that both sides read the same words (Ctrl+W)"));
   confirm_->setAccessibleName(tr("Confirm the short authentication string"));
@@ -169,6 +177,7 @@ void CallPanel::refresh() {
                         : tr("This peer's key has NOT been verified by an administrator."));
   sas_box_->setVisible(connected && c.peer != console::kEchoTestPeer);
   sas_->setText(QString::fromStdString(c.sas));
+  sas_digits_->setText(QString::fromStdString(c.sas_digits));
   confirm_->setEnabled(!c.sas_confirmed_local);
   QStringList done;
   done << (c.sas_confirmed_local ? tr("✓ You confirmed") : tr("You have not confirmed yet"));

@@ -28,6 +28,7 @@ class CallPanel : public QWidget {
   QPushButton* confirm_button() const { return confirm_; }
   QPushButton* mute_button() const { return mute_; }
   QLabel* sas_label() const { return sas_; }
+  QLabel* sas_digits_label() const { return sas_digits_; }
   QLabel* state_label() const { return state_; }
 
  private:
@@ -41,6 +42,7 @@ class CallPanel : public QWidget {
   QLabel* elapsed_;
   QWidget* sas_box_;
   QLabel* sas_;
+  QLabel* sas_digits_;
   QLabel* confirmations_;
   QPushButton* confirm_;
   QPushButton* accept_;

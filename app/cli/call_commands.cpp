@@ -92,7 +92,8 @@ void print_change(const call::CallStats& s, Shown& shown) {
     } else if (s.state == CallState::kConnected) {
       std::cout << "Connected to " << s.peer << " (setup " << std::fixed << std::setprecision(0)
                 << s.setup_ms << " ms)" << (s.peer_verified ? "" : " — peer NOT VERIFIED") << "\n"
-                << "SAS: " << s.sas << "  — read these words to each other, then type 'confirm'\n";
+                << "SAS: " << s.sas << "  (" << s.sas_digits
+                << ")  — read these words, or the numbers, to each other, then type 'confirm'\n";
     }
   }
   if (s.link_interrupted != shown.interrupted) {

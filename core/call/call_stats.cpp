@@ -12,6 +12,7 @@ std::string to_json_line(const CallStats& s) {
   j["direction"] = to_string(s.direction);
   j["end_reason"] = to_string(s.end_reason);
   j["sas"] = s.sas;
+  j["sas_digits"] = s.sas_digits;
   j["sas_confirmed_local"] = s.sas_confirmed_local;
   j["sas_confirmed_remote"] = s.sas_confirmed_remote;
   j["peer_verified"] = s.peer_verified;

@@ -53,7 +53,8 @@ struct CallStats {
   Direction direction = Direction::kOutgoing;
   CallState state = CallState::kDialling;
   EndReason end_reason = EndReason::kFailed;
-  std::string sas;
+  std::string sas;                    // 4 words of the PGP word list (docs/protocol.md §2.3)
+  std::string sas_digits;             // the same 32 bits as 4 numbers of 3 digits, for any language
   bool sas_confirmed_local = false;   // our official confirmed reading the same words
   bool sas_confirmed_remote = false;  // the peer's official did
   bool peer_verified = false;         // the directory's verification state at the call's start
@@ -67,7 +68,7 @@ struct CallStats {
   std::string device_problem;  // the audio device failed (wholly or one direction)
   std::uint64_t interruptions_of_link = 0;
   std::uint64_t control_retransmits = 0;
-  // Re-key responses that failed the chain to the call's first handshake (§3.8): someone
+  // Re-key responses that failed the chain to the call's first handshake (§8.1): someone
   // other than the peer of the verified call answered the key change. The keys were not
   // switched; the caller shows it as a suspected interception.
   std::uint64_t rekeys_refused = 0;

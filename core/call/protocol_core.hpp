@@ -148,7 +148,7 @@ class ProtocolCore {
     std::size_t control_padding = wire::kMinControlPlaintext;  // the call's voice plaintext size
     std::size_t endpoint_cursor = 0;  // which of the peer's card endpoints is being tried
     bool probing = false;             // its handshake is a presence probe, not for a call
-    bool pending_is_rekey = false;    // `pending` builds on the call's chain (§3.8)
+    bool pending_is_rekey = false;    // `pending` builds on the call's chain (§8.1)
   };
 
   // ---- protocol_presence.cpp
@@ -181,7 +181,7 @@ class ProtocolCore {
   void handle_initiation(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
   void handle_response(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
   bool accept_timestamp(const crypto::PublicKey& peer, const crypto::Tai64n& timestamp);
-  // A handshake with the peer now re-keys a call both sides hold (§3.8): it must build on
+  // A handshake with the peer now re-keys a call both sides hold (§8.1): it must build on
   // the chain of the session the call runs on. The same test on both sides.
   static bool rekeys_a_call(const Association& a);
   // The pre-shared key of a handshake with `peer` now: chained for a re-key, else its own.

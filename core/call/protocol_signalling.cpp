@@ -78,7 +78,10 @@ void ProtocolCore::on_link_keyed(Association& a, TimePoint now) {
   Call& call = *a.call;
   call.call_request_pending = false;
   call.wire_id = random_call_id();
-  if (auto hash = a.link.sending_handshake_hash()) call.stats.sas = crypto::sas_string(*hash);
+  if (auto hash = a.link.sending_handshake_hash()) {
+    call.stats.sas = crypto::sas_string(*hash);
+    call.stats.sas_digits = crypto::sas_digits(*hash);
+  }
   call.call_request_sent = now;
   net::CallRequestBody body{static_cast<std::uint8_t>(call.options.frame_ms),
                             static_cast<std::uint32_t>(call.options.bitrate), 0};
@@ -328,6 +331,7 @@ void ProtocolCore::handle_call_request(Association& a, const net::ControlMessage
   call.stats.direction = Direction::kIncoming;
   call.stats.state = CallState::kRinging;
   call.stats.sas = crypto::sas_string(handshake_hash);
+  call.stats.sas_digits = crypto::sas_digits(handshake_hash);
   call.wire_id = m.call_id;
   call.options.frame_ms = body->frame_ms;
   call.options.bitrate = static_cast<int>(body->bitrate);

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 
 #include "core/crypto/pgp_words.hpp"
@@ -42,7 +44,9 @@ std::string fingerprint(const PublicKey& key) {
   return out;
 }
 
-std::vector<std::string> sas_words(const wire::HandshakeHash& handshake_hash) {
+namespace {
+
+std::array<std::uint8_t, kSasWords> sas_bytes(const wire::HandshakeHash& handshake_hash) {
   ensure_sodium();
   std::array<std::uint8_t, crypto_generichash_BYTES_MAX> digest{};
   const ByteSpan label = as_bytes(wire::kSasLabel);
@@ -52,10 +56,31 @@ std::vector<std::string> sas_words(const wire::HandshakeHash& handshake_hash) {
                          label.data(), label.size()) != 0) {
     throw Error("could not compute the short authentication string");
   }
+  std::array<std::uint8_t, kSasWords> out{};
+  std::copy_n(digest.begin(), kSasWords, out.begin());
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> sas_words(const wire::HandshakeHash& handshake_hash) {
+  const auto bytes = sas_bytes(handshake_hash);
   std::vector<std::string> words;
   words.reserve(kSasWords);
-  for (std::size_t i = 0; i < kSasWords; ++i) words.emplace_back(pgp_word(digest[i], i));
+  for (std::size_t i = 0; i < kSasWords; ++i) words.emplace_back(pgp_word(bytes[i], i));
   return words;
+}
+
+std::string sas_digits(const wire::HandshakeHash& handshake_hash) {
+  std::string out;
+  for (const std::uint8_t byte : sas_bytes(handshake_hash)) {
+    if (!out.empty()) out.push_back(' ');
+    const char digits[3] = {static_cast<char>('0' + byte / 100),
+                            static_cast<char>('0' + byte / 10 % 10),
+                            static_cast<char>('0' + byte % 10)};
+    out.append(digits, 3);
+  }
+  return out;
 }
 
 std::string sas_string(const wire::HandshakeHash& handshake_hash) {

@@ -20,5 +20,8 @@ std::string fingerprint(const PublicKey& key);
 // list (even list for bytes 0 and 2, odd list for bytes 1 and 3) — 32 bits.
 std::vector<std::string> sas_words(const wire::HandshakeHash& handshake_hash);
 std::string sas_string(const wire::HandshakeHash& handshake_hash);  // words joined by ' '
+// The same 4 bytes as numbers, each written as exactly 3 decimal digits (000-255) and joined
+// by ' ': what officials who do not share the words' language read aloud, each in their own.
+std::string sas_digits(const wire::HandshakeHash& handshake_hash);
 
 }  // namespace hotline::crypto

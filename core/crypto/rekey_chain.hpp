@@ -1,5 +1,5 @@
 #pragma once
-// Re-keys chained to the call's first handshake (docs/protocol.md §3.8). Each session keeps a
+// Re-keys chained to the call's first handshake (docs/protocol.md §8.1). Each session keeps a
 // chain secret derived from its transport keys; a re-key handshake during a call uses, in
 // place of the peers' pre-shared key, that key mixed with the chain secret of the session it
 // replaces. An attacker who was not in the middle of the first handshake does not have the

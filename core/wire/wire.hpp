@@ -31,7 +31,7 @@ using HandshakeHash = std::array<std::uint8_t, kHashLen>;
 // The zero-length prologue is replaced by this string so a Hotline handshake can never be
 // confused with another Noise protocol using the same pattern.
 inline constexpr std::string_view kNoiseProtocolName = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b";
-// Version 2 chains re-keys to the call's first handshake (§3.8): a version 1 console would
+// Version 2 chains re-keys to the call's first handshake (§8.1): a version 1 console would
 // talk to it until the first re-key, so the two must not complete a handshake at all.
 inline constexpr std::string_view kNoisePrologue = "hotline-console/2";
 inline constexpr std::string_view kRekeyChainLabel = "hotline-rekey-chain/2";

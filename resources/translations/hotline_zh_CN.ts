@@ -330,8 +330,8 @@
 <context>
     <name>hotline::ui::CallPanel</name>
     <message>
-        <source>Read these words to each other:</source>
-        <translation>请与对方互相朗读以下验证词：</translation>
+        <source>Read these words, or the numbers below them, to each other:</source>
+        <translation>请与对方互相朗读以下验证词，或其下方的数字：</translation>
     </message>
     <message>
         <source>We read the same words</source>

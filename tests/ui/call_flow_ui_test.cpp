@@ -1,6 +1,7 @@
 // Officials' flows through the real widgets: Call clicked on one console and Accept on the
 // other, with the SAS matching and confirmed on both; decline; busy; a missed call's badge.
 
+#include <QRegularExpression>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
@@ -31,6 +32,10 @@ TEST_CASE("clicking Call on one console and Accept on the other connects, SAS eq
   const QString words = bj.panel().sas_label()->text();
   CHECK(words.split(' ').size() == 4);
   CHECK(sg.panel().sas_label()->text() == words);
+  // ... and the same bits as four numbers of three digits, shown on both sides.
+  const QString digits = bj.panel().sas_digits_label()->text();
+  CHECK(QRegularExpression("^[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}$").match(digits).hasMatch());
+  CHECK(sg.panel().sas_digits_label()->text() == digits);
 
   click(bj.panel().confirm_button());
   click(sg.panel().confirm_button());

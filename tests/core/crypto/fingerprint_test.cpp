@@ -73,6 +73,8 @@ TEST_CASE("SAS is deterministic, 4 alternating words, and the same on both sides
   // Keyed BLAKE2b-512 first bytes c0 52 dc 1b (computed with Python's hashlib).
   CHECK(words == std::vector<std::string>{"slowdown", "enrollment", "sweatband", "bravado"});
   CHECK(sas_string(hash) == "slowdown enrollment sweatband bravado");
+  // The same bytes c0 52 dc 1b as numbers, for officials who read them in their own language.
+  CHECK(sas_digits(hash) == "192 082 220 027");
 
   const auto copy = hash;  // the other side's hash is equal byte for byte
   CHECK(sas_string(copy) == sas_string(hash));
