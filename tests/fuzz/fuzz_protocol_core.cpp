@@ -67,8 +67,8 @@ struct Checker {
 
     const call::EngineCounters& n = c.core().counters();
     fuzz::require(n.malformed + n.mac_failures + n.rate_limited + n.handshake_failures +
-                      n.unknown_peer + n.disabled_peer + n.replayed_initiations + n.future_initiations + n.unknown_index +
-                      n.auth_failures + n.replays <=
+                      n.unknown_peer + n.disabled_peer + n.replayed_initiations +
+                      n.future_initiations + n.unknown_index + n.auth_failures + n.replays <=
                   n.datagrams_received);
     fuzz::require(n.internal_errors == 0);
   }
