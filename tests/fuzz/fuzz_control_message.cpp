@@ -40,7 +40,10 @@ bool body_ok(wire::ControlKind kind, ByteSpan bytes) {
     case wire::ControlKind::kCallRequest:
       return request;
     case wire::ControlKind::kHangup:
-      return hangup;
+      // The decoder stays strict (it round-trips only the reasons 1-3), but a receiver acts
+      // on every Hangup whatever its body (docs/protocol.md §5.4).
+      (void)hangup;
+      return true;
     case wire::ControlKind::kReceiverReport:
       return report;
     case wire::ControlKind::kPing:
