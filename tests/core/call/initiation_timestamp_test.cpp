@@ -45,17 +45,25 @@ bool call_rings(SimNetwork& net, SimConsole& beijing, SimConsole& singapore) {
   return true;
 }
 
+// Beijing and Singapore, each in the other's directory, not started.
+struct Pair {
+  SimNetwork net;
+  SimConsole& beijing = net.add_console("Beijing");
+  SimConsole& singapore = net.add_console("Singapore");
+  Pair() {
+    beijing.add_peer(singapore);
+    singapore.add_peer(beijing);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("initiation timestamps: a peer's clock an hour ahead does not lock its calls out",
           "[call][replay]") {
   // The attack as demonstrated: one genuine initiation dated +1 hour was accepted and stored,
   // and every later call from that peer, dated correctly, was refused as a replay.
-  SimNetwork net;
-  SimConsole& beijing = net.add_console("Beijing");
-  SimConsole& singapore = net.add_console("Singapore");
-  beijing.add_peer(singapore);
-  singapore.add_peer(beijing);
+  Pair p;
+  auto& [net, beijing, singapore] = p;
   beijing.start();
   singapore.start();
 
@@ -81,14 +89,11 @@ TEST_CASE("initiation timestamps: one stored ten years ahead expires within the 
           "[call][replay]") {
   // A profile that stored a far-future timestamp before the bound existed (or whose own clock
   // was set back since): at start the core brings it back to the bound.
-  SimNetwork net;
-  SimConsole& beijing = net.add_console("Beijing");
-  SimConsole& singapore = net.add_console("Singapore");
-  beijing.add_peer(singapore);
-  singapore.add_peer(beijing);
-  const auto ten_years_ahead = singapore.config().wall_clock.tai64n();  // read before offsets
+  Pair p;
+  auto& [net, beijing, singapore] = p;
+  const auto now = singapore.config().wall_clock.tai64n();
   singapore.config().initiation_timestamps[beijing.config().identity->public_key()] =
-      crypto::tai64n_add_seconds(ten_years_ahead, 10LL * 365 * 24 * 3600);
+      crypto::tai64n_add_seconds(now, 10LL * 365 * 24 * 3600);
   beijing.start();
   singapore.start();
 
