@@ -32,6 +32,10 @@ void CallController::set_muted(bool muted) {
   if (engine_ && active_) engine_->set_muted(active_->id, muted);
 }
 
+void CallController::report_sas_mismatch() {
+  if (engine_ && active_) engine_->report_sas_mismatch(active_->id);
+}
+
 void CallController::confirm_sas() {
   if (engine_ && active_) engine_->confirm_sas(active_->id);
 }

@@ -31,6 +31,9 @@ class CallController : public QObject {
   void hangup();  // also cancels an unanswered outgoing call
   void set_muted(bool muted);
   void confirm_sas();
+  // The officials read different words: ends the call on both sides as a suspected
+  // interception.
+  void report_sas_mismatch();
   void set_volume(double volume);
 
   // The call in progress (dialling, ringing or connected), as last reported.

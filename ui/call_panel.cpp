@@ -58,10 +58,9 @@ CallPanel::CallPanel(CallController& calls, QWidget* parent) : QWidget(parent), 
   // The SAS: the words to read aloud, and the confirmation that goes on record.
   sas_box_ = new QWidget(this);
   auto* sas_layout = new QVBoxLayout(sas_box_);
-  auto* sas_title =
-      new QLabel(tr("Read these words, or the numbers below them, to each other:"), sas_box_);
-  sas_title->setAlignment(Qt::AlignCenter);
-  sas_layout->addWidget(sas_title);
+  sas_title_ = new QLabel(sas_box_);
+  sas_title_->setAlignment(Qt::AlignCenter);
+  sas_layout->addWidget(sas_title_);
   sas_ = new QLabel(sas_box_);
   sas_->setObjectName("sasWords");
   QFont words = sas_->font();
@@ -81,7 +80,16 @@ CallPanel::CallPanel(CallController& calls, QWidget* parent) : QWidget(parent), 
   confirm_ = new QPushButton(QIcon(":/icons/verified.svg"), tr("We read the same words"), sas_box_);
   confirm_->setToolTip(tr("Put on record that both sides read the same words (Ctrl+W)"));
   confirm_->setAccessibleName(tr("Confirm the short authentication string"));
-  sas_layout->addWidget(confirm_, 0, Qt::AlignCenter);
+  mismatch_ = new QPushButton(tr("The words do not match"), sas_box_);
+  mismatch_->setToolTip(
+      tr("End the call at once and put it on record as a suspected interception"));
+  mismatch_->setAccessibleName(tr("Report that the words do not match"));
+  auto* verdict = new QHBoxLayout;
+  verdict->addStretch();
+  verdict->addWidget(confirm_);
+  verdict->addWidget(mismatch_);
+  verdict->addStretch();
+  sas_layout->addLayout(verdict);
   confirmations_ = new QLabel(sas_box_);
   confirmations_->setAlignment(Qt::AlignCenter);
   sas_layout->addWidget(confirmations_);
@@ -137,6 +145,7 @@ CallPanel::CallPanel(CallController& calls, QWidget* parent) : QWidget(parent), 
   connect(decline_, &QPushButton::clicked, &calls_, &CallController::decline);
   connect(hangup_, &QPushButton::clicked, &calls_, &CallController::hangup);
   connect(confirm_, &QPushButton::clicked, &calls_, &CallController::confirm_sas);
+  connect(mismatch_, &QPushButton::clicked, &calls_, &CallController::report_sas_mismatch);
   connect(mute_, &QPushButton::toggled, &calls_, &CallController::set_muted);
   connect(volume_, &QSlider::valueChanged, this, [this](int v) { calls_.set_volume(v / 100.0); });
   const auto shortcut = [this](QKeySequence keys, QPushButton* button) {
@@ -178,7 +187,13 @@ void CallPanel::refresh() {
   sas_box_->setVisible(connected && c.peer != console::kEchoTestPeer);
   sas_->setText(QString::fromStdString(c.sas));
   sas_digits_->setText(QString::fromStdString(c.sas_digits));
-  confirm_->setEnabled(!c.sas_confirmed_local);
+  // The words exist once both sides' SAS nonces are known (a round trip after the answer at
+  // most); until then there is nothing to compare.
+  const bool words = !c.sas.empty();
+  sas_title_->setText(words ? tr("Read these words, or the numbers below them, to each other:")
+                            : tr("Waiting for the security words…"));
+  confirm_->setEnabled(words && !c.sas_confirmed_local);
+  mismatch_->setEnabled(words);
   QStringList done;
   done << (c.sas_confirmed_local ? tr("✓ You confirmed") : tr("You have not confirmed yet"));
   done << (c.sas_confirmed_remote ? tr("✓ %1 confirmed").arg(peer_display_name(c.peer))

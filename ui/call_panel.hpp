@@ -26,6 +26,7 @@ class CallPanel : public QWidget {
   QPushButton* decline_button() const { return decline_; }
   QPushButton* hangup_button() const { return hangup_; }
   QPushButton* confirm_button() const { return confirm_; }
+  QPushButton* mismatch_button() const { return mismatch_; }
   QPushButton* mute_button() const { return mute_; }
   QLabel* sas_label() const { return sas_; }
   QLabel* sas_digits_label() const { return sas_digits_; }
@@ -44,7 +45,9 @@ class CallPanel : public QWidget {
   QLabel* sas_;
   QLabel* sas_digits_;
   QLabel* confirmations_;
+  QLabel* sas_title_;
   QPushButton* confirm_;
+  QPushButton* mismatch_;
   QPushButton* accept_;
   QPushButton* decline_;
   QPushButton* mute_;

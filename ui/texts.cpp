@@ -65,6 +65,12 @@ QString end_text(const call::CallStats& c) {
       return c.device_problem.empty()
                  ? Texts::tr("The call to %1 failed.").arg(peer)
                  : Texts::tr("The call failed: %1").arg(QString::fromStdString(c.device_problem));
+    case call::EndReason::kInterceptionSuspected:
+      return Texts::tr(
+                 "The call with %1 was ended because its security words could not be trusted: "
+                 "someone may be listening in. Do not call again on this console until an "
+                 "administrator has verified %1's key through another channel.")
+          .arg(peer);
   }
   return Texts::tr("The call ended.");
 }

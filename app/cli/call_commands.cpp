@@ -78,6 +78,7 @@ struct Shown {
   CallState state = CallState::kDialling;
   bool interrupted = false;
   std::string device_problem;
+  bool sas_shown = false;
   bool sas_confirmed_local = false;
   bool sas_confirmed_remote = false;
   std::uint64_t rekeys_refused = 0;
@@ -91,10 +92,16 @@ void print_change(const call::CallStats& s, Shown& shown) {
                 << s.peer << "\n";
     } else if (s.state == CallState::kConnected) {
       std::cout << "Connected to " << s.peer << " (setup " << std::fixed << std::setprecision(0)
-                << s.setup_ms << " ms)" << (s.peer_verified ? "" : " — peer NOT VERIFIED") << "\n"
-                << "SAS: " << s.sas << "  (" << s.sas_digits
-                << ")  — read these words, or the numbers, to each other, then type 'confirm'\n";
+                << s.setup_ms << " ms)" << (s.peer_verified ? "" : " — peer NOT VERIFIED") << "\n";
     }
+  }
+  // The words are known once both SAS nonces are (docs/protocol.md §2.3), which can be just
+  // after an answer.
+  if (s.state == CallState::kConnected && !s.sas.empty() && !shown.sas_shown) {
+    shown.sas_shown = true;
+    std::cout << "SAS: " << s.sas << "  (" << s.sas_digits
+              << ")  — read these words, or the numbers, to each other, then type 'confirm' "
+                 "(or 'mismatch' if they differ)\n";
   }
   if (s.link_interrupted != shown.interrupted) {
     shown.interrupted = s.link_interrupted;
@@ -126,13 +133,21 @@ void print_end(const call::CallStats& s) {
   std::cout << "Call with " << s.peer << " ended: " << call::to_string(s.end_reason);
   if (s.duration_s > 0)
     std::cout << " after " << std::fixed << std::setprecision(1) << s.duration_s << " s";
-  std::cout << "\n" << std::flush;
+  std::cout << "\n";
+  if (s.end_reason == EndReason::kInterceptionSuspected) {
+    std::cout << "WARNING: the security words of this call could not be trusted — someone may be "
+                 "listening in. Do not use this line until an administrator has verified "
+              << s.peer << "'s key through another channel.\n";
+  }
+  std::cout << std::flush;
 }
 
 // A line typed during a call: confirm, mute, unmute, hangup. Unknown ones are explained.
 void apply_command(call::Engine& engine, call::CallId id, const std::string& command) {
   if (command == "confirm" || command == "c") {
     engine.confirm_sas(id);
+  } else if (command == "mismatch") {
+    engine.report_sas_mismatch(id);
   } else if (command == "mute" || command == "m") {
     engine.set_muted(id, true);
     std::cout << "Muted\n" << std::flush;
@@ -142,21 +157,28 @@ void apply_command(call::Engine& engine, call::CallId id, const std::string& com
   } else if (command == "hangup" || command == "h") {
     engine.hangup(id);
   } else {
-    std::cout << "Commands: confirm (the SAS words matched), mute, unmute, hangup\n" << std::flush;
+    std::cout << "Commands: confirm (the SAS words matched), mismatch (they did not: ends the "
+                 "call as a suspected interception), mute, unmute, hangup\n"
+              << std::flush;
   }
 }
 
-// Commands that only mean something once connected wait for it; the others act at once.
+bool is_about_words(const std::string& command) {
+  return command == "confirm" || command == "c" || command == "mismatch";
+}
+
+// Commands about the SAS words wait until the words are shown; the others act at once.
 struct PendingCommands {
   std::vector<std::string> waiting;
-  void handle(call::Engine& engine, call::CallId call, bool connected, const std::string& command) {
-    if (!connected && (command == "confirm" || command == "c")) {
+  void handle(call::Engine& engine, call::CallId call, bool words_shown,
+              const std::string& command) {
+    if (!words_shown && is_about_words(command)) {
       waiting.push_back(command);
       return;
     }
     apply_command(engine, call, command);
   }
-  void on_connected(call::Engine& engine, call::CallId call) {
+  void on_words_shown(call::Engine& engine, call::CallId call) {
     for (const auto& c : waiting) apply_command(engine, call, c);
     waiting.clear();
   }
@@ -223,7 +245,7 @@ int run_call(const Invocation& in) {
       continue;
     }
     if (event->kind == SessionEvent::Kind::kCommand) {
-      commands.handle(session.engine(), id, shown.state == CallState::kConnected, event->command);
+      commands.handle(session.engine(), id, shown.sas_shown, event->command);
       continue;
     }
     if (event->stats.id != id) continue;
@@ -233,10 +255,11 @@ int run_call(const Invocation& in) {
       return ended_normally(event->stats) ? 0 : 1;
     }
     const bool was_connected = shown.state == CallState::kConnected;
+    const bool had_words = shown.sas_shown;
     print_change(event->stats, shown);
-    if (event->stats.state == CallState::kConnected && !was_connected) {
-      commands.on_connected(session.engine(), id);
-      if (seconds > 0) hangup_at = Clock::now() + std::chrono::seconds(seconds);
+    if (shown.sas_shown && !had_words) commands.on_words_shown(session.engine(), id);
+    if (event->stats.state == CallState::kConnected && !was_connected && seconds > 0) {
+      hangup_at = Clock::now() + std::chrono::seconds(seconds);
     }
   }
 }
@@ -271,9 +294,8 @@ int run_answer(const Invocation& in) {
     }
     if (event->kind == SessionEvent::Kind::kCommand) {
       if (!none()) {
-        commands.handle(session.engine(), active, shown.state == CallState::kConnected,
-                        event->command);
-      } else if (event->command == "confirm" || event->command == "c") {
+        commands.handle(session.engine(), active, shown.sas_shown, event->command);
+      } else if (is_about_words(event->command)) {
         commands.waiting.push_back(event->command);  // for the call about to come
       }
       continue;
@@ -289,10 +311,10 @@ int run_answer(const Invocation& in) {
       continue;
     }
     if (active != s.id) shown = fresh;
-    const bool was_connected = shown.state == CallState::kConnected;
+    const bool had_words = shown.sas_shown;
     print_change(s, shown);
-    if (active == s.id && s.state == CallState::kConnected && !was_connected) {
-      commands.on_connected(session.engine(), s.id);
+    if (active == s.id && shown.sas_shown && !had_words) {
+      commands.on_words_shown(session.engine(), s.id);
     }
     if (s.direction == call::Direction::kIncoming && s.state == CallState::kRinging && none()) {
       warn_if_unverified(unverified, s.peer);

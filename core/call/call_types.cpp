@@ -42,6 +42,8 @@ std::string_view to_string(EndReason r) {
       return "refused";
     case EndReason::kFailed:
       return "failed";
+    case EndReason::kInterceptionSuspected:
+      return "interception_suspected";
   }
   return "unknown";
 }

@@ -37,6 +37,9 @@ enum class EndReason {
   kConnectionLost,  // nothing from the peer for wire::kConnectionLostAfter
   kRefused,         // the peer is disabled or unknown here
   kFailed,          // a local problem (audio device, internal error)
+  // The words did not match (an official said so) or the caller's SAS nonce broke its
+  // commitment: someone may be in the middle. Reported on both sides (Hangup reason 4).
+  kInterceptionSuspected,
 };
 
 std::string_view to_string(Direction);

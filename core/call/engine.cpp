@@ -304,6 +304,11 @@ void Engine::set_output_volume(double volume) {
       [volume](ProtocolCore& core, Clock::time_point) { core.set_output_volume(volume); });
 }
 
+void Engine::report_sas_mismatch(CallId id) {
+  shell_->command(
+      [id](ProtocolCore& core, Clock::time_point now) { core.report_sas_mismatch(id, now); });
+}
+
 void Engine::confirm_sas(CallId id) {
   shell_->command([id](ProtocolCore& core, Clock::time_point now) { core.confirm_sas(id, now); });
 }

@@ -41,6 +41,9 @@ class Engine {
   // Our official read the same SAS words as the other side's: recorded here and sent to the
   // peer, whose stats then show sas_confirmed_remote. Connected calls only.
   void confirm_sas(CallId id);
+  // The officials read different words: the call ends on both sides as a suspected
+  // interception (EndReason::kInterceptionSuspected).
+  void report_sas_mismatch(CallId id);
   void update_peers(std::vector<PeerEntry> peers);
 
   EngineCounters counters() const;

@@ -26,7 +26,9 @@ ProtocolCore::ProtocolCore(EngineConfig config, CoreOutput& output)
       own_dh_(config_.identity->dh_public()),
       timestamps_(std::move(config_.initiation_timestamps)),
       per_source_({wire::kInitiationsPerSecondPerSource, wire::kInitiationBurstPerSource}),
-      per_peer_({wire::kInitiationsPerSecondPerPeer, wire::kInitiationBurstPerPeer}) {
+      per_peer_({wire::kInitiationsPerSecondPerPeer, wire::kInitiationBurstPerPeer}),
+      incoming_calls_per_peer_(
+          {wire::kIncomingCallsPerSecondPerPeer, wire::kIncomingCallBurstPerPeer}) {
   set_peers(std::move(config_.peers));
   // A stored timestamp ahead of the bound (kept by an earlier version, or this clock was set
   // back since) would refuse the peer until its clock caught up, perhaps for years: it is

@@ -91,6 +91,9 @@ class ProtocolCore {
   void decline(CallId id, TimePoint now);
   void hangup(CallId id, TimePoint now);  // also cancels an unanswered outgoing call
   void confirm_sas(CallId id, TimePoint now);
+  // The officials read different words: ends the call on both sides as a suspected
+  // interception. Connected calls whose words are shown only.
+  void report_sas_mismatch(CallId id, TimePoint now);
   void set_muted(CallId id, bool muted);
   void set_output_volume(double volume);
   void set_peers(std::vector<PeerEntry> peers);
@@ -118,7 +121,12 @@ class ProtocolCore {
     TimePoint created;
     TimePoint call_request_sent;
     TimePoint connected_at;
-    bool call_request_pending = false;           // outgoing: send once the link is keyed
+    bool call_request_pending = false;  // outgoing: send once the link is keyed
+    // The SAS agreement (docs/protocol.md §2.3): the handshake the CallRequest travelled on,
+    // this side's nonce and, for the callee, the caller's commitment to its nonce.
+    wire::HandshakeHash sas_handshake{};
+    wire::SasNonce own_sas_nonce{};
+    wire::SasCommitment peer_sas_commitment{};
     std::shared_ptr<audio::AudioDevice> device;  // opened for the ring tone or the media
     std::optional<audio::CallToneGenerator> tone;
     std::unique_ptr<MediaSession> media;
@@ -208,6 +216,9 @@ class ProtocolCore {
   void pump_tone(Call& call);
   void pump_media(Association& a, TimePoint now);
   void end_call(Association& a, EndReason reason, TimePoint now);
+  void end_as_interception(Association& a, TimePoint now);
+  // Computes and publishes the call's SAS once both nonces are known.
+  void show_sas(Call& call, const wire::SasNonce& caller_nonce, const wire::SasNonce& callee_nonce);
 
   // ---- protocol_timers.cpp
   void tick_association(Association& a, TimePoint now);
@@ -234,6 +245,7 @@ class ProtocolCore {
   using SourceAddress = std::array<std::uint8_t, 16>;  // IPv4 as v4-mapped IPv6
   net::RateLimiter<SourceAddress, net::ByteArrayHash> per_source_;
   net::RateLimiter<std::string> per_peer_;
+  net::RateLimiter<std::string> incoming_calls_per_peer_;
   EngineCounters counters_;
   EngineCounters published_counters_;
   // When each refused peer's last initiation came: its retries within one attempt make no

@@ -78,13 +78,14 @@ void ProtocolCore::on_link_keyed(Association& a, TimePoint now) {
   Call& call = *a.call;
   call.call_request_pending = false;
   call.wire_id = random_call_id();
-  if (auto hash = a.link.sending_handshake_hash()) {
-    call.stats.sas = crypto::sas_string(*hash);
-    call.stats.sas_digits = crypto::sas_digits(*hash);
-  }
+  if (auto hash = a.link.sending_handshake_hash()) call.sas_handshake = *hash;
+  // The words are known once the callee's nonce arrives (in Ringing); ours stays hidden
+  // behind its commitment until then.
+  call.own_sas_nonce = crypto::random_sas_nonce();
   call.call_request_sent = now;
   net::CallRequestBody body{static_cast<std::uint8_t>(call.options.frame_ms),
-                            static_cast<std::uint32_t>(call.options.bitrate), 0};
+                            static_cast<std::uint32_t>(call.options.bitrate), 0,
+                            crypto::sas_commitment(call.own_sas_nonce)};
   send_reliable(a, Kind::kCallRequest, net::encode_call_request(body), now);
   publish(call);
 }
@@ -136,13 +137,36 @@ void ProtocolCore::hangup(CallId id, TimePoint now) {
 void ProtocolCore::confirm_sas(CallId id, TimePoint now) {
   Call* call = nullptr;
   Association* a = find_call(id, &call);
-  if (a == nullptr || call->stats.state != CallState::kConnected ||
+  if (a == nullptr || call->stats.state != CallState::kConnected || call->stats.sas.empty() ||
       call->stats.sas_confirmed_local) {
     return;
   }
   call->stats.sas_confirmed_local = true;
   send_reliable(*a, Kind::kSasConfirmed, {}, now);
   publish(*call);
+}
+
+void ProtocolCore::report_sas_mismatch(CallId id, TimePoint now) {
+  Call* call = nullptr;
+  Association* a = find_call(id, &call);
+  if (a == nullptr || call->stats.state != CallState::kConnected || call->stats.sas.empty()) {
+    return;
+  }
+  end_as_interception(*a, now);
+}
+
+void ProtocolCore::end_as_interception(Association& a, TimePoint now) {
+  send_reliable(a, Kind::kHangup, net::encode_hangup({net::HangupReason::kInterceptionSuspected}),
+                now);
+  end_call(a, EndReason::kInterceptionSuspected, now);
+}
+
+void ProtocolCore::show_sas(Call& call, const wire::SasNonce& caller_nonce,
+                            const wire::SasNonce& callee_nonce) {
+  const crypto::SasCode code = crypto::sas_code(call.sas_handshake, caller_nonce, callee_nonce);
+  call.stats.sas = crypto::sas_string(code);
+  call.stats.sas_digits = crypto::sas_digits(code);
+  publish(call);
 }
 
 void ProtocolCore::report_refused(const Peer& peer, TimePoint now) {
@@ -239,10 +263,28 @@ void ProtocolCore::handle_control(Association& a, const net::ControlMessage& m,
   const bool outgoing = call.stats.direction == Direction::kOutgoing;
   switch (m.kind) {
     case Kind::kRinging:
-      if (outgoing && call.stats.state == CallState::kDialling) {
-        call.stats.state = CallState::kRinging;
-        start_tone(call, audio::CallTone::kRingback);
-        publish(call);
+      // Acted on in any state: a Ringing overtaken by the Answer still carries the callee's
+      // SAS nonce, and only now may ours be revealed.
+      if (outgoing && call.stats.sas.empty()) {
+        const auto callee_nonce = net::decode_sas_nonce(m.body);  // has_valid_body checked it
+        send_reliable(a, Kind::kSasReveal, net::encode_sas_nonce(call.own_sas_nonce), now);
+        if (call.stats.state == CallState::kDialling) {
+          call.stats.state = CallState::kRinging;
+          start_tone(call, audio::CallTone::kRingback);
+        }
+        show_sas(call, call.own_sas_nonce, *callee_nonce);
+      }
+      break;
+    case Kind::kSasReveal:
+      if (!outgoing && call.stats.sas.empty()) {
+        const auto caller_nonce = net::decode_sas_nonce(m.body);
+        if (crypto::sas_commitment(*caller_nonce) != call.peer_sas_commitment) {
+          // The caller (or someone in its place) chose its nonce after seeing ours.
+          ++counters_.sas_commitments_broken;
+          end_as_interception(a, now);
+          return;
+        }
+        show_sas(call, *caller_nonce, call.own_sas_nonce);
       }
       break;
     case Kind::kAnswer:
@@ -263,9 +305,13 @@ void ProtocolCore::handle_control(Association& a, const net::ControlMessage& m,
                  now);
       }
       break;
-    case Kind::kHangup:
-      end_call(a, EndReason::kRemoteHangup, now);
+    case Kind::kHangup: {
+      const auto hangup = net::decode_hangup(m.body);
+      const bool interception =
+          hangup && hangup->reason == net::HangupReason::kInterceptionSuspected;
+      end_call(a, interception ? EndReason::kInterceptionSuspected : EndReason::kRemoteHangup, now);
       break;
+    }
     case Kind::kPong:
       if (auto pong = net::decode_pong(m.body)) {
         const std::uint64_t sent = pong->echoed_timestamp_us;
@@ -303,6 +349,13 @@ void ProtocolCore::handle_call_request(Association& a, const net::ControlMessage
     ++counters_.malformed;
     return;
   }
+  if (!incoming_calls_per_peer_.allow(a.peer, now)) {
+    // Every new call is a fresh SAS try for a man in the middle (§2.3): a peer that keeps
+    // calling again is refused before it can replace the call that is ringing.
+    ++counters_.calls_rate_limited;
+    send_control(a, a.control.send_reliable(Kind::kBusy, m.call_id, {}, now), now);
+    return;
+  }
   if (a.call && a.call->wire_id != m.call_id) {
     const bool glare = a.call->stats.direction == Direction::kOutgoing &&
                        a.call->stats.state != CallState::kConnected;
@@ -330,8 +383,9 @@ void ProtocolCore::handle_call_request(Association& a, const net::ControlMessage
   call.stats.peer_verified = peer && peer->entry.verified;
   call.stats.direction = Direction::kIncoming;
   call.stats.state = CallState::kRinging;
-  call.stats.sas = crypto::sas_string(handshake_hash);
-  call.stats.sas_digits = crypto::sas_digits(handshake_hash);
+  call.sas_handshake = handshake_hash;
+  call.own_sas_nonce = crypto::random_sas_nonce();
+  call.peer_sas_commitment = body->sas_commitment;
   call.wire_id = m.call_id;
   call.options.frame_ms = body->frame_ms;
   call.options.bitrate = static_cast<int>(body->bitrate);
@@ -339,7 +393,7 @@ void ProtocolCore::handle_call_request(Association& a, const net::ControlMessage
   a.we_dialled = false;
   a.probing = false;  // a call supersedes a probe in flight
   a.call = std::move(call);
-  send_reliable(a, Kind::kRinging, {}, now);
+  send_reliable(a, Kind::kRinging, net::encode_sas_nonce(a.call->own_sas_nonce), now);
   start_tone(*a.call, audio::CallTone::kRing);
   publish(*a.call);
 }

@@ -63,6 +63,12 @@ struct EngineCounters {
   std::uint64_t unusable_endpoints = 0;
   // Initiations that crossed one of ours (docs/protocol.md §3.8): the larger static key won.
   std::uint64_t simultaneous_handshakes = 0;
+  // SasReveals that did not open the caller's commitment (docs/protocol.md §2.3): each ended
+  // its call as a suspected interception.
+  std::uint64_t sas_commitments_broken = 0;
+  // CallRequests over a peer's budget of new incoming calls (wire::kIncomingCallsPerSecondPerPeer):
+  // answered with Busy, the call in progress (if any) left alone.
+  std::uint64_t calls_rate_limited = 0;
   friend bool operator==(const EngineCounters&, const EngineCounters&) = default;
 };
 

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "core/store/audit_log.hpp"
 #include "core/store/database.hpp"
 #include "core/store/peer_store.hpp"
 #include "core/util/realtime_thread.hpp"
@@ -23,6 +24,7 @@ store::CallOutcome outcome_of(const call::CallStats& s, bool was_connected) {
       case EndReason::kConnectionLost:
         return CallOutcome::kConnectionLost;
       case EndReason::kFailed:
+      case EndReason::kInterceptionSuspected:  // the end reason keeps the detail
         return CallOutcome::kFailed;
       default:
         return CallOutcome::kAnswered;
@@ -48,6 +50,7 @@ store::CallOutcome outcome_of(const call::CallStats& s, bool was_connected) {
     case EndReason::kLocalHangup:
     case EndReason::kRemoteHangup:
     case EndReason::kFailed:
+    case EndReason::kInterceptionSuspected:
       break;
   }
   return CallOutcome::kFailed;
@@ -87,8 +90,12 @@ std::string describe(const RecordsHealth& health) {
 }
 
 CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineListener& next,
-                           std::set<std::string> unrecorded, RecordsHealthHandler on_health)
-    : next_(next), unrecorded_(std::move(unrecorded)), on_health_(std::move(on_health)) {
+                           std::set<std::string> unrecorded, RecordsHealthHandler on_health,
+                           std::optional<RecorderAudit> audit)
+    : next_(next),
+      unrecorded_(std::move(unrecorded)),
+      on_health_(std::move(on_health)),
+      audit_(std::move(audit)) {
   // Opened here, so a database that cannot be opened is reported to the caller.
   auto db = std::make_shared<store::Database>(
       store::Database::open(database, store::Database::OpenMode::kMustExist));
@@ -114,7 +121,7 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
       while (!queue_.empty() && (!history_waits || stopping_)) {
         const Job job = queue_.front();  // a copy: kept for a retry if the store refuses it
         lock.unlock();
-        const bool stored = write(history, job);
+        const bool stored = write(*db, history, job);
         lock.lock();
         history_failing = !stored;
         if (!stored) {
@@ -288,7 +295,7 @@ std::optional<std::string> CallRecorder::last_error() const {
   return error_;
 }
 
-bool CallRecorder::write(store::CallHistory& history, const Job& job) {
+bool CallRecorder::write(store::Database& db, store::CallHistory& history, const Job& job) {
   const call::CallStats& s = job.stats;
   auto [it, first] = open_.try_emplace(s.id.value);
   OpenCall& open = it->second;
@@ -325,6 +332,10 @@ bool CallRecorder::write(store::CallHistory& history, const Job& job) {
     } else {
       history.update(r);
     }
+    if (ended && s.end_reason == EndReason::kInterceptionSuspected && audit_ && !open.audited) {
+      audit_interception(db, r, job.at_ms);
+      open.audited = true;  // a retry after a refused history write adds no second entry
+    }
   } catch (const std::exception& e) {
     std::lock_guard lock(mutex_);
     error_ = std::string("cannot write the call history (will retry): ") + e.what();
@@ -332,6 +343,19 @@ bool CallRecorder::write(store::CallHistory& history, const Job& job) {
   }
   if (ended) open_.erase(it);
   return true;
+}
+
+void CallRecorder::audit_interception(store::Database& db, const store::CallRecord& record,
+                                      std::int64_t at_ms) const {
+  const std::string details =
+      "call " + std::to_string(record.id) + " " +
+      (record.direction == store::CallDirection::kIn ? "from " : "to ") + record.peer_name +
+      " (key " + record.peer_fingerprint +
+      "): its security words could not be trusted (they differed, or the caller's commitment "
+      "to them was broken); treat the line as intercepted until the key is verified again";
+  store::AuditLog(db, audit_->console_key)
+      .append("official", "console", kInterceptionAuditAction, details, at_ms,
+              audit_->signer.get());
 }
 
 }  // namespace hotline::console

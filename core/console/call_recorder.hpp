@@ -24,12 +24,17 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "core/call/engine.hpp"
+#include "core/crypto/identity.hpp"
 #include "core/store/call_history.hpp"
 
 namespace hotline::console {
+
+// The audit action of a call that ended as a suspected interception.
+inline constexpr std::string_view kInterceptionAuditAction = "call.interception_suspected";
 
 // The history outcome of a call the engine ended.
 store::CallOutcome outcome_of(const call::CallStats& ended, bool was_connected);
@@ -45,6 +50,13 @@ struct RecordsHealth {
   std::size_t lost = 0;     // records given up when the recorder stopped (never written)
 };
 using RecordsHealthHandler = std::function<void(const RecordsHealth&)>;
+
+// Where the recorder puts what belongs on the audit log as well as in the history: a call
+// ended as a suspected interception (the SAS words differed, or a commitment was broken).
+struct RecorderAudit {
+  crypto::PublicKey console_key;
+  std::shared_ptr<const crypto::Identity> signer;  // the console's identity; null: unsigned
+};
 // One line for a log or a terminal: "warning: …", "note: …" or "error: …".
 std::string describe(const RecordsHealth& health);
 
@@ -59,7 +71,8 @@ class CallRecorder final : public call::EngineListener {
   // `unrecorded` (service lines such as the Echo Test) are forwarded but not recorded.
   // `on_health` is called on the recorder's thread, never with a lock held.
   CallRecorder(const std::filesystem::path& database, call::EngineListener& next,
-               std::set<std::string> unrecorded = {}, RecordsHealthHandler on_health = {});
+               std::set<std::string> unrecorded = {}, RecordsHealthHandler on_health = {},
+               std::optional<RecorderAudit> audit = std::nullopt);
   ~CallRecorder() override;  // writes everything queued, then stops
   CallRecorder(const CallRecorder&) = delete;
   CallRecorder& operator=(const CallRecorder&) = delete;
@@ -90,11 +103,15 @@ class CallRecorder final : public call::EngineListener {
   struct OpenCall {
     store::CallRecord record;
     bool connected = false;
+    bool audited = false;  // its suspected interception is on the audit log
   };
 
   void enqueue(const call::CallStats& stats);
   // False when the store refused it (the job is then retried, unchanged).
-  bool write(store::CallHistory& history, const Job& job);
+  bool write(store::Database& db, store::CallHistory& history, const Job& job);
+  // The audit entry of a call that ended as a suspected interception. Throws on a store error.
+  void audit_interception(store::Database& db, const store::CallRecord& record,
+                          std::int64_t at_ms) const;
   // Writer thread, with mutex_ held on entry and exit (released while writing).
   void write_timestamps(store::Database& db, std::unique_lock<std::mutex>& lock);
   // Writer thread, mutex_ held: reports a change between refusing and taking records, or a
@@ -104,6 +121,7 @@ class CallRecorder final : public call::EngineListener {
   call::EngineListener& next_;
   const std::set<std::string> unrecorded_;
   const RecordsHealthHandler on_health_;
+  const std::optional<RecorderAudit> audit_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable drained_;

@@ -39,14 +39,16 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
   interrupted_closed_ = store::CallHistory(profile.database()).close_interrupted();
   admin::AuditTrail(profile).sign_pending();
 
+  auto identity = std::make_shared<const crypto::Identity>(
+      crypto::Identity::from_seed(profile.identity().seed()));
   std::set<std::string> unrecorded;
   for (const auto& extra : extra_peers_) unrecorded.insert(extra.name);
   recorder_ = std::make_unique<CallRecorder>(db_path, listener, std::move(unrecorded),
-                                             std::move(options.on_records_health));
+                                             std::move(options.on_records_health),
+                                             RecorderAudit{profile.public_key(), identity});
 
   call::EngineConfig config;
-  config.identity = std::make_shared<const crypto::Identity>(
-      crypto::Identity::from_seed(profile.identity().seed()));
+  config.identity = std::move(identity);
   config.listen = profile.listen();
   config.peers = engine_peers(profile.peers());
   config.peers.insert(config.peers.end(), extra_peers_.begin(), extra_peers_.end());

@@ -44,36 +44,37 @@ std::string fingerprint(const PublicKey& key) {
   return out;
 }
 
-namespace {
-
-std::array<std::uint8_t, kSasWords> sas_bytes(const wire::HandshakeHash& handshake_hash) {
+SasCode sas_code(const wire::HandshakeHash& handshake_hash, const wire::SasNonce& caller_nonce,
+                 const wire::SasNonce& callee_nonce) {
   ensure_sodium();
   std::array<std::uint8_t, crypto_generichash_BYTES_MAX> digest{};
   const ByteSpan label = as_bytes(wire::kSasLabel);
   // BLAKE2b itself allows any key length up to 64 bytes; libsodium's KEYBYTES_MIN (16) is a
   // recommendation for secret keys, and the label is a public domain separator.
-  if (crypto_generichash(digest.data(), digest.size(), handshake_hash.data(), handshake_hash.size(),
-                         label.data(), label.size()) != 0) {
+  crypto_generichash_state state;
+  if (crypto_generichash_init(&state, label.data(), label.size(), digest.size()) != 0) {
     throw Error("could not compute the short authentication string");
   }
-  std::array<std::uint8_t, kSasWords> out{};
+  crypto_generichash_update(&state, handshake_hash.data(), handshake_hash.size());
+  crypto_generichash_update(&state, caller_nonce.data(), caller_nonce.size());
+  crypto_generichash_update(&state, callee_nonce.data(), callee_nonce.size());
+  crypto_generichash_final(&state, digest.data(), digest.size());
+  SasCode out{};
+  static_assert(std::tuple_size_v<SasCode> == kSasWords);
   std::copy_n(digest.begin(), kSasWords, out.begin());
   return out;
 }
 
-}  // namespace
-
-std::vector<std::string> sas_words(const wire::HandshakeHash& handshake_hash) {
-  const auto bytes = sas_bytes(handshake_hash);
+std::vector<std::string> sas_words(const SasCode& code) {
   std::vector<std::string> words;
   words.reserve(kSasWords);
-  for (std::size_t i = 0; i < kSasWords; ++i) words.emplace_back(pgp_word(bytes[i], i));
+  for (std::size_t i = 0; i < kSasWords; ++i) words.emplace_back(pgp_word(code[i], i));
   return words;
 }
 
-std::string sas_digits(const wire::HandshakeHash& handshake_hash) {
+std::string sas_digits(const SasCode& code) {
   std::string out;
-  for (const std::uint8_t byte : sas_bytes(handshake_hash)) {
+  for (const std::uint8_t byte : code) {
     if (!out.empty()) out.push_back(' ');
     const char digits[3] = {static_cast<char>('0' + byte / 100),
                             static_cast<char>('0' + byte / 10 % 10),
@@ -83,11 +84,29 @@ std::string sas_digits(const wire::HandshakeHash& handshake_hash) {
   return out;
 }
 
-std::string sas_string(const wire::HandshakeHash& handshake_hash) {
+std::string sas_string(const SasCode& code) {
   std::string out;
-  for (const std::string& word : sas_words(handshake_hash)) {
+  for (const std::string& word : sas_words(code)) {
     if (!out.empty()) out.push_back(' ');
     out += word;
+  }
+  return out;
+}
+
+wire::SasNonce random_sas_nonce() {
+  ensure_sodium();
+  wire::SasNonce nonce{};
+  randombytes_buf(nonce.data(), nonce.size());
+  return nonce;
+}
+
+wire::SasCommitment sas_commitment(const wire::SasNonce& nonce) {
+  ensure_sodium();
+  wire::SasCommitment out{};
+  const ByteSpan label = as_bytes(wire::kSasCommitmentLabel);
+  if (crypto_generichash(out.data(), out.size(), nonce.data(), nonce.size(), label.data(),
+                         label.size()) != 0) {
+    throw Error("could not compute the SAS commitment");
   }
   return out;
 }

@@ -16,12 +16,17 @@ static_assert(kBodyLenOffset + 2 == wire::kControlHeaderLen);
 static_assert(kMaxControlBody <= 0xffff, "body_len is 16 bits");
 static_assert(wire::kControlHeaderLen + kReceiverReportBodyLen <= wire::kMinControlPlaintext,
               "every control message must fit the minimum padded size");
+static_assert(wire::kControlHeaderLen + kCallRequestBodyLen <= wire::kMinControlPlaintext,
+              "every control message must fit the minimum padded size");
+static_assert(wire::kControlHeaderLen + wire::kSasNonceLen <= wire::kMinControlPlaintext,
+              "every control message must fit the minimum padded size");
 
 bool is_known_kind(std::uint8_t kind) {
   switch (static_cast<wire::ControlKind>(kind)) {
     case wire::ControlKind::kAck:
     case wire::ControlKind::kCallRequest:
     case wire::ControlKind::kRinging:
+    case wire::ControlKind::kSasReveal:
     case wire::ControlKind::kAnswer:
     case wire::ControlKind::kDecline:
     case wire::ControlKind::kBusy:
@@ -44,7 +49,7 @@ bool is_valid_call_request(const CallRequestBody& body) {
 
 bool is_valid_hangup_reason(std::uint8_t reason) {
   return reason >= static_cast<std::uint8_t>(HangupReason::kNormal) &&
-         reason <= static_cast<std::uint8_t>(HangupReason::kError);
+         reason <= static_cast<std::uint8_t>(HangupReason::kInterceptionSuspected);
 }
 
 Bytes encode_u64(std::uint64_t value) {
@@ -108,12 +113,14 @@ Bytes encode_call_request(const CallRequestBody& body) {
   out[0] = body.frame_ms;
   store_le32(out.data() + 1, body.bitrate);
   out[5] = body.flags;
+  std::copy(body.sas_commitment.begin(), body.sas_commitment.end(), out.begin() + 6);
   return out;
 }
 
 std::optional<CallRequestBody> decode_call_request(ByteSpan body) {
   if (body.size() != kCallRequestBodyLen) return std::nullopt;
-  const CallRequestBody decoded{body[0], load_le32(body.data() + 1), body[5]};
+  CallRequestBody decoded{body[0], load_le32(body.data() + 1), body[5], {}};
+  std::copy_n(body.begin() + 6, decoded.sas_commitment.size(), decoded.sas_commitment.begin());
   if (!is_valid_call_request(decoded)) return std::nullopt;
   return decoded;
 }
@@ -122,6 +129,17 @@ Bytes encode_hangup(const HangupBody& body) {
   const auto reason = static_cast<std::uint8_t>(body.reason);
   if (!is_valid_hangup_reason(reason)) throw Error("unknown hangup reason");
   return Bytes{reason};
+}
+
+Bytes encode_sas_nonce(const wire::SasNonce& nonce) {
+  return Bytes(nonce.begin(), nonce.end());
+}
+
+std::optional<wire::SasNonce> decode_sas_nonce(ByteSpan body) {
+  if (body.size() != wire::kSasNonceLen) return std::nullopt;
+  wire::SasNonce nonce{};
+  std::copy(body.begin(), body.end(), nonce.begin());
+  return nonce;
 }
 
 std::optional<HangupBody> decode_hangup(ByteSpan body) {
@@ -186,6 +204,8 @@ bool has_valid_body(const ControlMessage& message) {
     case wire::ControlKind::kPong:
       return decode_pong(body).has_value();
     case wire::ControlKind::kRinging:
+    case wire::ControlKind::kSasReveal:
+      return decode_sas_nonce(body).has_value();
     case wire::ControlKind::kAnswer:
     case wire::ControlKind::kDecline:
     case wire::ControlKind::kBusy:

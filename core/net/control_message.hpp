@@ -51,12 +51,13 @@ std::optional<AckBody> decode_ack(ByteSpan body);
 
 // Valid when the options pass wire::valid_call_options and flags is 0.
 struct CallRequestBody {
-  std::uint8_t frame_ms;  // 10 or 20
-  std::uint32_t bitrate;  // Opus bits per second
-  std::uint8_t flags;     // reserved: must be 0
+  std::uint8_t frame_ms;                 // 10 or 20
+  std::uint32_t bitrate;                 // Opus bits per second
+  std::uint8_t flags;                    // reserved: must be 0
+  wire::SasCommitment sas_commitment{};  // crypto::sas_commitment of the caller's SAS nonce
   friend bool operator==(const CallRequestBody&, const CallRequestBody&) = default;
 };
-inline constexpr std::size_t kCallRequestBodyLen = 1 + 4 + 1;
+inline constexpr std::size_t kCallRequestBodyLen = 1 + 4 + 1 + wire::kSasCommitmentLen;
 // Throws hotline::Error on out-of-range fields: a request we would refuse must not be sent.
 Bytes encode_call_request(const CallRequestBody& body);
 std::optional<CallRequestBody> decode_call_request(ByteSpan body);
@@ -65,6 +66,7 @@ enum class HangupReason : std::uint8_t {
   kNormal = 1,
   kConnectionLost = 2,
   kError = 3,
+  kInterceptionSuspected = 4,  // the SAS did not match or its commitment was broken (§2.3)
 };
 struct HangupBody {
   HangupReason reason;
@@ -72,6 +74,9 @@ struct HangupBody {
 };
 inline constexpr std::size_t kHangupBodyLen = 1;
 Bytes encode_hangup(const HangupBody& body);
+// The body of Ringing (the callee's SAS nonce) and of SasReveal (the caller's).
+Bytes encode_sas_nonce(const wire::SasNonce& nonce);
+std::optional<wire::SasNonce> decode_sas_nonce(ByteSpan body);
 std::optional<HangupBody> decode_hangup(ByteSpan body);
 
 struct ReceiverReportBody {

@@ -37,7 +37,8 @@ inline constexpr std::string_view kNoisePrologue = "hotline-console/2";
 inline constexpr std::string_view kRekeyChainLabel = "hotline-rekey-chain/2";
 inline constexpr std::string_view kRekeyPskLabel = "hotline-rekey-psk/2";
 inline constexpr std::string_view kMac1Label = "mac1----";
-inline constexpr std::string_view kSasLabel = "hotline-sas/1";
+inline constexpr std::string_view kSasLabel = "hotline-sas/2";
+inline constexpr std::string_view kSasCommitmentLabel = "hotline-sas-commitment/2";
 inline constexpr std::string_view kFingerprintLabel = "hotline-fingerprint/1";
 
 // ---- Message types (first byte of every UDP datagram) -------------------------------------
@@ -99,6 +100,7 @@ enum class ControlKind : std::uint8_t {
   kPing = 11,
   kPong = 12,
   kSasConfirmed = 13,  // this side's official read the same SAS words as the other
+  kSasReveal = 14,     // caller -> callee: the SAS nonce its CallRequest committed to (§2.3)
 };
 // Retransmitted until acknowledged (§5.5); the others are sent once.
 constexpr bool is_reliable(ControlKind kind) {
@@ -111,6 +113,7 @@ constexpr bool is_reliable(ControlKind kind) {
     case ControlKind::kHangup:
     case ControlKind::kCancel:
     case ControlKind::kSasConfirmed:
+    case ControlKind::kSasReveal:
       return true;
     default:
       return false;
@@ -120,11 +123,20 @@ constexpr bool is_reliable(ControlKind kind) {
 inline constexpr std::size_t kRememberedControlIds = 64;
 inline constexpr std::size_t kControlHeaderLen = 1 + 4 + 8 + 2;  // 15
 // Control plaintext is padded to the voice plaintext (the CBR Opus frame) so that both look the
-// same on the wire; the largest control message needs 36 bytes, hence the codec floor below.
+// same on the wire; the largest control message (a CallRequest) needs 37 bytes, hence the codec
+// floor below.
 inline constexpr std::size_t kMinControlPlaintext = 40;
 // Smallest CBR Opus frame a call may use: bitrate * frame_ms / 8000 >= kMinControlPlaintext.
 inline constexpr int kMinBitsPerFrame = 8 * static_cast<int>(kMinControlPlaintext);
 
+// ---- SAS commitment (§2.3) --------------------------------------------------------------
+// Each side adds a random nonce to the SAS; the caller commits to its own in the CallRequest
+// and reveals it only after the callee's nonce (in Ringing) is on record. 128-bit nonces and
+// a 128-bit commitment keep the CallRequest inside kMinControlPlaintext.
+inline constexpr std::size_t kSasNonceLen = 16;
+inline constexpr std::size_t kSasCommitmentLen = 16;
+using SasNonce = std::array<std::uint8_t, kSasNonceLen>;
+using SasCommitment = std::array<std::uint8_t, kSasCommitmentLen>;
 // ---- Call options (CallRequest body, §5.4) ---------------------------------------------
 inline constexpr int kFrameMsShort = 10;
 inline constexpr int kFrameMsLong = 20;
@@ -170,5 +182,10 @@ inline constexpr double kInitiationsPerSecondPerSource = 10.0;
 inline constexpr double kInitiationBurstPerSource = 10.0;
 inline constexpr double kInitiationsPerSecondPerPeer = 5.0;
 inline constexpr double kInitiationBurstPerPeer = 5.0;
+// New incoming calls a callee accepts from one peer (docs/protocol.md §6.3). Each call is one
+// fresh try at matching a man in the middle's SAS with the caller's (§2.3), so this bounds the
+// tries within one ring to kIncomingCallBurstPerPeer + 45 s x the rate: about 12.
+inline constexpr double kIncomingCallsPerSecondPerPeer = 1.0 / 6.0;
+inline constexpr double kIncomingCallBurstPerPeer = 5.0;
 
 }  // namespace hotline::wire

@@ -182,6 +182,10 @@
         <translation>与 %1 的连接已断开。</translation>
     </message>
     <message>
+        <source>The call with %1 was ended because its security words could not be trusted: someone may be listening in. Do not call again on this console until an administrator has verified %1&apos;s key through another channel.</source>
+        <translation>与 %1 的通话已结束：验证词不可信，可能有人在窃听。在管理员通过其他渠道核实 %1 的密钥之前，请勿再用本控制台拨打。</translation>
+    </message>
+    <message>
         <source>A call from %1 was refused: this peer is disabled or removed.</source>
         <translation>已拦截来自 %1 的呼叫：该对端已被停用或移除。</translation>
     </message>
@@ -336,6 +340,22 @@
     <message>
         <source>We read the same words</source>
         <translation>双方读出的验证词一致</translation>
+    </message>
+    <message>
+        <source>The words do not match</source>
+        <translation>验证词不一致</translation>
+    </message>
+    <message>
+        <source>End the call at once and put it on record as a suspected interception</source>
+        <translation>立即结束通话，并记录为疑似被窃听</translation>
+    </message>
+    <message>
+        <source>Report that the words do not match</source>
+        <translation>报告验证词不一致</translation>
+    </message>
+    <message>
+        <source>Waiting for the security words…</source>
+        <translation>正在等待验证词…</translation>
     </message>
     <message>
         <source>Put on record that both sides read the same words (Ctrl+W)</source>

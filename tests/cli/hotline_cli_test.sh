@@ -325,6 +325,29 @@ check "... the callee's console carried on to a normal end" test $? -eq 0
 check "... and, the lock gone, wrote them: the call is in the history" sh -c \
   "'$hotline' ${b[*]} history --json ${as_operator[*]} | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r[0][\"outcome\"]==\"answered\" and r[0][\"peer\"]==\"Beijing\", r[0]'"
 
+# ---- Officials: the words do not match --------------------------------------------------------
+echo mismatch | "$hotline" "${b[@]}" answer --passphrase-file "$work/pass" --record "$work/b6.wav" \
+  --stats-json "$work/b6.json" > "$work/b6.log" 2>&1 &
+answer_pid=$!
+pids+=("$answer_pid")
+check "answer starts for the mismatch test" wait_for_line "$work/b6.log" "Waiting for calls"
+"$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" --seconds 20 \
+  --stats-json "$work/a6.json" > "$work/a6.log" 2>&1
+check "the callee's 'mismatch' ends the caller's call (exit 1, before its 20 s)" test $? -eq 1
+wait "$answer_pid"
+check "both sides end as interception_suspected, with the same words shown" python3 - \
+  "$work/a6.json" "$work/b6.json" <<'PY'
+import json, sys
+a = json.loads(open(sys.argv[1]).read()); b = json.loads(open(sys.argv[2]).read())
+assert a["end_reason"] == b["end_reason"] == "interception_suspected", (a, b)
+assert a["sas"] == b["sas"] and len(a["sas"].split()) == 4
+assert a["duration_s"] < 15, a
+PY
+check "... and both officials are told what to do" sh -c \
+  "grep -q 'WARNING: the security words' '$work/a6.log' && grep -q 'WARNING: the security words' '$work/b6.log'"
+check "... which the history finds as a failed call" sh -c \
+  "'$hotline' ${a[*]} history --search interception --json ${as_operator[*]} | python3 -c 'import json,sys; r=json.load(sys.stdin); assert len(r)==1 and r[0][\"outcome\"]==\"failed\", r'"
+
 # ---- The audit log and its tamper check -------------------------------------------------------
 check "audit lists the key changes" sh -c \
   "'$hotline' --profile '$work/a' audit --role-passphrase-file '$work/admin' | grep -q 'peer.key.replace'"

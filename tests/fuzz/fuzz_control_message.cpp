@@ -34,6 +34,7 @@ bool body_ok(wire::ControlKind kind, ByteSpan bytes) {
   const bool report = round_trips(bytes, net::decode_receiver_report, net::encode_receiver_report);
   const bool ping = round_trips(bytes, net::decode_ping, net::encode_ping);
   const bool pong = round_trips(bytes, net::decode_pong, net::encode_pong);
+  const bool nonce = round_trips(bytes, net::decode_sas_nonce, net::encode_sas_nonce);
   switch (kind) {
     case wire::ControlKind::kAck:
       return ack;
@@ -50,6 +51,9 @@ bool body_ok(wire::ControlKind kind, ByteSpan bytes) {
       return ping;
     case wire::ControlKind::kPong:
       return pong;
+    case wire::ControlKind::kRinging:
+    case wire::ControlKind::kSasReveal:
+      return nonce;
     default:  // the bodiless kinds
       return bytes.empty();
   }

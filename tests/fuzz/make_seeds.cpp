@@ -98,8 +98,8 @@ void control_seeds() {
   const net::ReceiverReportBody report{123456, 17, 12, 2500, 99000};
   const std::vector<std::pair<K, Bytes>> messages = {
       {K::kAck, net::encode_ack({77})},
-      {K::kCallRequest, net::encode_call_request({wire::kFrameMsLong, 32000, 0})},
-      {K::kRinging, {}},
+      {K::kCallRequest, net::encode_call_request({wire::kFrameMsLong, 32000, 0, {7, 7, 7}})},
+      {K::kRinging, net::encode_sas_nonce({1, 2, 3, 4})},
       {K::kAnswer, {}},
       {K::kDecline, {}},
       {K::kBusy, {}},
@@ -110,6 +110,7 @@ void control_seeds() {
       {K::kPing, net::encode_ping({1'000'000})},
       {K::kPong, net::encode_pong({1'000'000})},
       {K::kSasConfirmed, {}},
+      {K::kSasReveal, net::encode_sas_nonce({5, 6, 7, 8})},
   };
   for (const auto& [kind, body] : messages) {
     const auto n = static_cast<unsigned>(kind);
@@ -119,7 +120,7 @@ void control_seeds() {
   }
   // Padded to a 64 kb/s 20 ms voice frame, as in a call.
   const net::ControlMessage request{K::kCallRequest, 1, 9,
-                                    net::encode_call_request({wire::kFrameMsShort, 64000, 0})};
+                                    net::encode_call_request({wire::kFrameMsShort, 64000, 0, {}})};
   put("fuzz_control_message", "call-request-padded-160", net::encode_control(request, 160));
 }
 

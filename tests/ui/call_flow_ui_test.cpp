@@ -28,7 +28,12 @@ TEST_CASE("clicking Call on one console and Accept on the other connects, SAS eq
   wait_until(
       [&] { return bj.in_state(CallState::kConnected) && sg.in_state(CallState::kConnected); },
       "both sides to connect");
-  wait_until([&] { return !bj.panel().sas_label()->text().isEmpty(); }, "the SAS words");
+  wait_until(
+      [&] {
+        return !bj.panel().sas_label()->text().isEmpty() &&
+               !sg.panel().sas_label()->text().isEmpty();
+      },
+      "the SAS words on both sides");
   const QString words = bj.panel().sas_label()->text();
   CHECK(words.split(' ').size() == 4);
   CHECK(sg.panel().sas_label()->text() == words);
@@ -53,6 +58,31 @@ TEST_CASE("clicking Call on one console and Accept on the other connects, SAS eq
   wait_until([&] { return !bj.calls().active() && !sg.calls().active(); }, "the call to end");
   CHECK_THAT(bj.page().banner()->text().toStdString(), ContainsSubstring("You ended the call"));
   CHECK_THAT(sg.page().banner()->text().toStdString(), ContainsSubstring("Beijing ended the call"));
+}
+
+TEST_CASE("the words-do-not-match button ends the call on both sides as a suspected interception") {
+  ConsoleSet set({"Beijing", "Singapore"});
+  UiConsole& bj = set[0];
+  UiConsole& sg = set[1];
+  wait_for_tile(bj, "Singapore");
+  click(bj.page().tile("Singapore")->call_button());
+  wait_until([&] { return sg.calls().ringing_incoming(); }, "the call to ring");
+  click(sg.panel().accept_button());
+  wait_until(
+      [&] {
+        return bj.in_state(CallState::kConnected) && sg.in_state(CallState::kConnected) &&
+               !sg.panel().sas_label()->text().isEmpty();
+      },
+      "both sides to connect and show their words");
+  CHECK(sg.panel().mismatch_button()->isEnabled());
+  click(sg.panel().mismatch_button());
+  wait_until([&] { return !bj.calls().active() && !sg.calls().active(); }, "the call to end");
+  // Both officials are told what happened and what to do next.
+  for (UiConsole* c : {&bj, &sg}) {
+    CHECK_THAT(c->page().banner()->text().toStdString(),
+               ContainsSubstring("could not be trusted") && ContainsSubstring("verified") &&
+                   ContainsSubstring("another channel"));
+  }
 }
 
 TEST_CASE("a declined call says so on the caller's screen") {

@@ -214,7 +214,8 @@ TEST_CASE("glare: both consoles dial each other at the same instant and one call
     for (const auto& e : c->events()) {
       if (e.state == CallState::kRinging && e.direction == call::Direction::kIncoming &&
           !Pair::ended_ids(*c).contains(e.id.value)) {
-        REQUIRE_FALSE(ringing);
+        // A ringing call is published again when its words become known.
+        REQUIRE((!ringing || ringing->id.value == e.id.value));
         ringing = e;
         callee = c;
       }

@@ -13,6 +13,7 @@
 #include "core/audio/clocked_device.hpp"
 #include "core/audio/sample_io.hpp"
 #include "core/crypto/fingerprint.hpp"
+#include "core/store/audit_log.hpp"
 #include "tests/support/free_port.hpp"
 #include "tests/support/test_console.hpp"
 #include "tests/support/test_paths.hpp"
@@ -80,6 +81,10 @@ class HealthLog {
 auto state_is(CallState state) {
   return [state](const call::CallStats& s) { return s.state == state; };
 }
+// Connected, with both SAS nonces known (docs/protocol.md §2.3): only then can they be confirmed.
+bool words_shown(const call::CallStats& s) {
+  return s.state == CallState::kConnected && !s.sas.empty();
+}
 
 struct RunningConsole {
   test::TempDir dir;
@@ -130,8 +135,8 @@ TEST_CASE("an answered call is on both consoles' records, SAS confirmed on both"
   const call::CallId out = beijing.engine().call("Singapore", {});
   const auto ringing = singapore.events.wait_for(state_is(CallState::kRinging));
   singapore.engine().answer(ringing.id);
-  const auto connected = beijing.events.wait_for(state_is(CallState::kConnected));
-  singapore.events.wait_for(state_is(CallState::kConnected));
+  const auto connected = beijing.events.wait_for(words_shown);
+  singapore.events.wait_for(words_shown);
   beijing.engine().confirm_sas(out);
   singapore.engine().confirm_sas(ringing.id);
   beijing.events.wait_for([](const auto& s) { return s.sas_confirmed_remote; });
@@ -175,6 +180,40 @@ TEST_CASE("an answered call is on both consoles' records, SAS confirmed on both"
   CHECK(theirs[0].sas == b.sas);
   CHECK(theirs[0].sas_confirmed_local);
   CHECK(theirs[0].sas_confirmed_remote);
+}
+
+TEST_CASE(
+    "the words do not match: both records and both audit logs show a suspected interception") {
+  RunningConsole beijing("Beijing"), singapore("Singapore");
+  beijing.know(singapore, true);
+  singapore.know(beijing, true);
+  const call::CallId out = beijing.engine().call("Singapore", {});
+  const auto ringing = singapore.events.wait_for(state_is(CallState::kRinging));
+  singapore.engine().answer(ringing.id);
+  beijing.events.wait_for(words_shown);
+  singapore.events.wait_for(words_shown);
+  singapore.engine().report_sas_mismatch(ringing.id);
+  const auto ended = beijing.events.wait_for(state_is(CallState::kEnded));
+  CHECK(ended.id == out);
+  singapore.events.wait_for(state_is(CallState::kEnded));
+
+  for (RunningConsole* console : {&beijing, &singapore}) {
+    const auto records = console->history();
+    REQUIRE(records.size() == 1);
+    CHECK(records[0].end_reason == "interception_suspected");
+    CHECK(records[0].outcome == CallOutcome::kFailed);
+    const auto entries =
+        store::AuditLog(console->profile.database(), console->profile.public_key()).list();
+    const auto found = std::count_if(entries.begin(), entries.end(), [&](const auto& e) {
+      return e.action == console::kInterceptionAuditAction &&
+             e.details.find("call " + std::to_string(records[0].id)) != std::string::npos;
+    });
+    CHECK(found == 1);
+    const auto verdict =
+        store::AuditLog(console->profile.database(), console->profile.public_key()).verify();
+    CHECK(verdict.intact);
+    CHECK(verdict.unsigned_entries == 0);  // the console signed it at once
+  }
 }
 
 TEST_CASE("declined, missed and unreachable calls are recorded with their outcomes") {
@@ -361,15 +400,17 @@ TEST_CASE("records the store never takes are reported as lost when the console s
   blocker.exec("BEGIN IMMEDIATE");  // held until the console has stopped
 
   beijing.engine().call("Singapore", {});
-  singapore.events.wait_for(state_is(CallState::kRinging));
+  singapore.events.wait_for(
+      [](const call::CallStats& s) { return s.state == CallState::kRinging && !s.sas.empty(); });
   singapore.runtime.reset();  // stops (the caller is told), with its records still refused
   const auto reports = singapore.health.reports();
   REQUIRE_FALSE(reports.empty());
   CHECK(reports.back().failing);
-  // The ringing and the ending of the call, and the caller's replay state: three records.
-  CHECK(reports.back().lost == 3);
+  // The ringing, its SAS once known and the ending of the call, and the caller's replay
+  // state: four records.
+  CHECK(reports.back().lost == 4);
   CHECK_THAT(console::describe(reports.back()),
-             Catch::Matchers::StartsWith("error: 3 records could not be written"));
+             Catch::Matchers::StartsWith("error: 4 records could not be written"));
   blocker.exec("ROLLBACK");
   CHECK(store::CallHistory(singapore.profile.database()).query({}).empty());
 }

@@ -68,29 +68,58 @@ TEST_CASE("fingerprint format and known answer", "[fingerprint]") {
 TEST_CASE("SAS is deterministic, 4 alternating words, and the same on both sides", "[sas]") {
   wire::HandshakeHash hash{};
   for (std::size_t i = 0; i < hash.size(); ++i) hash[i] = static_cast<std::uint8_t>(i);
-  const auto words = sas_words(hash);
-  REQUIRE(words.size() == 4);
-  // Keyed BLAKE2b-512 first bytes c0 52 dc 1b (computed with Python's hashlib).
-  CHECK(words == std::vector<std::string>{"slowdown", "enrollment", "sweatband", "bravado"});
-  CHECK(sas_string(hash) == "slowdown enrollment sweatband bravado");
-  // The same bytes c0 52 dc 1b as numbers, for officials who read them in their own language.
-  CHECK(sas_digits(hash) == "192 082 220 027");
+  wire::SasNonce caller{};
+  wire::SasNonce callee{};
+  for (std::size_t i = 0; i < caller.size(); ++i) {
+    caller[i] = static_cast<std::uint8_t>(0x40 + i);
+    callee[i] = static_cast<std::uint8_t>(0x50 + i);
+  }
+  const SasCode code = sas_code(hash, caller, callee);
+  // Keyed BLAKE2b-512 of the bytes 00..5f, first bytes 98 78 89 93 (Python's hashlib).
+  CHECK(code == SasCode{0x98, 0x78, 0x89, 0x93});
+  CHECK(sas_words(code).size() == 4);
+  CHECK(sas_string(code) == "printer indigo nightbird molasses");
+  // The same bytes as numbers, for officials who read them in their own language.
+  CHECK(sas_digits(code) == "152 120 137 147");
 
   const auto copy = hash;  // the other side's hash is equal byte for byte
-  CHECK(sas_string(copy) == sas_string(hash));
+  CHECK(sas_code(copy, caller, callee) == code);
+  // Each nonce counts, and their order (caller first) does.
+  auto other = callee;
+  other[15] ^= 1;
+  CHECK(sas_code(hash, caller, other) != code);
+  CHECK(sas_code(hash, callee, caller) != code);
+}
+
+TEST_CASE("SAS commitment: known answer, and it changes with every bit of the nonce", "[sas]") {
+  wire::SasNonce nonce{};
+  for (std::size_t i = 0; i < nonce.size(); ++i) nonce[i] = static_cast<std::uint8_t>(0x40 + i);
+  const wire::SasCommitment c = sas_commitment(nonce);
+  // BLAKE2b-128(key = "hotline-sas-commitment/2", 40..4f), Python's hashlib.
+  CHECK(c == wire::SasCommitment{0xb3, 0xaa, 0x8b, 0x37, 0x1a, 0x28, 0x6a, 0xda, 0xb3, 0x8e, 0xa7,
+                                 0xe6, 0xfa, 0x62, 0xd3, 0xbb});
+  for (std::size_t bit = 0; bit < 8 * nonce.size(); ++bit) {
+    auto flipped = nonce;
+    flipped[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+    CHECK(sas_commitment(flipped) != c);
+  }
+  CHECK(random_sas_nonce() != random_sas_nonce());
 }
 
 TEST_CASE("different hashes give different SAS", "[sas]") {
   std::set<std::string> seen;
   constexpr int kTrials = 200;
-  for (int i = 0; i < kTrials; ++i) seen.insert(sas_string(random_hash()));
+  const wire::SasNonce caller = random_sas_nonce();
+  const wire::SasNonce callee = random_sas_nonce();
+  for (int i = 0; i < kTrials; ++i)
+    seen.insert(sas_string(sas_code(random_hash(), caller, callee)));
   // 32 bits: a collision among 200 draws has probability below 1e-5.
   CHECK(seen.size() == kTrials);
 
   auto hash = random_hash();
-  const std::string before = sas_string(hash);
+  const std::string before = sas_string(sas_code(hash, caller, callee));
   hash[63] ^= 1;
-  CHECK(sas_string(hash) != before);
+  CHECK(sas_string(sas_code(hash, caller, callee)) != before);
 }
 
 }  // namespace

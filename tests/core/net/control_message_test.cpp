@@ -50,22 +50,37 @@ TEST_CASE("control round trip of every kind", "[control]") {
     CHECK(decode_ack(decoded.body) == AckBody{0xfeedface});
   }
   SECTION("call request") {
-    const CallRequestBody request{20, 32000, 0};
+    const CallRequestBody request{
+        20, 32000, 0, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}};
     const auto decoded = round_trip(message(Kind::kCallRequest, encode_call_request(request)));
     CHECK(decode_call_request(decoded.body) == request);
-    const CallRequestBody short_frames{10, 32000, 0};
+    // The commitment follows the codec fields byte for byte.
+    CHECK(decoded.body.size() == 22);
+    CHECK(decoded.body[6] == 1);
+    CHECK(decoded.body[21] == 16);
+    const CallRequestBody short_frames{10, 32000, 0, {}};
     CHECK(decode_call_request(encode_call_request(short_frames)) == short_frames);
   }
   SECTION("bodiless kinds") {
-    for (const Kind kind : {Kind::kRinging, Kind::kAnswer, Kind::kDecline, Kind::kBusy,
-                            Kind::kCancel, Kind::kKeepalive}) {
+    for (const Kind kind : {Kind::kAnswer, Kind::kDecline, Kind::kBusy, Kind::kCancel,
+                            Kind::kKeepalive, Kind::kSasConfirmed}) {
       const auto decoded = round_trip(message(kind));
       CHECK(decoded.body.empty());
     }
   }
+  SECTION("ringing and SAS reveal carry a SAS nonce") {
+    const wire::SasNonce nonce{9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6};
+    for (const Kind kind : {Kind::kRinging, Kind::kSasReveal}) {
+      const auto decoded = round_trip(message(kind, encode_sas_nonce(nonce)));
+      CHECK(decode_sas_nonce(decoded.body) == nonce);
+      // Without its nonce, or with a longer body, the message is refused before it is acked.
+      CHECK_FALSE(has_valid_body(message(kind)));
+      CHECK_FALSE(has_valid_body(message(kind, Bytes(wire::kSasNonceLen + 1))));
+    }
+  }
   SECTION("hangup") {
-    for (const HangupReason reason :
-         {HangupReason::kNormal, HangupReason::kConnectionLost, HangupReason::kError}) {
+    for (const HangupReason reason : {HangupReason::kNormal, HangupReason::kConnectionLost,
+                                      HangupReason::kError, HangupReason::kInterceptionSuspected}) {
       const auto decoded = round_trip(message(Kind::kHangup, encode_hangup({reason})));
       CHECK(decode_hangup(decoded.body) == HangupBody{reason});
     }
@@ -93,10 +108,13 @@ TEST_CASE("control padding gives the exact requested size", "[control]") {
   CHECK(encode_control(ack, wire::kMinControlPlaintext - 1).size() == wire::kMinControlPlaintext);
   CHECK(encode_control(ack, 0).size() == wire::kMinControlPlaintext);
   CHECK(encode_control(ack, 20).size() == wire::kMinControlPlaintext);
-  // The largest message of the protocol still fits the minimum.
+  // The largest messages of the protocol still fit the minimum.
   const ControlMessage report =
       message(Kind::kReceiverReport, encode_receiver_report({1, 2, 3, 4, 5}));
   CHECK(encode_control(report, 0).size() == wire::kMinControlPlaintext);
+  const ControlMessage request =
+      message(Kind::kCallRequest, encode_call_request({20, 16000, 0, {}}));
+  CHECK(encode_control(request, 0).size() == wire::kMinControlPlaintext);
   // A body larger than the requested size is sent whole.
   const ControlMessage big = message(Kind::kAck, Bytes(100, 1));
   CHECK(encode_control(big, 80).size() == wire::kControlHeaderLen + 100);
@@ -144,11 +162,11 @@ TEST_CASE("control decoder rejects truncated messages", "[control]") {
 
 TEST_CASE("control decoder rejects unknown kinds", "[control]") {
   Bytes encoded = encode_control(message(Kind::kKeepalive), 0);
-  for (const int kind : {0, 14, 15, 100, 255}) {
+  for (const int kind : {0, 15, 16, 100, 255}) {
     encoded[0] = static_cast<std::uint8_t>(kind);
     CHECK_FALSE(decode_control(encoded));
   }
-  for (std::uint8_t kind = 1; kind <= 13; ++kind) {
+  for (std::uint8_t kind = 1; kind <= 14; ++kind) {
     encoded[0] = kind;
     CHECK(decode_control(encoded));
   }
@@ -156,6 +174,7 @@ TEST_CASE("control decoder rejects unknown kinds", "[control]") {
 
 TEST_CASE("call request field ranges", "[control]") {
   const auto body = [](std::uint8_t frame_ms, std::uint32_t bitrate, std::uint8_t flags) {
+    // The commitment (bytes 6..21) can hold any value.
     Bytes out(kCallRequestBodyLen);
     out[0] = frame_ms;
     hotline::store_le32(&out[1], bitrate);
@@ -176,24 +195,25 @@ TEST_CASE("call request field ranges", "[control]") {
     CHECK_FALSE(decode_call_request(body(20, bitrate, 0)));
   }
   CHECK_FALSE(decode_call_request(body(20, 32000, 1)));
-  CHECK_THROWS_AS(encode_call_request({30, 32000, 0}), hotline::Error);
-  CHECK_THROWS_AS(encode_call_request({20, 8000, 0}), hotline::Error);
-  CHECK_THROWS_AS(encode_call_request({20, 32000, 0x80}), hotline::Error);
-  CHECK_THROWS_AS(encode_call_request({10, 16000, 0}), hotline::Error);
+  CHECK_THROWS_AS(encode_call_request({30, 32000, 0, {}}), hotline::Error);
+  CHECK_THROWS_AS(encode_call_request({20, 8000, 0, {}}), hotline::Error);
+  CHECK_THROWS_AS(encode_call_request({20, 32000, 0x80, {}}), hotline::Error);
+  CHECK_THROWS_AS(encode_call_request({10, 16000, 0, {}}), hotline::Error);
 }
 
 TEST_CASE("typed bodies require their exact length and valid values", "[control]") {
   CHECK_FALSE(decode_ack(Bytes(3)));
   CHECK_FALSE(decode_ack(Bytes(5)));
-  CHECK_FALSE(decode_call_request(Bytes(5)));
-  CHECK_FALSE(decode_call_request(Bytes(7)));
+  CHECK_FALSE(decode_call_request(Bytes(6)));  // a version 1 request: no commitment
+  CHECK_FALSE(decode_call_request(Bytes(kCallRequestBodyLen - 1)));
+  CHECK_FALSE(decode_call_request(Bytes(kCallRequestBodyLen + 1)));
   CHECK_FALSE(decode_hangup(Bytes{}));
   CHECK_FALSE(decode_hangup(Bytes{1, 0}));
   CHECK_FALSE(decode_hangup(Bytes{0}));
-  CHECK_FALSE(decode_hangup(Bytes{4}));
+  CHECK_FALSE(decode_hangup(Bytes{5}));
   CHECK_THROWS_AS(encode_hangup({static_cast<HangupReason>(9)}), hotline::Error);
   // ... but a receiver acts on every Hangup, whatever its body (the call ends, it is acked).
-  for (const Bytes& body : {Bytes{}, Bytes{0}, Bytes{4}, Bytes{9}, Bytes{1, 0}}) {
+  for (const Bytes& body : {Bytes{}, Bytes{0}, Bytes{5}, Bytes{9}, Bytes{1, 0}}) {
     CHECK(has_valid_body(ControlMessage{Kind::kHangup, 1, 7, body}));
   }
   CHECK_FALSE(decode_receiver_report(Bytes(kReceiverReportBodyLen - 1)));
