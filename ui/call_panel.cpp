@@ -2,7 +2,6 @@
 
 #include <QGridLayout>
 #include <QHBoxLayout>
-#include <QShortcut>
 #include <QVBoxLayout>
 
 #include "core/console/call_recorder.hpp"
@@ -78,7 +77,7 @@ CallPanel::CallPanel(CallController& calls, QWidget* parent) : QWidget(parent), 
   sas_digits_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   sas_layout->addWidget(sas_digits_);
   confirm_ = new QPushButton(QIcon(":/icons/verified.svg"), tr("We read the same words"), sas_box_);
-  confirm_->setToolTip(tr("Put on record that both sides read the same words (Ctrl+W)"));
+  confirm_->setToolTip(tr("Put on record that both sides read the same words (Ctrl+Shift+Y)"));
   confirm_->setAccessibleName(tr("Confirm the short authentication string"));
   mismatch_ = new QPushButton(tr("The words do not match"), sas_box_);
   mismatch_->setToolTip(
@@ -148,19 +147,7 @@ CallPanel::CallPanel(CallController& calls, QWidget* parent) : QWidget(parent), 
   connect(mismatch_, &QPushButton::clicked, &calls_, &CallController::report_sas_mismatch);
   connect(mute_, &QPushButton::toggled, &calls_, &CallController::set_muted);
   connect(volume_, &QSlider::valueChanged, this, [this](int v) { calls_.set_volume(v / 100.0); });
-  const auto shortcut = [this](QKeySequence keys, QPushButton* button) {
-    auto* s = new QShortcut(keys, this);
-    s->setContext(Qt::WindowShortcut);
-    connect(s, &QShortcut::activated, button, [button] {
-      if (button->isVisible() && button->isEnabled()) button->click();
-    });
-  };
-  shortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), accept_);
-  shortcut(QKeySequence(Qt::CTRL | Qt::Key_Enter), accept_);
-  shortcut(QKeySequence(Qt::CTRL | Qt::Key_D), decline_);
-  shortcut(QKeySequence(Qt::CTRL | Qt::Key_H), hangup_);
-  shortcut(QKeySequence(Qt::CTRL | Qt::Key_M), mute_);
-  shortcut(QKeySequence(Qt::CTRL | Qt::Key_W), confirm_);
+  // The keys are the window's (CallShortcuts), so that they work on every tab.
 
   connect(&calls_, &CallController::activeChanged, this, &CallPanel::refresh);
   connect(&live_, &QTimer::timeout, this, &CallPanel::refresh_live);

@@ -3,13 +3,29 @@
 #include <QApplication>
 #include <QEvent>
 #include <QHBoxLayout>
+#include <QMenu>
+#include <QShortcut>
 #include <QStatusBar>
+#include <QTimer>
 #include <QVBoxLayout>
 
+#include "ui/call_shortcuts.hpp"
 #include "ui/language.hpp"
 #include "ui/texts.hpp"
 
 namespace hotline::ui {
+namespace {
+
+// Whether `modal` keeps input from `window`: application-modal dialogs block every window,
+// window-modal ones the window they belong to.
+bool blocks(const QWidget* modal, const QWidget* window) {
+  if (modal == nullptr || !modal->isVisible()) return false;
+  if (modal->windowModality() == Qt::ApplicationModal) return true;
+  const QWidget* parent = modal->parentWidget();
+  return parent != nullptr && parent->window() == window;
+}
+
+}  // namespace
 
 MainWindow::MainWindow(ConsoleSession& session, QWidget* parent)
     : QMainWindow(parent), session_(session), roles_(session) {
@@ -17,8 +33,19 @@ MainWindow::MainWindow(ConsoleSession& session, QWidget* parent)
   roles_.set_idle_minutes(session.info().settings.role_idle_minutes);
   if (QSystemTrayIcon::isSystemTrayAvailable()) {
     tray_ = new QSystemTrayIcon(QIcon(":/icons/hotline-console.svg"), this);
+    auto* menu = new QMenu(this);
+    menu->addAction(tr("Show the console"), this, &MainWindow::show_from_tray);
+    menu->addAction(tr("Quit"), this, &MainWindow::request_quit);
+    tray_->setContextMenu(menu);
+    connect(tray_, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason r) {
+      if (r == QSystemTrayIcon::Trigger || r == QSystemTrayIcon::DoubleClick) show_from_tray();
+    });
     tray_->show();
   }
+  new CallShortcuts(session_.calls(), this);
+  auto* quit_keys = new QShortcut(QKeySequence::Quit, this);
+  connect(quit_keys, &QShortcut::activated, this, &MainWindow::request_quit);
+  qApp->installEventFilter(this);
   connect(&session_.calls(), &CallController::incomingCall, this, &MainWindow::on_incoming);
   connect(&session_.calls(), &CallController::missedChanged, this, [this](int count) {
     update_calls_tab();
@@ -28,7 +55,11 @@ MainWindow::MainWindow(ConsoleSession& session, QWidget* parent)
                          QSystemTrayIcon::Warning);
     }
   });
-  connect(&session_.calls(), &CallController::activeChanged, this, &MainWindow::update_calls_tab);
+  connect(&session_.calls(), &CallController::activeChanged, this, [this] {
+    update_calls_tab();
+    update_call_strip();
+    place_call_window();
+  });
   connect(&roles_, &RoleLock::changed, this, &MainWindow::update_roles);
   connect(&session_.calls(), &CallController::recordsHealthChanged, this, [this] {
     update_records_warning();
@@ -58,6 +89,13 @@ void MainWindow::build() {
   lock->setAccessibleName(tr("Lock the roles"));
   header->addWidget(lock);
   connect(lock, &QPushButton::clicked, &roles_, &RoleLock::lock_all);
+  quit_ = new QPushButton(tr("Quit"), central);
+  quit_->setToolTip(
+      tr("Stop the console: no call reaches it until it is started again (Ctrl+Q). Closing "
+         "the window keeps it running."));
+  quit_->setAccessibleName(tr("Quit the console"));
+  header->addWidget(quit_);
+  connect(quit_, &QPushButton::clicked, this, &MainWindow::request_quit);
   layout->addLayout(header);
   notice_label_ = new QLabel(notice_text(), central);
   notice_label_->setWordWrap(true);
@@ -69,6 +107,17 @@ void MainWindow::build() {
   records_warning_->setStyleSheet("background: #FDECEA; color: #8A1C1C; padding: 6px;");
   records_warning_->setAccessibleName(tr("Records warning"));
   layout->addWidget(records_warning_);
+  call_strip_ = new QWidget(central);
+  call_strip_->setObjectName("callStrip");
+  call_strip_->setStyleSheet("#callStrip { background: #E3F2FD; }");
+  auto* strip = new QHBoxLayout(call_strip_);
+  call_strip_text_ = new QLabel(call_strip_);
+  call_strip_text_->setWordWrap(true);
+  strip->addWidget(call_strip_text_, 1);
+  auto* to_call = new QPushButton(QIcon(":/icons/call.svg"), tr("Show the call"), call_strip_);
+  strip->addWidget(to_call);
+  connect(to_call, &QPushButton::clicked, this, [this] { tabs_->setCurrentIndex(0); });
+  layout->addWidget(call_strip_);
 
   tabs_ = new QTabWidget(central);
   calls_ = new CallsPage(session_, tabs_);
@@ -102,6 +151,7 @@ void MainWindow::build() {
   });
   connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
     if (index == 0 && !session_.calls().active()) session_.calls().mark_missed_seen();
+    update_call_strip();
   });
   layout->addWidget(tabs_, 1);
   QWidget* old = centralWidget();
@@ -109,6 +159,7 @@ void MainWindow::build() {
   if (old) old->deleteLater();
   tabs_->setCurrentIndex(current);
   update_calls_tab();
+  update_call_strip();
   update_roles();
   update_records_warning();
 }
@@ -129,9 +180,117 @@ QString MainWindow::notice_text() const {
 
 void MainWindow::update_calls_tab() {
   const int missed = session_.calls().missed();
-  tabs_->setTabText(0, missed > 0 ? tr("Calls (%n missed)", nullptr, missed) : tr("Calls"));
-  tabs_->setTabIcon(0, QIcon(missed > 0 ? ":/icons/missed.svg" : ":/icons/call.svg"));
-  if (session_.calls().active()) tabs_->setCurrentIndex(0);
+  const bool in_call = session_.calls().active().has_value();
+  tabs_->setTabText(0, in_call      ? tr("Calls · call in progress")
+                       : missed > 0 ? tr("Calls (%n missed)", nullptr, missed)
+                                    : tr("Calls"));
+  tabs_->setTabIcon(0, QIcon(missed > 0 && !in_call ? ":/icons/missed.svg" : ":/icons/call.svg"));
+}
+
+void MainWindow::update_call_strip() {
+  const auto& active = session_.calls().active();
+  const bool show = active && tabs_->currentIndex() != 0;
+  call_strip_->setVisible(show);
+  if (!show) return;
+  const QString peer = peer_display_name(active->peer);
+  if (session_.calls().ringing_incoming()) {
+    call_strip_text_->setText(tr("%1 is calling: Ctrl+Enter answers, Ctrl+D declines.").arg(peer));
+  } else if (active->state == call::CallState::kConnected) {
+    call_strip_text_->setText(tr("In a call with %1: Ctrl+H hangs up, Ctrl+M mutes.").arg(peer));
+  } else {
+    call_strip_text_->setText(tr("Calling %1: Ctrl+H cancels.").arg(peer));
+  }
+}
+
+void MainWindow::place_call_window() {
+  QWidget* modal = QApplication::activeModalWidget();
+  const bool needed = session_.calls().active() && modal != call_window_ && blocks(modal, this);
+  if (call_window_ && (!needed || call_window_->over() != modal)) {
+    CallWindow* old = call_window_;
+    call_window_ = nullptr;
+    old->hide();
+    old->deleteLater();
+  }
+  if (!needed || call_window_) return;
+  call_window_ = new CallWindow(session_.calls(), modal);
+  call_window_->show();
+  call_window_->raise();
+  call_window_->activateWindow();
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() == QEvent::Show || event->type() == QEvent::Hide) {
+    auto* widget = qobject_cast<QWidget*>(watched);
+    if (widget && widget->isWindow() && widget->isModal() && widget != call_window_ &&
+        session_.calls().active()) {
+      // After the event: the dialog's visibility and modality are settled by then.
+      QTimer::singleShot(0, this, &MainWindow::place_call_window);
+    }
+  }
+  return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::show_from_tray() {
+  showNormal();
+  raise();
+  activateWindow();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (quitting_) {
+    QMainWindow::closeEvent(event);
+    return;
+  }
+  // A console with its window closed still answers calls; only Quit stops it.
+  event->ignore();
+  closed_to_tray_ = tray_ != nullptr;
+  if (tray_) {
+    hide();
+  } else {
+    showMinimized();
+  }
+  if (told_still_running_) return;
+  told_still_running_ = true;
+  const QString text = tray_ ? tr("Hotline Console keeps running in the tray and rings for "
+                                  "calls. To stop it, choose Quit in its menu (or Ctrl+Q).")
+                             : tr("Hotline Console keeps running and rings for calls. To stop "
+                                  "it, choose Quit (Ctrl+Q).");
+  if (tray_) tray_->showMessage(tr("Still running"), text, QSystemTrayIcon::Information, 10'000);
+  statusBar()->showMessage(text);
+}
+
+void MainWindow::request_quit() {
+  const auto quit = [this] {
+    quitting_ = true;
+    if (session_.calls().active()) session_.calls().hangup();
+    emit quitRequested();
+  };
+  const auto& active = session_.calls().active();
+  if (!active) {
+    quit();
+    return;
+  }
+  show_from_tray();
+  if (quit_question_) {
+    quit_question_->raise();
+    return;
+  }
+  auto* box = new QMessageBox(
+      QMessageBox::Warning, tr("Quit during a call?"),
+      tr("A call with %1 is in progress. Quitting ends it, and no call reaches this console "
+         "until it is started again.")
+          .arg(peer_display_name(active->peer)),
+      QMessageBox::NoButton, this);
+  QPushButton* end = box->addButton(tr("End the call and quit"), QMessageBox::DestructiveRole);
+  QPushButton* stay = box->addButton(tr("Stay in the call"), QMessageBox::RejectRole);
+  box->setDefaultButton(stay);
+  box->setEscapeButton(stay);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  connect(box, &QMessageBox::finished, this, [box, end, quit] {
+    if (box->clickedButton() == end) quit();
+  });
+  quit_question_ = box;
+  box->open();
 }
 
 void MainWindow::update_roles() {
@@ -154,9 +313,8 @@ void MainWindow::update_records_warning() {
 
 void MainWindow::on_incoming(const call::CallStats& call) {
   tabs_->setCurrentIndex(0);
-  showNormal();
-  raise();
-  activateWindow();
+  show_from_tray();
+  place_call_window();
   QApplication::alert(this);  // flashes the task bar entry until the window is used
   if (tray_) {
     tray_->showMessage(

@@ -3,15 +3,24 @@
 // operator role; Peers, Audit and Settings the administrator role. An incoming call raises
 // and flashes the window, shows a tray notification and switches to the call; a missed call
 // leaves a badge on the Calls tab until it is seen. A language change rebuilds the pages.
+//
+// A hotline never misses a call by accident: the call keys work on every tab, and a call in
+// progress shows above every tab; a call that rings while a modal dialog is open comes up in a
+// call window over that dialog (CallWindow); closing the window keeps the console running (in
+// the tray, else minimised), and quitting is an explicit action that asks during a call.
 
+#include <QCloseEvent>
 #include <QLabel>
 #include <QMainWindow>
+#include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <functional>
 
 #include "ui/audit_page.hpp"
+#include "ui/call_window.hpp"
 #include "ui/calls_page.hpp"
 #include "ui/console_session.hpp"
 #include "ui/history_page.hpp"
@@ -42,9 +51,28 @@ class MainWindow : public QMainWindow {
   QLabel* notice_label() const { return notice_label_; }
   // Shown while the store refuses the console's records.
   QLabel* records_warning() const { return records_warning_; }
+  // The call, shown above the tabs while another tab is in front.
+  QWidget* call_strip() const { return call_strip_; }
+  QPushButton* quit_button() const { return quit_; }
+  // The call window over a modal dialog, while one is needed (nullptr otherwise).
+  CallWindow* call_window() const { return call_window_; }
+  // The question asked when quitting during a call, while it is open.
+  QMessageBox* quit_question() const { return quit_question_; }
+  // Quits, once confirmed if a call is in progress: emits quitRequested.
+  void request_quit();
+  // What closing the window did last: hidden in the tray, or minimised without a tray.
+  bool closed_to_tray() const { return closed_to_tray_; }
+
+ signals:
+  // The official chose to quit (the application ends the event loop).
+  void quitRequested();
 
  protected:
   void changeEvent(QEvent* event) override;
+  void closeEvent(QCloseEvent* event) override;
+  // Watches the application's dialogs: one that opens or closes during a call moves the call
+  // window.
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   void build();
@@ -53,6 +81,9 @@ class MainWindow : public QMainWindow {
   void on_incoming(const call::CallStats& call);
   void update_roles();
   void update_records_warning();
+  void update_call_strip();
+  void place_call_window();
+  void show_from_tray();
 
   ConsoleSession& session_;
   RoleLock roles_;
@@ -71,6 +102,14 @@ class MainWindow : public QMainWindow {
   RoleGatedPage* audit_gate_ = nullptr;
   RoleGatedPage* settings_gate_ = nullptr;
   QSystemTrayIcon* tray_ = nullptr;
+  QWidget* call_strip_ = nullptr;
+  QLabel* call_strip_text_ = nullptr;
+  QPushButton* quit_ = nullptr;
+  QPointer<CallWindow> call_window_;
+  QPointer<QMessageBox> quit_question_;
+  bool told_still_running_ = false;
+  bool closed_to_tray_ = false;
+  bool quitting_ = false;
 };
 
 }  // namespace hotline::ui

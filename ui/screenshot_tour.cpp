@@ -21,8 +21,10 @@ ScreenshotTour::ScreenshotTour(MainWindow& caller, MainWindow& callee, QString d
   connect(&timer_, &QTimer::timeout, this, &ScreenshotTour::poll);
   auto& calls = caller_.session().calls();
   auto& incoming = callee_.session().calls();
+  // Connected with the SAS words shown: only then can they be confirmed.
   const auto connected = [](CallController& c) {
-    return c.active() && c.active()->state == call::CallState::kConnected;
+    return c.active() && c.active()->state == call::CallState::kConnected &&
+           !c.active()->sas.empty();
   };
   const auto unlock = [this](MainWindow& w, store::Role role, const char* passphrase) {
     w.roles().unlock(role, passphrase, this, [this](QString error) {
@@ -43,7 +45,10 @@ ScreenshotTour::ScreenshotTour(MainWindow& caller, MainWindow& callee, QString d
       "in call", [&calls, connected] { return connected(calls); },
       [&calls] { calls.confirm_sas(); });
   add(
-      "SAS confirmed", [&calls] { return calls.active() && calls.active()->sas_confirmed_local; },
+      "SAS confirmed",
+      [&calls, &incoming, connected] {
+        return calls.active() && calls.active()->sas_confirmed_local && connected(incoming);
+      },
       [&incoming] { incoming.confirm_sas(); });
   // Two seconds of voice, so the meters, the timer and the quality line show something.
   add(

@@ -1,11 +1,14 @@
 #include "ui/settings_page.hpp"
 
+#include <QCoreApplication>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 #include "core/audio/device_catalog.hpp"
 #include "core/wire/wire.hpp"
+#include "ui/autostart.hpp"
 #include "ui/language.hpp"
 
 namespace hotline::ui {
@@ -13,7 +16,9 @@ namespace hotline::ui {
 SettingsPage::SettingsPage(ConsoleSession& session, QWidget* parent)
     : QWidget(parent), session_(session) {
   auto* layout = new QVBoxLayout(this);
-  auto* form = new QFormLayout;
+  form_box_ = new QWidget(this);
+  auto* form = new QFormLayout(form_box_);
+  form->setContentsMargins(0, 0, 0, 0);
   input_ = new QComboBox(this);
   input_->setEditable(true);
   input_->setAccessibleName(tr("Microphone"));
@@ -54,7 +59,13 @@ SettingsPage::SettingsPage(ConsoleSession& session, QWidget* parent)
   idle_->setRange(1, 120);
   idle_->setSuffix(tr(" min"));
   form->addRow(tr("Lock roles after idle:"), idle_);
-  layout->addLayout(form);
+  autostart_ = new QCheckBox(tr("Start this console when I log in"), this);
+  autostart_->setToolTip(
+      tr("So that calls reach it after every login (%1)").arg(autostart_entry_path()));
+  autostart_->setChecked(autostart_enabled());
+  layout->addWidget(form_box_);
+  // Not a stored setting: usable while the form loads.
+  layout->addWidget(autostart_);
   auto* row = new QHBoxLayout;
   status_ = new QLabel(this);
   status_->setWordWrap(true);
@@ -66,6 +77,20 @@ SettingsPage::SettingsPage(ConsoleSession& session, QWidget* parent)
 
   connect(save_, &QPushButton::clicked, this, &SettingsPage::save);
   connect(test_, &QPushButton::toggled, this, &SettingsPage::toggle_test);
+  connect(&session_.calls(), &CallController::activeChanged, this,
+          &SettingsPage::update_test_for_call);
+  update_test_for_call();
+  connect(autostart_, &QCheckBox::toggled, this, [this](bool on) {
+    const QString error =
+        set_autostart(on, QCoreApplication::applicationFilePath(), session_.options().profile_dir);
+    status_->setText(error.isEmpty() ? (on ? tr("This console now starts when you log in.")
+                                           : tr("This console no longer starts when you log in."))
+                                     : error);
+    if (!error.isEmpty()) {
+      const QSignalBlocker quiet(autostart_);
+      autostart_->setChecked(autostart_enabled());
+    }
+  });
   connect(&meter_timer_, &QTimer::timeout, this, [this] {
     session_.run<double>(
         [](ConsoleBackend& b) {
@@ -87,6 +112,9 @@ SettingsPage::SettingsPage(ConsoleSession& session, QWidget* parent)
 }
 
 void SettingsPage::reload() {
+  form_box_->setEnabled(false);
+  save_->setEnabled(false);
+  status_->setText(tr("Loading the settings…"));
   struct Loaded {
     ConsoleSettings settings;
     std::vector<std::string> inputs, outputs;
@@ -107,7 +135,10 @@ void SettingsPage::reload() {
       },
       this,
       [this](Outcome<Loaded> out) {
-        if (!out.ok()) return;
+        if (!out.ok()) {
+          status_->setText(tr("The settings cannot be read: %1").arg(out.error));
+          return;
+        }
         const ConsoleSettings& s = out.value->settings;
         const auto fill = [](QComboBox* box, const std::vector<std::string>& names,
                              const std::string& current) {
@@ -118,13 +149,24 @@ void SettingsPage::reload() {
         };
         fill(input_, out.value->inputs, s.input);
         fill(output_, out.value->outputs, s.output);
-        frame_->setCurrentIndex(std::max(0, frame_->findData(s.frame_ms)));
-        bitrate_->setValue(s.bitrate);
-        aec_->setChecked(s.echo_cancellation);
-        listen_->setText(QString::fromStdString(s.listen));
-        language_->setCurrentIndex(std::max(0, language_->findData(current_language())));
-        idle_->setValue(s.role_idle_minutes);
+        show_values(s);
+        form_box_->setEnabled(true);
+        save_->setEnabled(true);
+        status_->clear();
       });
+}
+
+void SettingsPage::show_values(const ConsoleSettings& s) {
+  input_->setCurrentText(QString::fromStdString(s.input));
+  output_->setCurrentText(QString::fromStdString(s.output));
+  frame_->setCurrentIndex(std::max(0, frame_->findData(s.frame_ms)));
+  bitrate_->setValue(s.bitrate);
+  aec_->setChecked(s.echo_cancellation);
+  listen_->setText(QString::fromStdString(s.listen));
+  language_->setCurrentIndex(std::max(0, language_->findData(current_language())));
+  idle_->setValue(s.role_idle_minutes);
+  loaded_ = s;
+  loaded_->language = language_->currentData().toString().toStdString();
 }
 
 void SettingsPage::toggle_test(bool on) {
@@ -160,6 +202,14 @@ void SettingsPage::toggle_test(bool on) {
       });
 }
 
+void SettingsPage::update_test_for_call() {
+  const bool in_call = session_.calls().active().has_value();
+  if (in_call && test_->isChecked()) test_->setChecked(false);  // stops the tone
+  test_->setEnabled(!in_call);
+  test_->setToolTip(in_call ? tr("Not during a call: the tone would play into the call.")
+                            : QString());
+}
+
 void SettingsPage::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
   reload();
@@ -171,6 +221,7 @@ void SettingsPage::hideEvent(QHideEvent* event) {
 }
 
 void SettingsPage::save() {
+  if (!loaded_) return;  // nothing shown yet, so nothing the user could have changed
   ConsoleSettings s;
   s.input = input_->currentText().trimmed().toStdString();
   s.output = output_->currentText().trimmed().toStdString();
@@ -184,25 +235,40 @@ void SettingsPage::save() {
   s.listen = listen_->text().trimmed().toStdString();
   s.language = language_->currentData().toString().toStdString();
   s.role_idle_minutes = idle_->value();
+  const ConsoleSettings& was = *loaded_;
+  std::vector<std::pair<std::string, std::string>> changes;
+  const auto changed = [&changes](const char* key, const std::string& now,
+                                  const std::string& then) {
+    if (now != then) changes.emplace_back(key, now);
+  };
+  changed(kSettingInput, s.input, was.input);
+  changed(kSettingOutput, s.output, was.output);
+  changed(kSettingFrameMs, std::to_string(s.frame_ms), std::to_string(was.frame_ms));
+  changed(kSettingBitrate, std::to_string(s.bitrate), std::to_string(was.bitrate));
+  changed(kSettingEchoCancellation, s.echo_cancellation ? "on" : "off",
+          was.echo_cancellation ? "on" : "off");
+  changed(kSettingListen, s.listen, was.listen);
+  changed(kSettingLanguage, s.language, was.language);
+  changed(kSettingRoleIdleMinutes, std::to_string(s.role_idle_minutes),
+          std::to_string(was.role_idle_minutes));
+  if (s.listen.empty() && s.listen != was.listen) {
+    status_->setText(tr("Enter the address this console listens on, such as 0.0.0.0:47000."));
+    return;
+  }
+  if (changes.empty()) {
+    status_->setText(tr("Nothing to save: no setting was changed."));
+    return;
+  }
   session_.run<ConsoleSettings>(
-      [s](ConsoleBackend& b) {
+      [changes](ConsoleBackend& b) {
         const auto& admin = b.grant(store::Role::kAdministrator);
-        const ConsoleSettings before = read_settings(b.profile);
-        const net::Endpoint listen = net::parse_endpoint_or_throw(s.listen);
         store::Transaction transaction(b.profile.database());
-        const auto set = [&](const char* key, const std::string& value, const std::string& old) {
-          if (value != old) b.administration.set_setting(admin, key, value);
-        };
-        set(kSettingInput, s.input, before.input);
-        set(kSettingOutput, s.output, before.output);
-        set(kSettingFrameMs, std::to_string(s.frame_ms), std::to_string(before.frame_ms));
-        set(kSettingBitrate, std::to_string(s.bitrate), std::to_string(before.bitrate));
-        set(kSettingEchoCancellation, s.echo_cancellation ? "on" : "off",
-            before.echo_cancellation ? "on" : "off");
-        set(kSettingListen, listen.to_string(), before.listen);
-        set(kSettingLanguage, s.language, before.language);
-        set(kSettingRoleIdleMinutes, std::to_string(s.role_idle_minutes),
-            std::to_string(before.role_idle_minutes));
+        for (const auto& [key, value] : changes) {
+          // The address is stored in its one canonical form (and refused if malformed).
+          b.administration.set_setting(
+              admin, key,
+              key == kSettingListen ? net::parse_endpoint_or_throw(value).to_string() : value);
+        }
         transaction.commit();
         b.settings = read_settings(b.profile);
         b.apply_settings();
@@ -217,6 +283,7 @@ void SettingsPage::save() {
         status_->setText(
             tr("Saved. Echo cancellation and the listening address apply from the "
                "next start of the console."));
+        show_values(*out.value);  // with what others changed meanwhile
         session_.set_settings(*out.value);
         session_.calls().set_call_options({out.value->frame_ms, out.value->bitrate});
         emit saved(*out.value);

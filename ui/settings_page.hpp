@@ -1,7 +1,11 @@
 #pragma once
 // The administrator's settings: sound devices with a test tone and a live microphone meter,
 // frame size, bitrate, echo cancellation, the listening address, the language and how long
-// an unlocked role stays unlocked. Saving puts every change on the audit log.
+// an unlocked role stays unlocked. Saving puts every change on the audit log. Whether the
+// console starts at login is this user's desktop setting (ui/autostart.hpp), applied at once.
+// Until the stored values have arrived (the worker may be busy, the sound system slow to
+// list its devices) the form is disabled and says it is loading; Save then writes only the
+// fields the user changed from what was loaded, so nothing it did not show is overwritten.
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -12,6 +16,7 @@
 #include <QSpinBox>
 #include <QTimer>
 #include <QWidget>
+#include <optional>
 
 #include "ui/console_session.hpp"
 
@@ -26,6 +31,11 @@ class SettingsPage : public QWidget {
   QComboBox* language() const { return language_; }
   QPushButton* save_button() const { return save_; }
   QLabel* status() const { return status_; }
+  QPushButton* test_button() const { return test_; }
+  QCheckBox* autostart() const { return autostart_; }
+  QWidget* form() const { return form_box_; }
+  QSpinBox* idle_minutes() const { return idle_; }
+  QLineEdit* listen_address() const { return listen_; }
 
  signals:
   void saved(const hotline::ui::ConsoleSettings& settings);
@@ -36,9 +46,17 @@ class SettingsPage : public QWidget {
 
  private:
   void save();
+  // Fills the form with stored values, which become what Save compares against.
+  void show_values(const ConsoleSettings& settings);
   void toggle_test(bool on);
+  // No test tone during a call: it would play into the call's devices.
+  void update_test_for_call();
 
   ConsoleSession& session_;
+  // The values the form was filled with (the language as the window shows it); nothing
+  // until the first load has arrived.
+  std::optional<ConsoleSettings> loaded_;
+  QWidget* form_box_;
   QComboBox* input_;
   QComboBox* output_;
   QPushButton* test_;
@@ -49,6 +67,7 @@ class SettingsPage : public QWidget {
   QLineEdit* listen_;
   QComboBox* language_;
   QSpinBox* idle_;
+  QCheckBox* autostart_;
   QPushButton* save_;
   QLabel* status_;
   QTimer meter_timer_;

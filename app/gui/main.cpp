@@ -47,6 +47,7 @@ void open_console(ConsoleSession& session, std::optional<std::string> key_passph
     set_language(QString::fromStdString(session.info().settings.language));
     auto* window = new MainWindow(session);
     window->setAttribute(Qt::WA_DeleteOnClose);
+    QObject::connect(window, &MainWindow::quitRequested, qApp, &QCoreApplication::quit);
     window->set_notice(notice);
     window->resize(900, 680);
     window->move(where);
@@ -127,6 +128,8 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName("hotline-console");
   QApplication::setApplicationDisplayName("Hotline Console");
   QApplication::setWindowIcon(QIcon(":/icons/hotline-console.svg"));
+  // Closing a console's window keeps it running (in the tray); only Quit ends it.
+  QApplication::setQuitOnLastWindowClosed(false);
   QCommandLineParser options;
   options.setApplicationDescription("Hotline Console: a secure voice hotline.");
   options.addHelpOption();

@@ -72,6 +72,18 @@
 <context>
     <name>QObject</name>
     <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder of %1.</source>
+        <translation>无法创建 %1 所在的文件夹。</translation>
+    </message>
+    <message>
+        <source>Cannot remove %1.</source>
+        <translation>无法删除 %1。</translation>
+    </message>
+    <message>
         <source>Hotline Console</source>
         <translation>热线控制台</translation>
     </message>
@@ -358,8 +370,8 @@
         <translation>正在等待验证词…</translation>
     </message>
     <message>
-        <source>Put on record that both sides read the same words (Ctrl+W)</source>
-        <translation>记录双方读出的验证词一致 (Ctrl+W)</translation>
+        <source>Put on record that both sides read the same words (Ctrl+Shift+Y)</source>
+        <translation>记录双方读出的验证词一致 (Ctrl+Shift+Y)</translation>
     </message>
     <message>
         <source>Confirm the short authentication string</source>
@@ -937,6 +949,70 @@
 <context>
     <name>hotline::ui::MainWindow</name>
     <message>
+        <source>Stay in the call</source>
+        <translation>继续通话</translation>
+    </message>
+    <message>
+        <source>End the call and quit</source>
+        <translation>结束通话并退出</translation>
+    </message>
+    <message>
+        <source>A call with %1 is in progress. Quitting ends it, and no call reaches this console until it is started again.</source>
+        <translation>正在与 %1 通话。退出将结束此通话，并且在再次启动之前，任何来电都无法接通本控制台。</translation>
+    </message>
+    <message>
+        <source>Quit during a call?</source>
+        <translation>通话中退出？</translation>
+    </message>
+    <message>
+        <source>Still running</source>
+        <translation>仍在运行</translation>
+    </message>
+    <message>
+        <source>Hotline Console keeps running and rings for calls. To stop it, choose Quit (Ctrl+Q).</source>
+        <translation>热线控制台继续运行，来电时照常振铃。要停止它，请选择“退出”（Ctrl+Q）。</translation>
+    </message>
+    <message>
+        <source>Hotline Console keeps running in the tray and rings for calls. To stop it, choose Quit in its menu (or Ctrl+Q).</source>
+        <translation>热线控制台在系统托盘中继续运行，来电时照常振铃。要停止它，请在托盘菜单中选择“退出”（或按 Ctrl+Q）。</translation>
+    </message>
+    <message>
+        <source>Calling %1: Ctrl+H cancels.</source>
+        <translation>正在呼叫 %1：Ctrl+H 取消。</translation>
+    </message>
+    <message>
+        <source>In a call with %1: Ctrl+H hangs up, Ctrl+M mutes.</source>
+        <translation>正在与 %1 通话：Ctrl+H 挂断，Ctrl+M 静音。</translation>
+    </message>
+    <message>
+        <source>%1 is calling: Ctrl+Enter answers, Ctrl+D declines.</source>
+        <translation>%1 来电：Ctrl+Enter 接听，Ctrl+D 拒绝。</translation>
+    </message>
+    <message>
+        <source>Calls · call in progress</source>
+        <translation>通话 · 正在通话</translation>
+    </message>
+    <message>
+        <source>Show the call</source>
+        <translation>显示通话</translation>
+    </message>
+    <message>
+        <source>Quit the console</source>
+        <translation>退出控制台</translation>
+    </message>
+    <message>
+        <source>Stop the console: no call reaches it until it is started again (Ctrl+Q). Closing the window keeps it running.</source>
+        <translation>停止控制台：在再次启动之前，任何来电都无法接通 (Ctrl+Q)。关闭窗口不会停止控制台。</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Show the console</source>
+        <translation>显示控制台</translation>
+    </message>
+    <message>
         <source>Records not written</source>
         <translation>记录未写入</translation>
     </message>
@@ -1322,6 +1398,42 @@
 <context>
     <name>hotline::ui::SettingsPage</name>
     <message>
+        <source>Nothing to save: no setting was changed.</source>
+        <translation>没有需要保存的内容：没有更改任何设置。</translation>
+    </message>
+    <message>
+        <source>Enter the address this console listens on, such as 0.0.0.0:47000.</source>
+        <translation>请输入本控制台的监听地址，例如 0.0.0.0:47000。</translation>
+    </message>
+    <message>
+        <source>The settings cannot be read: %1</source>
+        <translation>无法读取设置：%1</translation>
+    </message>
+    <message>
+        <source>Loading the settings…</source>
+        <translation>正在读取设置…</translation>
+    </message>
+    <message>
+        <source>Not during a call: the tone would play into the call.</source>
+        <translation>通话期间不可用：测试音会播放到通话中。</translation>
+    </message>
+    <message>
+        <source>This console no longer starts when you log in.</source>
+        <translation>本控制台不再在您登录时启动。</translation>
+    </message>
+    <message>
+        <source>This console now starts when you log in.</source>
+        <translation>本控制台将在您登录时启动。</translation>
+    </message>
+    <message>
+        <source>So that calls reach it after every login (%1)</source>
+        <translation>以便每次登录后都能接到来电 (%1)</translation>
+    </message>
+    <message>
+        <source>Start this console when I log in</source>
+        <translation>登录时启动本控制台</translation>
+    </message>
+    <message>
         <source>Microphone</source>
         <translation>麦克风</translation>
     </message>
@@ -1458,6 +1570,13 @@
     <message>
         <source>Later</source>
         <translation>稍后</translation>
+    </message>
+</context>
+<context>
+    <name>hotline::ui::CallWindow</name>
+    <message>
+        <source>Call</source>
+        <translation>通话</translation>
     </message>
 </context>
 </TS>

@@ -49,8 +49,13 @@ TEST_CASE("a call carries speech end to end and both sides show the same SAS") {
 
   const auto id = p.a.engine().call("Singapore", {});
   p.b.answer_incoming();
-  const auto connected_a = p.a.wait_state(CallState::kConnected);
-  const auto connected_b = p.b.wait_state(CallState::kConnected);
+  // The words come with the callee's nonce (caller) and the caller's reveal (callee), which
+  // may reach the callee just after its answer.
+  const auto words_shown = [](const call::CallStats& s) {
+    return s.state == CallState::kConnected && !s.sas.empty();
+  };
+  const auto connected_a = p.a.wait_for(words_shown);
+  const auto connected_b = p.b.wait_for(words_shown);
   CHECK(connected_a.sas == connected_b.sas);
   CHECK(std::count(connected_a.sas.begin(), connected_a.sas.end(), ' ') == 3);  // four words
 

@@ -1,0 +1,77 @@
+// Settings show and save the truth (the administrators' review): the form waits, disabled and
+// saying so, until the stored values have arrived, and Save writes only what the user changed,
+// so a placeholder or a value another administrator changed meanwhile is never written over.
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+#include <future>
+
+#include "tests/ui/console_fixture.hpp"
+
+using namespace hotline;
+using namespace hotline::test;
+using Catch::Matchers::ContainsSubstring;
+
+namespace {
+
+// Runs `work` on the console's worker and waits for it.
+template <typename T>
+T on_worker(UiConsole& console, std::function<T(ui::ConsoleBackend&)> work) {
+  std::optional<ui::Outcome<T>> result;
+  console.session->run<T>(std::move(work), console.window.get(),
+                          [&result](ui::Outcome<T> out) { result = std::move(out); });
+  wait_until([&] { return result.has_value(); }, "the worker");
+  REQUIRE(result->ok());
+  return *result->value;
+}
+
+}  // namespace
+
+TEST_CASE("Settings: disabled while loading; Save writes only the fields that were changed") {
+  ConsoleSet set({"Beijing"});
+  UiConsole& bj = set[0];
+  bj.unlock(store::Role::kAdministrator, kAdminPassphrase);
+  // The worker is busy (a slow sound system, say): the page's load waits behind this.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  bj.session->run<bool>(
+      [released](ui::ConsoleBackend&) {
+        released.wait();
+        return true;
+      },
+      bj.window.get(), [](ui::Outcome<bool>) {});
+  bj.window->tabs()->setCurrentIndex(4);
+  ui::SettingsPage& page = *bj.window->settings_page();
+  wait_until([&] { return page.isVisible(); }, "the settings page");
+  CHECK_FALSE(page.form()->isEnabled());
+  CHECK_FALSE(page.save_button()->isEnabled());
+  CHECK_THAT(page.status()->text().toStdString(), ContainsSubstring("Loading"));
+  release.set_value();
+  wait_until([&] { return page.form()->isEnabled() && page.save_button()->isEnabled(); },
+             "the values to arrive");
+  CHECK(page.idle_minutes()->value() == 5);
+
+  // Meanwhile another administrator sets the bitrate (from the command line, say) ...
+  on_worker<bool>(bj, [](ui::ConsoleBackend& b) {
+    b.administration.set_setting(b.grant(store::Role::kAdministrator), console::kSettingBitrate,
+                                 "24000");
+    return true;
+  });
+  // ... and this one changes only the idle time.
+  page.idle_minutes()->setValue(7);
+  click(page.save_button());
+  wait_until([&] { return page.status()->text().startsWith("Saved"); }, "the save");
+  const auto stored = on_worker<console::ConsoleSettings>(
+      bj, [](ui::ConsoleBackend& b) { return console::read_settings(b.profile); });
+  CHECK(stored.role_idle_minutes == 7);
+  CHECK(stored.bitrate == 24000);  // the form's older 32000 was not written over it
+
+  // Nothing changed: nothing written, and said so.
+  click(page.save_button());
+  CHECK_THAT(page.status()->text().toStdString(), ContainsSubstring("Nothing to save"));
+  // An empty address gets a sentence, not the parser's words.
+  page.listen_address()->clear();
+  click(page.save_button());
+  CHECK(page.status()->text() ==
+        "Enter the address this console listens on, such as 0.0.0.0:47000.");
+}
