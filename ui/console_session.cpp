@@ -1,7 +1,11 @@
 #include "ui/console_session.hpp"
 
+#include "core/admin/audit_trail.hpp"
+#include "core/console/console_settings.hpp"
 #include "core/crypto/fingerprint.hpp"
+#include "core/identity/key_file.hpp"
 #include "core/identity/peer_card.hpp"
+#include "core/store/database.hpp"
 #include "ui/queued_call.hpp"
 
 namespace hotline::ui {
@@ -27,6 +31,8 @@ void ConsoleSession::start(std::optional<std::string> key_passphrase) {
   };
   post_to(worker_, [this, key_passphrase] {
     Outcome<Started> out;
+    StartFailure kind = StartFailure::kOther;
+    QString listen;
     try {
       backend_ = std::make_unique<ConsoleBackend>(options_, key_passphrase, events_);
       ConsoleBackend& b = *backend_;
@@ -43,19 +49,52 @@ void ConsoleSession::start(std::optional<std::string> key_passphrase) {
       info.admin_passphrase_set = b.gate.has_passphrase(store::Role::kAdministrator);
       info.operator_passphrase_set = b.gate.has_passphrase(store::Role::kOperator);
       out.value = Started{&b.engine(), info};
+    } catch (const identity::WrongPassphrase& e) {
+      backend_.reset();
+      out.error = QString::fromStdString(e.what());
+      kind = StartFailure::kWrongPassphrase;
+    } catch (const call::ListenError& e) {
+      backend_.reset();
+      out.error = QString::fromStdString(e.what());
+      kind = e.in_use() ? StartFailure::kAddressInUse : StartFailure::kOther;
+      listen = QString::fromStdString(e.endpoint());
     } catch (const std::exception& e) {
       backend_.reset();
       out.error = QString::fromStdString(e.what());
     }
-    post_to(this, [this, out] {
+    post_to(this, [this, out, kind, listen] {
       if (!out.ok()) {
-        emit startFailed(out.error);
+        emit startFailed(out.error, kind, listen);
         return;
       }
       engine_ = out.value->engine;
       info_ = out.value->info;
       calls_.attach(engine_, call::CallOptions{info_.settings.frame_ms, info_.settings.bitrate});
       emit started();
+    });
+  });
+}
+
+void ConsoleSession::change_listen_address(const QString& address, QObject* context,
+                                           std::function<void(QString)> done) {
+  post_to(worker_, [this, address, guard = QPointer<QObject>(context), done] {
+    QString error;
+    try {
+      auto profile = identity::Profile::open(options_.profile_dir);
+      const net::Endpoint endpoint = net::parse_endpoint_or_throw(address.trimmed().toStdString());
+      const std::string before = profile.listen().to_string();
+      store::Transaction transaction(profile.database());
+      profile.settings().set(console::kSettingListen, endpoint.to_string());
+      admin::AuditTrail(profile).record_unprivileged(
+          admin::current_actor(), "settings.set",
+          std::string(console::kSettingListen) + " = " + endpoint.to_string() +
+              " (at start-up: " + before + " was in use)");
+      transaction.commit();
+    } catch (const std::exception& e) {
+      error = QString::fromStdString(e.what());
+    }
+    post_to(this, [guard, done, error] {
+      if (guard) done(error);
     });
   });
 }

@@ -41,6 +41,13 @@ struct ConsoleInfo {
   bool operator_passphrase_set = false;
 };
 
+// Why a console could not start, where the user can do something about it.
+enum class StartFailure {
+  kOther,
+  kWrongPassphrase,  // the key passphrase: ask again
+  kAddressInUse,     // another program has the listening port: offer another address
+};
+
 class ConsoleSession : public QObject {
   Q_OBJECT
 
@@ -79,9 +86,18 @@ class ConsoleSession : public QObject {
 
  signals:
   void started();
-  void startFailed(const QString& message);
+  // `listen`: the listening address, when it was the problem.
+  void startFailed(const QString& message, hotline::ui::StartFailure kind, const QString& listen);
   // The directory changed (an administrator's action): views that show peers reload.
   void directoryChanged();
+
+ public:
+  // Before the console runs (its port was taken): sets the listening address. The one setting
+  // changed without the administrator role, so that a console whose port is taken can still
+  // be started by whoever sits at it; on the audit log under the login name, role "-".
+  // `done` gets an error message, empty on success.
+  void change_listen_address(const QString& address, QObject* context,
+                             std::function<void(QString)> done);
 
  private:
   SessionOptions options_;

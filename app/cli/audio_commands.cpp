@@ -11,6 +11,8 @@
 #include "app/cli/role_session.hpp"
 #include "core/admin/administration.hpp"
 #include "core/audio/device_catalog.hpp"
+#include "core/console/console_settings.hpp"
+#include "core/net/endpoint.hpp"
 #include "core/util/error.hpp"
 
 namespace hotline::cli {
@@ -21,6 +23,9 @@ struct SettingKey {
   const char* key;
   const char* meaning;
   bool (*valid)(const std::string& value);  // null: any non-empty text
+  const char* stored_as = nullptr;          // the store's key, when it is another
+  bool required = false;                    // cannot be unset
+  const char* stored() const { return stored_as ? stored_as : key; }
 };
 
 bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
@@ -62,6 +67,11 @@ constexpr SettingKey kSettings[] = {
     {console::kSettingRoleIdleMinutes,
      "minutes an unlocked role stays unlocked in the console, 1..120",
      [](const std::string& v) { return integer_in(v, 1, 120); }},
+    {"listen",
+     "the address and UDP port this console listens on, e.g. 0.0.0.0:47000 (from its next "
+     "start; peers reach it at the address on its card)",
+     [](const std::string& v) { return net::parse_endpoint(v).has_value(); },
+     console::kSettingListen, true},
 };
 
 const SettingKey& known_setting(const std::string& key) {
@@ -118,10 +128,14 @@ int run_settings_set(const Invocation& in) {
   if (setting.valid && !setting.valid(value)) {
     throw UsageError("'" + value + "' is not valid for " + key + ": " + setting.meaning);
   }
+  // The one canonical form (an address is stored as the console writes it).
+  const std::string stored = setting.stored_as == console::kSettingListen
+                                 ? net::parse_endpoint(value)->to_string()
+                                 : value;
   RoleSession session(in, args, store::Role::kAdministrator);
   admin::Administration(session.profile(), session.audit())
-      .set_setting(session.grant(), key, value);
-  std::cout << key << " = " << value << "\n";
+      .set_setting(session.grant(), setting.stored(), stored);
+  std::cout << key << " = " << stored << "\n";
   return 0;
 }
 
@@ -129,9 +143,9 @@ int run_settings_get(const Invocation& in) {
   const Arguments args(in.args, {});
   args.expect_positional(1, "setting name");
   const std::string& key = args.positional()[0];
-  known_setting(key);
+  const SettingKey& setting = known_setting(key);
   auto profile = identity::Profile::open(in.profile_dir);
-  const auto value = profile.settings().get(key);
+  const auto value = profile.settings().get(setting.stored());
   if (!value) throw Error(key + " is not set");
   std::cout << *value << "\n";
   return 0;
@@ -142,7 +156,7 @@ int run_settings_list(const Invocation& in) {
   args.expect_positional(0, "");
   auto profile = identity::Profile::open(in.profile_dir);
   for (const auto& s : kSettings) {
-    const auto value = profile.settings().get(s.key);
+    const auto value = profile.settings().get(s.stored());
     std::cout << std::left << std::setw(24) << s.key << (value ? *value : "(not set)") << "\n"
               << "                        " << s.meaning << "\n";
   }
@@ -153,10 +167,11 @@ int run_settings_unset(const Invocation& in) {
   const Arguments args(in.args, with_role_options({}));
   args.expect_positional(1, "setting name");
   const std::string& key = args.positional()[0];
-  known_setting(key);
+  const SettingKey& setting = known_setting(key);
+  if (setting.required) throw UsageError(key + " cannot be unset: set another value instead");
   RoleSession session(in, args, store::Role::kAdministrator);
-  const bool removed =
-      admin::Administration(session.profile(), session.audit()).unset_setting(session.grant(), key);
+  const bool removed = admin::Administration(session.profile(), session.audit())
+                           .unset_setting(session.grant(), setting.stored());
   std::cout << key << (removed ? " unset" : " was not set") << "\n";
   return 0;
 }

@@ -72,7 +72,15 @@ ConsoleSession::ConsoleSession(identity::Profile& profile, AudioSetup audio)
   options.on_records_health = [](const console::RecordsHealth& health) {
     std::cerr << console::describe(health) << "\n";
   };
-  runtime_ = std::make_unique<console::ConsoleRuntime>(profile, *this, std::move(options));
+  try {
+    runtime_ = std::make_unique<console::ConsoleRuntime>(profile, *this, std::move(options));
+  } catch (const call::ListenError& e) {
+    if (!e.in_use()) throw;
+    throw Error(std::string(e.what()) +
+                ". Stop the program that has it, or choose another address: hotline settings "
+                "set listen ADDRESS:PORT (administrator); peers then need this console's new "
+                "card");
+  }
   if (const int closed = runtime_->interrupted_calls_closed(); closed > 0) {
     std::cerr << "note: " << closed << " call" << (closed == 1 ? "" : "s")
               << " left open by an earlier run recorded as interrupted\n";

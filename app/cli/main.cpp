@@ -38,7 +38,7 @@ Administrator (administrator passphrase):
   peer endpoint NAME HOST:PORT...
   peer psk NAME --generate|--file F|--remove
   peer disable NAME | enable NAME | remove NAME | reset-replay NAME
-  settings set KEY VALUE | unset KEY          KEY: audio.input, audio.output
+  settings set KEY VALUE | unset KEY          KEY: audio.input, audio.output, listen, ...
   role passphrase operator|admin [--new-passphrase-file F]
   audit [--csv]
   audit verify

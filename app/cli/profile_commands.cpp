@@ -11,6 +11,7 @@
 #include "app/cli/role_session.hpp"
 #include "core/admin/administration.hpp"
 #include "core/crypto/fingerprint.hpp"
+#include "core/identity/key_file.hpp"
 #include "core/util/error.hpp"
 #include "core/util/time_format.hpp"
 
@@ -47,22 +48,29 @@ void unlock(identity::Profile& profile, const Arguments& args) {
     profile.unlock(std::nullopt);
     return;
   }
-  std::optional<std::string> passphrase;
-  if (auto file = args.value("--passphrase-file")) {
-    passphrase = read_passphrase_file(*file);
-  } else {
-    passphrase = prompt_passphrase("Key passphrase: ");
+  const auto file = args.value("--passphrase-file");
+  // Typed at a prompt, a mistyped passphrase is asked again (three tries in all); a file's is
+  // what it is.
+  constexpr int kTries = 3;
+  for (int attempt = 1;; ++attempt) {
+    std::optional<std::string> passphrase =
+        file ? std::optional(read_passphrase_file(*file)) : prompt_passphrase("Key passphrase: ");
+    if (!passphrase) {
+      throw Error("this console's key is protected by a passphrase: give --passphrase-file FILE");
+    }
+    try {
+      profile.unlock(*passphrase);
+      wipe(*passphrase);
+      return;
+    } catch (const identity::WrongPassphrase&) {
+      wipe(*passphrase);
+      if (file || attempt == kTries) throw;
+      std::cerr << "Wrong passphrase; try again (" << kTries - attempt << " left).\n";
+    } catch (...) {
+      wipe(*passphrase);
+      throw;
+    }
   }
-  if (!passphrase) {
-    throw Error("this console's key is protected by a passphrase: give --passphrase-file FILE");
-  }
-  try {
-    profile.unlock(*passphrase);
-  } catch (...) {
-    wipe(*passphrase);
-    throw;
-  }
-  wipe(*passphrase);
 }
 
 int run_init(const Invocation& in) {

@@ -20,6 +20,7 @@
 #include "core/audio/wav.hpp"
 #include "core/identity/key_file.hpp"
 #include "core/identity/profile.hpp"
+#include "core/net/endpoint.hpp"
 #include "ui/demo.hpp"
 #include "ui/first_run_wizard.hpp"
 #include "ui/language.hpp"
@@ -39,6 +40,15 @@ audio::PcmBuffer builtin_speech() {
                                    static_cast<std::size_t>(bytes.size())));
 }
 
+// The same address with the next port, as a suggestion.
+QString suggest_other_port(const QString& listen) {
+  const auto endpoint = net::parse_endpoint(listen.toStdString());
+  if (!endpoint || endpoint->port == 65535) return listen;
+  net::Endpoint next = *endpoint;
+  ++next.port;
+  return QString::fromStdString(next.to_string());
+}
+
 // Starts a console's session; once it runs, opens its window and hands it to `opened`.
 void open_console(ConsoleSession& session, std::optional<std::string> key_passphrase,
                   std::function<QString()> notice, QPoint where,
@@ -54,12 +64,55 @@ void open_console(ConsoleSession& session, std::optional<std::string> key_passph
     window->show();
     opened(window);
   });
-  QObject::connect(&session, &ConsoleSession::startFailed, &session, [](const QString& error) {
-    QMessageBox::critical(nullptr, QObject::tr("Hotline Console"),
-                          QObject::tr("The console cannot start: %1").arg(error));
-    QCoreApplication::exit(1);
-  });
-  session.start(std::move(key_passphrase));
+  // Start-up is not a dead end: a mistyped passphrase is asked again, and a listening port
+  // another program holds can be exchanged for another address.
+  auto passphrase = std::make_shared<std::optional<std::string>>(std::move(key_passphrase));
+  QObject::connect(
+      &session, &ConsoleSession::startFailed, &session,
+      [&session, passphrase](const QString& error, StartFailure kind, const QString& listen) {
+        if (kind == StartFailure::kWrongPassphrase) {
+          bool ok = false;
+          const QString again = QInputDialog::getText(
+              nullptr, QObject::tr("Hotline Console"),
+              QObject::tr("Wrong passphrase. Passphrase of this console's key:"),
+              QLineEdit::Password, QString(), &ok);
+          if (!ok) {
+            QCoreApplication::exit(0);
+            return;
+          }
+          *passphrase = again.toStdString();
+          session.start(*passphrase);
+          return;
+        }
+        if (kind == StartFailure::kAddressInUse) {
+          bool ok = false;
+          const QString address = QInputDialog::getText(
+              nullptr, QObject::tr("Hotline Console"),
+              QObject::tr("The console cannot listen on %1: another program (or another "
+                          "console) uses that port.\n\nListen on this address instead (peers "
+                          "then need this console's new card):")
+                  .arg(listen),
+              QLineEdit::Normal, suggest_other_port(listen), &ok);
+          if (!ok) {
+            QCoreApplication::exit(1);
+            return;
+          }
+          session.change_listen_address(address, &session, [&session, passphrase](QString problem) {
+            if (!problem.isEmpty()) {
+              QMessageBox::critical(nullptr, QObject::tr("Hotline Console"),
+                                    QObject::tr("The console cannot start: %1").arg(problem));
+              QCoreApplication::exit(1);
+              return;
+            }
+            session.start(*passphrase);
+          });
+          return;
+        }
+        QMessageBox::critical(nullptr, QObject::tr("Hotline Console"),
+                              QObject::tr("The console cannot start: %1").arg(error));
+        QCoreApplication::exit(1);
+      });
+  session.start(*passphrase);
 }
 
 int run_demo(QApplication& app, const QString& screenshots) {

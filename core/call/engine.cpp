@@ -32,7 +32,8 @@ asio::ip::udp::socket bind_socket(asio::io_context& io, const net::Endpoint& lis
   asio::error_code ec;
   const auto endpoint = net::try_to_udp(listen);
   if (!endpoint) {
-    throw Error("cannot listen on " + listen.to_string() + ": not an address of this host");
+    throw ListenError("cannot listen on " + listen.to_string() + ": not an address of this host",
+                      listen.to_string(), false);
   }
   asio::ip::udp::socket socket(io);
   socket.open(endpoint->protocol(), ec);
@@ -40,8 +41,14 @@ asio::ip::udp::socket bind_socket(asio::io_context& io, const net::Endpoint& lis
     socket.set_option(asio::ip::v6_only(false), ec);  // [::] also serves IPv4 peers
   }
   if (!ec) socket.bind(*endpoint, ec);
+  if (ec == asio::error::address_in_use) {
+    throw ListenError("cannot listen on " + listen.to_string() +
+                          ": another program (or another console) already uses this port",
+                      listen.to_string(), true);
+  }
   if (ec) {
-    throw Error("cannot listen on " + listen.to_string() + ": " + ec.message());
+    throw ListenError("cannot listen on " + listen.to_string() + ": " + ec.message(),
+                      listen.to_string(), false);
   }
   socket.non_blocking(true);
   // Room for bursts (a flood, or a stall of the engine thread) before the kernel drops

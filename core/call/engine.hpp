@@ -14,12 +14,27 @@
 #include <vector>
 
 #include "core/call/protocol_types.hpp"
+#include "core/util/error.hpp"
 
 namespace hotline::call {
 
+// The listening address cannot be bound. `in_use`: another socket has the port (another
+// console, or another program), which the user can fix by choosing another address.
+class ListenError : public Error {
+ public:
+  ListenError(const std::string& message, std::string endpoint, bool in_use)
+      : Error(message), endpoint_(std::move(endpoint)), in_use_(in_use) {}
+  const std::string& endpoint() const { return endpoint_; }  // the address that was refused
+  bool in_use() const { return in_use_; }
+
+ private:
+  std::string endpoint_;
+  bool in_use_;
+};
+
 class Engine {
  public:
-  // Binds the socket (throws hotline::Error with a clear message if it cannot) but does not
+  // Binds the socket (throws ListenError with a clear message if it cannot) but does not
   // start the thread yet.
   Engine(EngineConfig config, EngineListener& listener);
   ~Engine();

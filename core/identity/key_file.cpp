@@ -212,7 +212,7 @@ crypto::SecretKey read_key_file(const std::filesystem::path& path,
   // A damaged box is indistinguishable from a wrong passphrase; the passphrase is far likelier.
   if (crypto_secretbox_open_easy(seed.data(), in + kBoxOffset, kBoxLen, in + kNonceOffset,
                                  key.data()) != 0) {
-    throw Error("wrong passphrase");
+    throw WrongPassphrase();
   }
   return seed;
 }

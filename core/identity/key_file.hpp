@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "core/crypto/secret.hpp"
+#include "core/util/error.hpp"
 
 namespace hotline::identity {
 
@@ -38,7 +39,13 @@ void write_key_file(const std::filesystem::path& path, const crypto::SecretKey& 
                     std::optional<std::string_view> passphrase,
                     KeyFileCost cost = KeyFileCost::kModerate);
 
-// Errors (hotline::Error): "wrong passphrase", "this key file needs a passphrase",
+// A passphrase that does not open the key (a GUI or a prompt may ask again).
+class WrongPassphrase : public Error {
+ public:
+  WrongPassphrase() : Error("wrong passphrase") {}
+};
+
+// Errors (hotline::Error): WrongPassphrase, "this key file needs a passphrase",
 // "key file is damaged or not a Hotline key file",
 // "key file permissions are too open (must be 0600)", or the OS error opening it.
 // A passphrase given for an unprotected file is ignored.

@@ -72,6 +72,18 @@
 <context>
     <name>QObject</name>
     <message>
+        <source>The console cannot listen on %1: another program (or another console) uses that port.
+
+Listen on this address instead (peers then need this console's new card):</source>
+        <translation>控制台无法在 %1 上监听：另一个程序（或另一个控制台）正在使用该端口。
+
+改为在此地址上监听（对方随后需要本控制台的新名片）：</translation>
+    </message>
+    <message>
+        <source>Wrong passphrase. Passphrase of this console's key:</source>
+        <translation>口令错误。请输入本控制台密钥的口令：</translation>
+    </message>
+    <message>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>

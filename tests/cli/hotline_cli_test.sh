@@ -77,6 +77,33 @@ expect_fail "wrong key passphrase" 1 "wrong passphrase" \
   "$hotline" "${b[@]}" card --passphrase-file "$work/wrong"
 expect_fail "no passphrase and no terminal" 1 "passphrase" \
   setsid "$hotline" "${b[@]}" card < /dev/null
+check "a mistyped passphrase at the prompt is asked again" python3 - "$hotline" "$work/b" <<'PY'
+import os, pty, signal, sys
+hotline, profile = sys.argv[1:3]
+signal.alarm(60)
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(hotline, [hotline, "--profile", profile, "card"])
+out = b""
+def read_until(done):
+    global out
+    while not done(out):
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:  # the terminal closed: the program ended
+            chunk = b""
+        if not chunk:
+            return
+        out += chunk
+read_until(lambda o: o.count(b"Key passphrase: ") == 1)
+os.write(fd, b"correct horse\n")
+read_until(lambda o: o.count(b"Key passphrase: ") == 2)
+os.write(fd, b"correct horse battery staple\n")
+read_until(lambda o: False)
+_, status = os.waitpid(pid, 0)
+assert b"Wrong passphrase; try again (2 left)" in out, out
+assert b"hotline-card 1" in out and os.WEXITSTATUS(status) == 0, (out, status)
+PY
 
 check "export card A" sh -c "'$hotline' --profile '$work/a' card > '$work/a.card'"
 check "export card B" sh -c "'$hotline' --profile '$work/b' card --passphrase-file '$work/pass' > '$work/b.card'"
@@ -347,6 +374,30 @@ check "... and both officials are told what to do" sh -c \
   "grep -q 'WARNING: the security words' '$work/a6.log' && grep -q 'WARNING: the security words' '$work/b6.log'"
 check "... which the history finds as a failed call" sh -c \
   "'$hotline' ${a[*]} history --search interception --json ${as_operator[*]} | python3 -c 'import json,sys; r=json.load(sys.stdin); assert len(r)==1 and r[0][\"outcome\"]==\"failed\", r'"
+
+# ---- The listening address: in use, and changed -------------------------------------------------
+python3 - "$port_b" "$work/held" <<'PY' &
+import socket, sys, time, pathlib
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))  # another program has the console's port
+pathlib.Path(sys.argv[2]).touch()
+time.sleep(30)
+PY
+holder_pid=$!
+pids+=("$holder_pid")
+check "another program takes B's port" timeout 10 sh -c "until test -e '$work/held'; do sleep 0.1; done"
+expect_fail "a port in use says so and how to choose another" 1 \
+  "already uses this port.*hotline settings set listen" \
+  "$hotline" "${b[@]}" answer --passphrase-file "$work/pass" --record "$work/b7.wav"
+kill "$holder_pid"; wait "$holder_pid" 2>/dev/null || true
+check "the listening address is a setting" "$hotline" "${a[@]}" settings set listen \
+  "127.0.0.1:$((port_a + 3))" "${as_admin[@]}"
+check "... read back" test "$("$hotline" "${a[@]}" settings get listen)" = "127.0.0.1:$((port_a + 3))"
+expect_fail "... refused when malformed" 2 "not valid for listen" \
+  "$hotline" "${a[@]}" settings set listen nowhere "${as_admin[@]}"
+expect_fail "... and cannot be unset" 2 "cannot be unset" \
+  "$hotline" "${a[@]}" settings unset listen "${as_admin[@]}"
+check "... put back" "$hotline" "${a[@]}" settings set listen "127.0.0.1:$port_a" "${as_admin[@]}"
 
 # ---- The audit log and its tamper check -------------------------------------------------------
 check "audit lists the key changes" sh -c \

@@ -129,3 +129,23 @@ TEST_CASE("engine: an idle engine sleeps: no wake-ups while nothing is due", "[c
   std::this_thread::sleep_for(1s);
   CHECK(beijing.engine().wakeups() - before == 0);
 }
+
+TEST_CASE("engine: a port another console holds is a ListenError that says so", "[call][shell]") {
+  test::TestConsole first("Beijing");
+  first.start();
+  test::TestConsole listener("Singapore");  // only its listener side is used
+  call::EngineConfig config;
+  config.identity = std::make_shared<const crypto::Identity>(crypto::Identity::generate());
+  config.listen = first.endpoint();
+  bool in_use = false;
+  std::string message;
+  try {
+    call::Engine second(std::move(config), listener);
+  } catch (const call::ListenError& e) {
+    in_use = e.in_use();
+    message = e.what();
+  }
+  CHECK(in_use);  // what the CLI and the GUI offer to fix by choosing another address
+  CHECK(message.find("already uses this port") != std::string::npos);
+  CHECK(message.find(first.endpoint().to_string()) != std::string::npos);
+}

@@ -100,6 +100,8 @@ TEST_CASE("a protected key file needs the right passphrase") {
   CHECK_THROWS_WITH(read_key_file(path, std::nullopt), Equals("this key file needs a passphrase"));
   CHECK_THROWS_WITH(read_key_file(path, "correct hors"), Equals("wrong passphrase"));
   CHECK_THROWS_WITH(read_key_file(path, ""), Equals("wrong passphrase"));
+  // Its own type, so that a prompt can ask again.
+  CHECK_THROWS_AS(read_key_file(path, "correct hors"), WrongPassphrase);
 }
 
 TEST_CASE("an empty passphrase is refused when writing") {
