@@ -92,6 +92,16 @@ void CallController::apply_ended(const call::CallStats& s) {
     ++missed_;
     emit missedChanged(missed_);
   }
+  // A call that could not reach the peer says more about its line than the last probe: shown
+  // offline at once (the next probe that gets through shows it up again).
+  if (s.end_reason == call::EndReason::kUnreachable ||
+      s.end_reason == call::EndReason::kConnectionLost) {
+    const QString name = QString::fromStdString(s.peer);
+    call::PeerStatus& status = statuses_[name];
+    status.peer = s.peer;
+    status.online = false;
+    emit peerStatusChanged(name);
+  }
   emit callEnded(s);
 }
 

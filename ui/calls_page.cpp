@@ -1,5 +1,6 @@
 #include "ui/calls_page.hpp"
 
+#include <QDateTime>
 #include <QScrollArea>
 #include <QVBoxLayout>
 
@@ -28,7 +29,18 @@ CallsPage::CallsPage(ConsoleSession& session, QWidget* parent)
   grid_ = new QGridLayout(tiles);
   grid_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
   scroll->setWidget(tiles);
-  dir_layout->addWidget(scroll);
+  dir_layout->addWidget(scroll, 1);
+  auto* recent_title = new QLabel(tr("Recent calls"), directory_);
+  QFont bold = recent_title->font();
+  bold.setBold(true);
+  recent_title->setFont(bold);
+  dir_layout->addWidget(recent_title);
+  recent_ = new QListWidget(directory_);
+  recent_->setObjectName("recentCalls");
+  recent_->setAccessibleName(tr("Recent calls"));
+  recent_->setSelectionMode(QAbstractItemView::NoSelection);
+  recent_->setMaximumHeight(recent_->fontMetrics().height() * (kRecentCalls + 2));
+  dir_layout->addWidget(recent_);
   stack_->addWidget(directory_);
 
   panel_ = new CallPanel(session.calls(), stack_);
@@ -38,7 +50,13 @@ CallsPage::CallsPage(ConsoleSession& session, QWidget* parent)
   connect(&session.calls(), &CallController::callEnded, this, [this](const call::CallStats& s) {
     banner_->setText(end_text(s));
     banner_->setVisible(true);
+    reload_recent();
   });
+  // The recorder writes the row a moment after the call ends; its health report follows each
+  // write it could not make, so the list is read again once it can be.
+  connect(&session.calls(), &CallController::recordsHealthChanged, this, &CallsPage::reload_recent);
+  connect(&status_ticker_, &QTimer::timeout, this, &CallsPage::refresh_statuses);
+  status_ticker_.start(std::chrono::seconds(15));
   connect(&session.calls(), &CallController::peerStatusChanged, this, [this](const QString& peer) {
     if (PeerTile* t = tile(peer)) t->set_status(session_.calls().status_of(peer));
   });
@@ -47,7 +65,36 @@ CallsPage::CallsPage(ConsoleSession& session, QWidget* parent)
   on_active_changed();  // a page rebuilt (language change) during a call shows the call
 }
 
+void CallsPage::refresh_statuses() {
+  for (PeerTile* t : tiles_) t->set_status(session_.calls().status_of(t->peer()));
+}
+
+void CallsPage::reload_recent() {
+  session_.run<std::vector<store::CallRecord>>(
+      [](ConsoleBackend& b) {
+        b.runtime().recorder().flush();  // the call that just ended is written first
+        store::HistoryFilter filter;
+        filter.limit = kRecentCalls;
+        return store::CallHistory(b.profile.database()).query(filter);
+      },
+      this,
+      [this](Outcome<std::vector<store::CallRecord>> out) {
+        if (!out.ok()) return;
+        recent_->clear();
+        for (const store::CallRecord& r : *out.value) {
+          recent_->addItem(
+              QString("%1  %2  %3 · %4")
+                  .arg(QDateTime::fromMSecsSinceEpoch(r.started_at).toString("yyyy-MM-dd HH:mm"),
+                       r.direction == store::CallDirection::kIn ? "←" : "→",
+                       peer_display_name(r.peer_name),
+                       r.outcome ? outcome_text(*r.outcome) : tr("in progress")));
+        }
+        if (recent_->count() == 0) recent_->addItem(tr("No calls yet"));
+      });
+}
+
 void CallsPage::reload() {
+  reload_recent();
   session_.run<std::vector<PeerInfo>>([](ConsoleBackend& b) { return b.peers(); }, this,
                                       [this](Outcome<std::vector<PeerInfo>> out) {
                                         if (out.ok()) show_peers(*out.value);

@@ -67,8 +67,11 @@ void PeerTile::set_status(const std::optional<call::PeerStatus>& s) {
     return;
   }
   if (s->online) {
+    // No round trip until this console's own probe has measured one (a console that was only
+    // probed by the other side has none).
     status_->setText(QString("<img src=':/icons/online.svg' width=12 height=12> ") +
-                     tr("Online · round trip %1 ms").arg(s->rtt_ms, 0, 'f', 1));
+                     (s->rtt_ms > 0 ? tr("Online · round trip %1 ms").arg(s->rtt_ms, 0, 'f', 1)
+                                    : tr("Online · round trip —")));
   } else if (s->last_seen_ms) {
     status_->setText(QString("<img src=':/icons/offline.svg' width=12 height=12> ") +
                      tr("Offline · last seen %1").arg(last_seen_text(*s->last_seen_ms)));

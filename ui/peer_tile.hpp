@@ -22,6 +22,7 @@ class PeerTile : public QFrame {
   void set_status(const std::optional<call::PeerStatus>& status);
   void set_callable(bool callable);  // false while another call is in progress
   QPushButton* call_button() const { return call_; }
+  QLabel* status_label() const { return status_; }
 
  signals:
   void callRequested(const QString& peer);

@@ -36,6 +36,12 @@
 
 namespace hotline::call {
 
+// A time as the microseconds a Ping carries (§5.4): only this console compares them.
+inline std::uint64_t micros_of(Clock::time_point t) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
+}
+
 // Where the core's effects go. Called synchronously from inside the core's input methods.
 class CoreOutput {
  public:

@@ -211,8 +211,13 @@ void ProtocolCore::handle_response(ByteSpan packet, const asio::ip::udp::endpoin
   a.keyed_at = now;
   if (a.probing) {
     a.probing = false;
-    note_alive(a.peer, std::chrono::duration<double, std::milli>(now - a.last_initiation).count(),
-               now);
+    // The line is up; its round trip is the network's, measured by a Ping (the handshake's
+    // own would add the other console's key agreement, and its load).
+    note_alive(a.peer, std::nullopt, now);
+    send_control(
+        a,
+        a.control.make_unreliable(wire::ControlKind::kPing, 0, net::encode_ping({micros_of(now)})),
+        now);
   }
   on_link_keyed(a, now);
 }

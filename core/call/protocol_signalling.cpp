@@ -258,6 +258,13 @@ void ProtocolCore::handle_control(Association& a, const net::ControlMessage& m,
     }
     return;
   }
+  if (m.kind == Kind::kPong && !a.call) {  // a line-status probe's (§6.9)
+    if (auto pong = net::decode_pong(m.body); pong && micros_of(now) >= pong->echoed_timestamp_us) {
+      note_alive(a.peer, static_cast<double>(micros_of(now) - pong->echoed_timestamp_us) / 1000.0,
+                 now);
+    }
+    return;
+  }
   if (!a.call || a.call->wire_id != m.call_id) return;  // about a call that is over
   Call& call = *a.call;
   const bool outgoing = call.stats.direction == Direction::kOutgoing;
@@ -315,11 +322,8 @@ void ProtocolCore::handle_control(Association& a, const net::ControlMessage& m,
     case Kind::kPong:
       if (auto pong = net::decode_pong(m.body)) {
         const std::uint64_t sent = pong->echoed_timestamp_us;
-        const auto now_us =
-            std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-        if (static_cast<std::uint64_t>(now_us) >= sent) {
-          call.stats.rtt_ms =
-              static_cast<double>(static_cast<std::uint64_t>(now_us) - sent) / 1000.0;
+        if (micros_of(now) >= sent) {
+          call.stats.rtt_ms = static_cast<double>(micros_of(now) - sent) / 1000.0;
           ++call.stats.rtt_samples;
           call.stats.mean_rtt_ms += (call.stats.rtt_ms - call.stats.mean_rtt_ms) /
                                     static_cast<double>(call.stats.rtt_samples);

@@ -19,11 +19,6 @@ using TimePoint = ProtocolCore::TimePoint;
 // The comparisons below that use '>' act one tick of the clock after the stated time.
 constexpr Clock::duration kJustAfter{1};
 
-std::uint64_t micros_since_epoch(TimePoint t) {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
-}
-
 TimePoint last_heard(const Link& link, TimePoint created, TimePoint keyed_at) {
   return std::max({link.last_received().value_or(created), keyed_at, created});
 }
@@ -292,7 +287,7 @@ void ProtocolCore::send_reports(Association& a, TimePoint now) {
                now);
   send_control(a,
                a.control.make_unreliable(wire::ControlKind::kPing, call.wire_id,
-                                         net::encode_ping({micros_since_epoch(now)})),
+                                         net::encode_ping({micros_of(now)})),
                now);
 }
 

@@ -1112,6 +1112,10 @@ Listen on this address instead (peers then need this console's new card):</sourc
 <context>
     <name>hotline::ui::PeerTile</name>
     <message>
+        <source>Online · round trip —</source>
+        <translation>在线 · 往返时延 —</translation>
+    </message>
+    <message>
         <source>Echo Test</source>
         <translation>回声测试</translation>
     </message>
@@ -1589,6 +1593,21 @@ Listen on this address instead (peers then need this console's new card):</sourc
     <message>
         <source>Call</source>
         <translation>通话</translation>
+    </message>
+</context>
+<context>
+    <name>hotline::ui::CallsPage</name>
+    <message>
+        <source>No calls yet</source>
+        <translation>尚无通话</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Recent calls</source>
+        <translation>最近通话</translation>
     </message>
 </context>
 </TS>

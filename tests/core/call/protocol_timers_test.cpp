@@ -272,3 +272,29 @@ TEST_CASE("timers: in a call the core wakes once per sound-card period, not more
     CHECK_FALSE(console->devices().back()->running());
   }
 }
+
+TEST_CASE(
+    "line status: a probe's round trip is the network's, measured by a Ping after the "
+    "handshake",
+    "[call][timers][presence]") {
+  // The officials' review saw a tile say "round trip 19.7 ms" on loopback where calls
+  // measured 0.1–0.9 ms: the probe timed its handshake, the other console's work included.
+  Pair p;
+  p.beijing.config().presence_interval = 30s;
+  p.net.path("Beijing", "Singapore").delay = 20ms;
+  p.net.path("Singapore", "Beijing").delay = 15ms;
+  p.start();
+  REQUIRE(p.net.run_until(
+      [&] {
+        const auto& s = p.beijing.statuses();
+        return !s.empty() && s.back().online && s.back().rtt_ms > 0;
+      },
+      5s));
+  const auto& statuses = p.beijing.statuses();
+  // Online at the handshake's response, before any round trip is known ...
+  CHECK(statuses.front().online);
+  CHECK(statuses.front().rtt_ms == 0.0);
+  // ... then the Ping's: exactly the two one-way delays.
+  CHECK(statuses.back().rtt_ms == 35.0);
+  CHECK(p.singapore.events().empty());  // nothing rang
+}
