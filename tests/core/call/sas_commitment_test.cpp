@@ -85,6 +85,19 @@ struct ManInTheMiddle {
   }
 };
 
+// Two consoles that know each other, started; no attacker.
+struct StartedPair {
+  StartedPair() {
+    beijing.add_peer(singapore);
+    singapore.add_peer(beijing);
+    beijing.start();
+    singapore.start();
+  }
+  SimNetwork net;
+  SimConsole& beijing = net.add_console("Beijing");
+  SimConsole& singapore = net.add_console("Singapore");
+};
+
 struct Scene {
   PskConsolePair pair;
   SimNetwork& net = pair.net;
@@ -186,13 +199,10 @@ TEST_CASE(
 
 TEST_CASE("SAS: no words before both nonces are known, and confirming waits for them",
           "[call][sas]") {
-  SimNetwork net;
-  SimConsole& beijing = net.add_console("Beijing");
-  SimConsole& singapore = net.add_console("Singapore");
-  beijing.add_peer(singapore);
-  singapore.add_peer(beijing);
-  beijing.start();
-  singapore.start();
+  StartedPair pair;
+  SimNetwork& net = pair.net;
+  SimConsole& beijing = pair.beijing;
+  SimConsole& singapore = pair.singapore;
   // Beijing's first control packet is its CallRequest; hold back the others (its reveal
   // among them) until released.
   bool hold = true;
@@ -223,13 +233,10 @@ TEST_CASE("SAS: no words before both nonces are known, and confirming waits for 
 }
 
 TEST_CASE("SAS mismatch reported by an official ends the call on both sides", "[call][sas]") {
-  SimNetwork net;
-  SimConsole& beijing = net.add_console("Beijing");
-  SimConsole& singapore = net.add_console("Singapore");
-  beijing.add_peer(singapore);
-  singapore.add_peer(beijing);
-  beijing.start();
-  singapore.start();
+  StartedPair pair;
+  SimNetwork& net = pair.net;
+  SimConsole& beijing = pair.beijing;
+  SimConsole& singapore = pair.singapore;
   const auto id = beijing.call("Singapore");
   const auto incoming = [&] {
     return singapore.find([](const CallStats& s) { return s.state == CallState::kRinging; });
@@ -256,13 +263,10 @@ TEST_CASE(
     "[call][attack][sas]") {
   // Each new call is one more 2^-32 try at giving the callee the caller's words (§2.3). Here
   // the caller itself redials as fast as the callee answers Ringing, for one ring timeout.
-  SimNetwork net;
-  SimConsole& beijing = net.add_console("Beijing");
-  SimConsole& singapore = net.add_console("Singapore");
-  beijing.add_peer(singapore);
-  singapore.add_peer(beijing);
-  beijing.start();
-  singapore.start();
+  StartedPair pair;
+  SimNetwork& net = pair.net;
+  SimConsole& beijing = pair.beijing;
+  SimConsole& singapore = pair.singapore;
   int calls = 0;
   int rung = 0;
   int refused = 0;
