@@ -235,14 +235,14 @@ void HistoryPage::export_to(const QString& path, bool pdf, std::function<void(QS
       [f, path, pdf, console](ConsoleBackend& b) {
         const auto& op = b.grant(store::Role::kOperator);
         if (pdf) {
-          // The export is audited like the CSV one (an export of the calls the filter selects).
-          b.history.export_calls(op, f, admin::HistoryAccess::Format::kCsv);
           write_history_pdf(path, console, QString::fromStdString(admin::describe(f)),
-                            b.history.query(op, f));
+                            b.history.export_for_report(op, f));
         } else {
           const std::string csv = b.history.export_calls(op, f, admin::HistoryAccess::Format::kCsv);
           std::ofstream out(path.toStdString(), std::ios::binary | std::ios::trunc);
-          out << csv;
+          // A byte-order mark: spreadsheet programs then read the names as UTF-8 (Chinese
+          // names were garbled without it).
+          out << "\xEF\xBB\xBF" << csv;
           out.close();
           if (!out) throw Error("cannot write " + path.toStdString());
         }

@@ -1,6 +1,7 @@
 #include "ui/language.hpp"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTranslator>
@@ -48,6 +49,8 @@ void set_language(const QString& requested) {
     }
   }
   QLocale::setDefault(QLocale(code == "en" ? "en_GB" : code));
+  // The window system adds this to every window title that does not end with it already.
+  QGuiApplication::setApplicationDisplayName(QObject::tr("Hotline Console"));
 }
 
 QString current_language() {

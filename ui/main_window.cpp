@@ -74,7 +74,9 @@ MainWindow::MainWindow(ConsoleSession& session, QWidget* parent)
 
 void MainWindow::build() {
   const int current = tabs_ ? tabs_->currentIndex() : 0;
-  setWindowTitle(tr("Hotline Console — %1").arg(session_.info().name));
+  // Ends with the application's display name, which the window system then does not add a
+  // second time.
+  setWindowTitle(tr("%1 — Hotline Console").arg(session_.info().name));
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
   auto* header = new QHBoxLayout;

@@ -29,7 +29,7 @@ Official (no passphrase):
 
 Operator (operator passphrase):
   history [--peer NAME] [--since DATE] [--until DATE] [--outcome O] [--direction in|out]
-          [--search TEXT] [--limit N] [--csv|--json]
+          [--search TEXT] [--limit N] [--csv [--bom]|--json]
   history note ID TEXT
 
 Administrator (administrator passphrase):

@@ -100,13 +100,16 @@ void print_table(const std::vector<store::CallRecord>& calls, std::int64_t total
 int run_history(const Invocation& in) {
   const Arguments args(in.args, with_role_options({{"--peer", "--since", "--until", "--outcome",
                                                     "--direction", "--search", "--limit"},
-                                                   {"--csv", "--json"}}));
+                                                   {"--csv", "--json", "--bom"}}));
   args.expect_positional(0, "");
   if (args.flag("--csv") && args.flag("--json")) throw UsageError("--csv or --json, not both");
+  if (args.flag("--bom") && !args.flag("--csv")) throw UsageError("--bom goes with --csv");
   store::HistoryFilter filter = history_filter(args);
   RoleSession session(in, args, store::Role::kOperator);
   admin::HistoryAccess history(session.profile().database(), session.audit());
   if (args.flag("--csv") || args.flag("--json")) {
+    // For a spreadsheet program, which reads UTF-8 names right only after a byte-order mark.
+    if (args.flag("--bom")) std::cout << "\xEF\xBB\xBF";
     std::cout << history.export_calls(session.grant(), filter,
                                       args.flag("--csv") ? admin::HistoryAccess::Format::kCsv
                                                          : admin::HistoryAccess::Format::kJson);

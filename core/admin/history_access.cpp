@@ -48,14 +48,43 @@ void HistoryAccess::set_note(const RoleGrant& op, std::int64_t id, std::string_v
                 "call " + std::to_string(id) + ": note set to \"" + std::string(note) + "\"");
 }
 
+namespace {
+
+const char* format_name(HistoryAccess::Format format) {
+  switch (format) {
+    case HistoryAccess::Format::kCsv:
+      return "CSV";
+    case HistoryAccess::Format::kJson:
+      return "JSON";
+    case HistoryAccess::Format::kPdf:
+      return "PDF";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::vector<store::CallRecord> HistoryAccess::audited_export(const RoleGrant& op,
+                                                             const store::HistoryFilter& filter,
+                                                             Format format) {
+  require(op, Role::kOperator, "export the call history");
+  std::vector<store::CallRecord> calls = history_.query(filter);
+  audit_.record(Role::kOperator, op.actor(), "history.export",
+                std::string(format_name(format)) + ", " + std::to_string(calls.size()) +
+                    " calls, " + describe(filter));
+  return calls;
+}
+
 std::string HistoryAccess::export_calls(const RoleGrant& op, const store::HistoryFilter& filter,
                                         Format format) {
-  require(op, Role::kOperator, "export the call history");
-  const std::vector<store::CallRecord> calls = history_.query(filter);
-  audit_.record(Role::kOperator, op.actor(), "history.export",
-                std::string(format == Format::kCsv ? "CSV" : "JSON") + ", " +
-                    std::to_string(calls.size()) + " calls, " + describe(filter));
+  if (format == Format::kPdf) throw Error("a PDF report is rendered by the caller");
+  const std::vector<store::CallRecord> calls = audited_export(op, filter, format);
   return format == Format::kCsv ? store::history_to_csv(calls) : store::history_to_json(calls);
+}
+
+std::vector<store::CallRecord> HistoryAccess::export_for_report(
+    const RoleGrant& op, const store::HistoryFilter& filter) {
+  return audited_export(op, filter, Format::kPdf);
 }
 
 }  // namespace hotline::admin

@@ -21,11 +21,17 @@ class HistoryAccess {
   std::optional<store::CallRecord> get(const RoleGrant& op, std::int64_t id);
   void set_note(const RoleGrant& op, std::int64_t id, std::string_view note);
 
-  enum class Format { kCsv, kJson };
-  // The calls the filter selects (newest first), as a file's contents.
+  enum class Format { kCsv, kJson, kPdf };
+  // The calls the filter selects (newest first), as a file's contents (CSV or JSON).
   std::string export_calls(const RoleGrant& op, const store::HistoryFilter& filter, Format format);
+  // The calls for a report the caller renders itself (the window's PDF), audited as such.
+  std::vector<store::CallRecord> export_for_report(const RoleGrant& op,
+                                                   const store::HistoryFilter& filter);
 
  private:
+  std::vector<store::CallRecord> audited_export(const RoleGrant& op,
+                                                const store::HistoryFilter& filter, Format format);
+
   store::CallHistory history_;
   AuditTrail& audit_;
 };

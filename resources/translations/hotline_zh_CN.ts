@@ -1047,8 +1047,8 @@ Listen on this address instead (peers then need this console's new card):</sourc
         </translation>
     </message>
     <message>
-        <source>Hotline Console — %1</source>
-        <translation>热线控制台 — %1</translation>
+        <source>%1 — Hotline Console</source>
+        <translation>%1 — 热线控制台</translation>
     </message>
     <message>
         <source>This console&apos;s fingerprint: %1</source>

@@ -229,6 +229,8 @@ assert rows[0]["peer"] == "新加坡" and rows[0]["outcome"] == "answered"
 assert rows[0]["sas_confirmed_local"] == "yes" and rows[0]["sas_confirmed_remote"] == "yes"
 assert float(rows[0]["mean_rtt_ms"]) >= 0
 PY
+check "history --csv --bom starts with a byte-order mark for spreadsheet programs" sh -c \
+  "'$hotline' --profile '$work/a' history --csv --bom --role-passphrase-file '$work/operator' | head -c 3 | od -An -tx1 | grep -q 'ef bb bf'"
 check "history --json" sh -c "'$hotline' --profile '$work/a' history --json --role-passphrase-file '$work/operator' > '$work/h.json'"
 check "the JSON reads back with the same note" test "$(json_field "$work/h.json" 0 note)" = "$note"
 check "filters: --outcome missed selects nothing yet" sh -c \

@@ -85,7 +85,10 @@ TEST_CASE("the operator filters the history, annotates a call and exports CSV an
   CHECK(error.isEmpty());
   QFile csv_file(csv);
   REQUIRE(csv_file.open(QIODevice::ReadOnly));
-  const QString csv_text = QString::fromUtf8(csv_file.readAll());
+  const QByteArray csv_bytes = csv_file.readAll();
+  // With a byte-order mark, so that spreadsheet programs read the names as UTF-8.
+  CHECK(csv_bytes.startsWith("\xEF\xBB\xBF"));
+  const QString csv_text = QString::fromUtf8(csv_bytes.mid(3));
   CHECK(csv_text.startsWith("id,started,"));
   CHECK(csv_text.contains("line clear, 线路清晰"));
   error = "pending";
@@ -186,12 +189,16 @@ TEST_CASE("switching the language to Simplified Chinese retranslates the window"
   CHECK(bj.window->notice_label()->text().startsWith("Demo:"));
   const QString english = bj.window->tabs()->tabText(1);
   CHECK(english == "History");
+  // The title ends with the application's name, so the window system adds it no second time.
+  CHECK(bj.window->windowTitle() == "Beijing — Hotline Console");
+  CHECK(bj.window->windowTitle().endsWith(QGuiApplication::applicationDisplayName()));
   ui::set_language("zh_CN");
   wait_until([&] { return bj.window->tabs()->tabText(1) != english; }, "the retranslation");
   CHECK(bj.window->tabs()->tabText(1) == QString::fromUtf8("通话记录"));
   CHECK(bj.window->notice_label()->text() ==
         QString::fromUtf8("演示：本控制台播放一段预先录制的语音样本。"));
   CHECK(bj.window->windowTitle().contains(QString::fromUtf8("热线")));
+  CHECK(bj.window->windowTitle().endsWith(QGuiApplication::applicationDisplayName()));
   wait_for_tile(bj, "Singapore");
   CHECK(bj.page().tile("Singapore")->call_button()->text() != "Call");
   ui::set_language("en");

@@ -15,6 +15,7 @@
 using namespace hotline;
 using namespace hotline::admin;
 using Catch::Matchers::ContainsSubstring;
+using Catch::Matchers::StartsWith;
 using store::Role;
 
 namespace {
@@ -232,5 +233,12 @@ TEST_CASE("an operator's notes and exports go on the audit log") {
   const auto entries = c.audit.log().list();
   CHECK(entries.back().action == "history.export");
   CHECK_THAT(entries.back().details, ContainsSubstring("outcome=missed"));
+  CHECK_THAT(entries.back().details, StartsWith("CSV, 1 calls"));
   CHECK(entries[entries.size() - 2].action == "history.note");
+  // The window's PDF report is audited as a PDF (it was written down as "CSV").
+  const auto report = history.export_for_report(op, f);
+  CHECK(report.size() == 1);
+  const auto after = c.audit.log().list();
+  CHECK(after.back().action == "history.export");
+  CHECK_THAT(after.back().details, StartsWith("PDF, 1 calls"));
 }
