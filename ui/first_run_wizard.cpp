@@ -140,16 +140,34 @@ bool FirstRunWizard::validateCurrentPage() {
       return true;
     case 2:
       if (key_->text() != key_again_->text()) return refuse(tr("The two key passphrases differ."));
+      if (!key_->text().isEmpty() && key_->text().size() < kMinPassphraseLength) {
+        return refuse(tr("The key passphrase needs at least %1 characters (or none at all).")
+                          .arg(kMinPassphraseLength));
+      }
       return true;
     case 3: {
       if (operator_->text().isEmpty() || admin_->text().isEmpty()) {
         return refuse(tr("Both role passphrases are needed."));
       }
-      if (operator_->text() != operator_again_->text() || admin_->text() != admin_again_->text()) {
-        return refuse(tr("A passphrase and its repetition differ."));
+      if (operator_->text() != operator_again_->text()) {
+        return refuse(tr("The operator passphrase and its repetition differ."));
+      }
+      if (admin_->text() != admin_again_->text()) {
+        return refuse(tr("The administrator passphrase and its repetition differ."));
+      }
+      if (operator_->text().size() < kMinPassphraseLength ||
+          admin_->text().size() < kMinPassphraseLength) {
+        return refuse(
+            tr("Each role passphrase needs at least %1 characters.").arg(kMinPassphraseLength));
       }
       if (operator_->text() == admin_->text()) {
         return refuse(tr("The operator and administrator passphrases must differ."));
+      }
+      if (!key_->text().isEmpty() &&
+          (key_->text() == operator_->text() || key_->text() == admin_->text())) {
+        // Whoever learns one must not hold the other: the key's unlocks the console, a role's
+        // only its pages.
+        return refuse(tr("The role passphrases must differ from the key passphrase."));
       }
       // Create it now, off the GUI thread; the last page shows the result.
       const std::string name = name_->text().trimmed().toStdString();

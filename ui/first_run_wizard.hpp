@@ -17,6 +17,9 @@ class FirstRunWizard : public QWizard {
   Q_OBJECT
 
  public:
+  // Shorter passphrases are refused: one character was accepted before.
+  static constexpr int kMinPassphraseLength = 8;
+
   FirstRunWizard(std::filesystem::path profile_dir, QWidget* parent = nullptr);
   // The key passphrase chosen (to start the console with), if any.
   QString key_passphrase() const { return key_->text(); }

@@ -93,13 +93,7 @@ PeersPage::PeersPage(ConsoleSession& session, QWidget* parent)
   connect(from_file, &QPushButton::clicked, this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, tr("Import a peer card"), QString(),
                                                       tr("Peer cards (*.card);;All files (*)"));
-    if (path.isEmpty()) return;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly) || file.size() > 64 * 1024) {
-      status_->setText(tr("Cannot read %1").arg(path));
-      return;
-    }
-    import_text(QString::fromUtf8(file.readAll()));
+    if (!path.isEmpty()) import_file(path);
   });
   connect(paste, &QPushButton::clicked, this,
           [this] { import_text(QApplication::clipboard()->text()); });
@@ -426,15 +420,26 @@ void PeersPage::dragEnterEvent(QDragEnterEvent* event) {
   if (event->mimeData()->hasUrls() || event->mimeData()->hasText()) event->acceptProposedAction();
 }
 
+void PeersPage::import_file(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) {
+    status_->setText(tr("Cannot read %1: %2").arg(path, file.errorString()));
+    return;
+  }
+  if (file.size() > kMaxCardFileBytes) {
+    status_->setText(tr("%1 is too large to be a peer card (%2 bytes; a card is about one "
+                        "kilobyte).")
+                         .arg(path)
+                         .arg(file.size()));
+    return;
+  }
+  import_text(QString::fromUtf8(file.readAll()));
+}
+
 void PeersPage::dropEvent(QDropEvent* event) {
   const QMimeData* mime = event->mimeData();
   if (mime->hasUrls() && !mime->urls().isEmpty() && mime->urls().front().isLocalFile()) {
-    QFile file(mime->urls().front().toLocalFile());
-    if (file.open(QIODevice::ReadOnly) && file.size() <= 64 * 1024) {
-      import_text(QString::fromUtf8(file.readAll()));
-    } else {
-      status_->setText(tr("Cannot read %1").arg(file.fileName()));
-    }
+    import_file(mime->urls().front().toLocalFile());
   } else if (mime->hasText()) {
     import_text(mime->text());
   }

@@ -26,6 +26,9 @@ class PeersPage : public QWidget {
   void reload();
   // The import flow for a card's text, from any source; shows the preview dialog.
   void import_text(const QString& card_text);
+  // A card file chosen or dropped: read (if it is small enough to be one), then imported.
+  void import_file(const QString& path);
+  static constexpr qint64 kMaxCardFileBytes = 64 * 1024;
   QTableWidget* table() const { return table_; }
   QLabel* status() const { return status_; }
 

@@ -65,7 +65,9 @@ DeviceInfo select_device(const std::vector<DeviceInfo>& devices, std::string_vie
     for (const auto& d : candidates) {
       if (input ? d.is_default_input : d.is_default_output) return d;
     }
-    throw Error(std::string("no default ") + direction + " device (see 'hotline devices')");
+    // Read by officials in the window as well as on the command line: no command names here.
+    throw Error(std::string("no default ") + direction +
+                " device on this system: choose one by name in the console's sound settings");
   }
   for (const auto& d : candidates) {
     if (d.name == name) return d;

@@ -501,6 +501,26 @@ Listen on this address instead (peers then need this console's new card):</sourc
 <context>
     <name>hotline::ui::FirstRunWizard</name>
     <message>
+        <source>The role passphrases must differ from the key passphrase.</source>
+        <translation>角色口令必须与密钥口令不同。</translation>
+    </message>
+    <message>
+        <source>Each role passphrase needs at least %1 characters.</source>
+        <translation>每个角色口令至少需要 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The administrator passphrase and its repetition differ.</source>
+        <translation>管理员口令与其重复输入不一致。</translation>
+    </message>
+    <message>
+        <source>The operator passphrase and its repetition differ.</source>
+        <translation>操作员口令与其重复输入不一致。</translation>
+    </message>
+    <message>
+        <source>The key passphrase needs at least %1 characters (or none at all).</source>
+        <translation>密钥口令至少需要 %1 个字符（或完全不设）。</translation>
+    </message>
+    <message>
         <source>Set up this Hotline Console</source>
         <translation>设置本热线控制台</translation>
     </message>
@@ -1174,6 +1194,14 @@ Listen on this address instead (peers then need this console's new card):</sourc
 </context>
 <context>
     <name>hotline::ui::PeersPage</name>
+    <message>
+        <source>%1 is too large to be a peer card (%2 bytes; a card is about one kilobyte).</source>
+        <translation>%1 太大，不可能是对方名片（%2 字节；名片约为 1 KB）。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
     <message>
         <source>Drop a peer card file here, or use the buttons below.</source>
         <translation>将对端名片文件拖放到此处，或使用下方的按钮。</translation>

@@ -95,16 +95,33 @@ TEST_CASE("the first-run wizard refuses bad entries and writes nothing for them"
   wizard.key_again_field()->setText("another");
   CHECK_THAT(next_page(wizard), ContainsSubstring("key passphrases differ"));
   wizard.key_again_field()->setText("one");
+  CHECK_THAT(next_page(wizard), ContainsSubstring("at least 8 characters"));  // one was taken
+  wizard.key_field()->setText("key passphrase");
+  wizard.key_again_field()->setText("key passphrase");
   REQUIRE(next_page(wizard).empty());
 
   CHECK_THAT(next_page(wizard), ContainsSubstring("Both role passphrases"));
-  wizard.operator_field()->setText("same");
-  wizard.operator_again_field()->setText("same");
-  wizard.admin_field()->setText("same");
-  wizard.admin_again_field()->setText("same");
+  wizard.operator_field()->setText("x");
+  wizard.operator_again_field()->setText("x");
+  wizard.admin_field()->setText("y");
+  wizard.admin_again_field()->setText("y");
+  CHECK_THAT(next_page(wizard), ContainsSubstring("at least 8 characters"));
+  wizard.operator_field()->setText("same words");
+  wizard.operator_again_field()->setText("same words");
+  wizard.admin_field()->setText("same words");
+  wizard.admin_again_field()->setText("same words");
   CHECK_THAT(next_page(wizard), ContainsSubstring("must differ"));
+  // Which pair differs is named.
   wizard.admin_again_field()->setText("not the same");
-  CHECK_THAT(next_page(wizard), ContainsSubstring("repetition differ"));
+  CHECK_THAT(next_page(wizard), ContainsSubstring("administrator passphrase and its repetition"));
+  wizard.admin_field()->setText("not the same");
+  wizard.operator_again_field()->setText("other words");
+  CHECK_THAT(next_page(wizard), ContainsSubstring("operator passphrase and its repetition"));
+  // The administrator's may not be the key's.
+  wizard.operator_again_field()->setText("same words");
+  wizard.admin_field()->setText("key passphrase");
+  wizard.admin_again_field()->setText("key passphrase");
+  CHECK_THAT(next_page(wizard), ContainsSubstring("differ from the key passphrase"));
   CHECK(wizard.currentId() == 3);
   CHECK_FALSE(std::filesystem::exists(profile_dir));
 }

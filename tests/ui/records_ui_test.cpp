@@ -204,3 +204,20 @@ TEST_CASE("switching the language to Simplified Chinese retranslates the window"
   ui::set_language("en");
   wait_until([&] { return bj.window->tabs()->tabText(1) == english; }, "back to English");
 }
+
+TEST_CASE("a file far too large to be a card is refused as such, not as unreadable") {
+  ConsoleSet set({"Beijing"});
+  UiConsole& bj = set[0];
+  bj.unlock(store::Role::kAdministrator, kAdminPassphrase);
+  bj.window->tabs()->setCurrentIndex(2);
+  ui::PeersPage& peers = *bj.window->peers_page();
+  const QString big = QString::fromStdString((set.root() / "big.card").string());
+  QFile file(big);
+  REQUIRE(file.open(QIODevice::WriteOnly));
+  file.write(QByteArray(ui::PeersPage::kMaxCardFileBytes + 1, 'x'));
+  file.close();
+  peers.import_file(big);
+  CHECK_THAT(peers.status()->text().toStdString(), ContainsSubstring("too large"));
+  peers.import_file(big + ".missing");
+  CHECK_THAT(peers.status()->text().toStdString(), ContainsSubstring("Cannot read"));
+}

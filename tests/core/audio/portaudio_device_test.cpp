@@ -376,7 +376,8 @@ TEST_CASE("device names match exactly or else by a unique part ignoring case") {
       ContainsSubstring("no input device named 'hdmi'") && ContainsSubstring("'pulse'"));
   CHECK_THROWS_WITH(select_device(devices, "hda intel", out),
                     ContainsSubstring("matches several output devices"));
-  CHECK_THROWS_WITH(select_device({}, "default", in), ContainsSubstring("no default input"));
+  CHECK_THROWS_WITH(select_device({}, "default", in),
+                    ContainsSubstring("no default input") && !ContainsSubstring("hotline "));
   CHECK_THROWS_WITH(select_device({}, "usb", out), ContainsSubstring("there are no output"));
 }
 
