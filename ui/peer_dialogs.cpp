@@ -87,7 +87,10 @@ VerifyDialog::VerifyDialog(const QString& peer, const QString& fingerprint, QWid
   layout->addWidget(how);
   layout->addWidget(make_fingerprint_label(fingerprint, this));
   layout->addWidget(new QLabel(tr("Compared by:"), this));
-  by_ = new QLineEdit(QString::fromStdString(admin::current_actor()), this);
+  // Not prefilled with the login name (an account such as "root" says nothing of who read
+  // the digits): the administrator types who did, and only then can mark it verified.
+  by_ = new QLineEdit(this);
+  by_->setPlaceholderText(tr("The name of whoever read the digits"));
   by_->setAccessibleName(tr("Who compared the fingerprint"));
   layout->addWidget(by_);
   auto* buttons = new QDialogButtonBox(this);
@@ -97,6 +100,9 @@ VerifyDialog::VerifyDialog(const QString& peer, const QString& fingerprint, QWid
   layout->addWidget(buttons);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   connect(verified_, &QPushButton::clicked, this, &QDialog::accept);
+  verified_->setEnabled(false);
+  connect(by_, &QLineEdit::textChanged, this,
+          [this] { verified_->setEnabled(!by_->text().trimmed().isEmpty()); });
 }
 
 }  // namespace hotline::ui

@@ -36,6 +36,7 @@ class VerifyDialog : public QDialog {
   VerifyDialog(const QString& peer, const QString& fingerprint, QWidget* parent = nullptr);
   QString by() const { return by_->text().trimmed(); }
   QPushButton* verified_button() const { return verified_; }
+  QLineEdit* by_field() const { return by_; }
 
  private:
   QLineEdit* by_;

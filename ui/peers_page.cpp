@@ -325,6 +325,21 @@ void PeersPage::psk_menu() {
   }
 }
 
+void PeersPage::confirm(const QString& title, const QString& text, const QString& action,
+                        std::function<void()> then) {
+  auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::NoButton, this);
+  QPushButton* go = box->addButton(action, QMessageBox::DestructiveRole);
+  QPushButton* cancel = box->addButton(QMessageBox::Cancel);
+  box->setDefaultButton(cancel);
+  box->setEscapeButton(cancel);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  connect(box, &QMessageBox::finished, this, [box, go, then] {
+    if (box->clickedButton() == go) then();
+  });
+  question_ = box;
+  box->open();
+}
+
 void PeersPage::toggle_enabled() {
   const QString peer = selected();
   if (peer.isEmpty()) return;
@@ -332,30 +347,44 @@ void PeersPage::toggle_enabled() {
   for (const auto& p : peers_) {
     if (QString::fromStdString(p.name) == peer) enabled = p.enabled;
   }
+  if (!enabled) {
+    set_enabled(peer, true);
+  } else if (!question_) {
+    confirm(tr("Disable %1?").arg(peer),
+            tr("Disable %1? Its calls are refused, and it cannot be called, until it is enabled "
+               "again.")
+                .arg(peer),
+            tr("Disable"), [this, peer] { set_enabled(peer, false); });
+  }
+}
+
+void PeersPage::set_enabled(const QString& peer, bool enable) {
   const std::string name = peer.toStdString();
   session_.run<bool>(
-      [name, enabled](ConsoleBackend& b) {
-        b.administration.set_enabled(b.grant(store::Role::kAdministrator), name, !enabled);
+      [name, enable](ConsoleBackend& b) {
+        b.administration.set_enabled(b.grant(store::Role::kAdministrator), name, enable);
         b.directory_changed();
         return true;
       },
       this,
-      [this, peer, enabled](Outcome<bool> out) {
+      [this, peer, enable](Outcome<bool> out) {
         after_change(!out.ok() ? out.error
-                     : enabled ? tr("%1 is disabled: its calls are refused.").arg(peer)
-                               : tr("%1 is enabled.").arg(peer));
+                     : enable  ? tr("%1 is enabled.").arg(peer)
+                               : tr("%1 is disabled: its calls are refused.").arg(peer));
       });
 }
 
 void PeersPage::remove_peer() {
   const QString peer = selected();
-  if (peer.isEmpty()) return;
-  if (QMessageBox::question(this, tr("Remove %1?").arg(peer),
-                            tr("Remove %1 from the directory? Its calls will be refused. The call "
-                               "history keeps its name and fingerprint.")
-                                .arg(peer)) != QMessageBox::Yes) {
-    return;
-  }
+  if (peer.isEmpty() || question_) return;
+  confirm(tr("Remove %1?").arg(peer),
+          tr("Remove %1 from the directory? Its calls will be refused. The call "
+             "history keeps its name and fingerprint.")
+              .arg(peer),
+          tr("Remove"), [this, peer] { remove_now(peer); });
+}
+
+void PeersPage::remove_now(const QString& peer) {
   const std::string name = peer.toStdString();
   session_.run<bool>(
       [name](ConsoleBackend& b) {

@@ -8,6 +8,8 @@
 #include <QDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QWidget>
@@ -40,13 +42,18 @@ class PeersPage : public QWidget {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  // Asks before a change that refuses a peer's calls; the safe answer is the default.
+  void confirm(const QString& title, const QString& text, const QString& action,
+               std::function<void()> then);
   QString selected() const;
   void after_change(const QString& message);
   void verify_flow(const QString& peer, const QString& fingerprint);
   void edit_endpoints();
   void psk_menu();
   void toggle_enabled();
+  void set_enabled(const QString& peer, bool enable);
   void remove_peer();
+  void remove_now(const QString& peer);
   void export_own_card();
   void show_qr();
 
@@ -54,6 +61,11 @@ class PeersPage : public QWidget {
   QTableWidget* table_;
   QLabel* status_;
   std::vector<PeerInfo> peers_;
+  QPointer<QMessageBox> question_;
+
+ public:
+  // The question asked before disabling or removing a peer, while it is open.
+  QMessageBox* question() const { return question_; }
 };
 
 }  // namespace hotline::ui

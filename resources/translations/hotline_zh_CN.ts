@@ -1195,6 +1195,22 @@ Listen on this address instead (peers then need this console's new card):</sourc
 <context>
     <name>hotline::ui::PeersPage</name>
     <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Disable %1? Its calls are refused, and it cannot be called, until it is enabled again.</source>
+        <translation>停用 %1？在重新启用之前，将拒绝其来电，也无法呼叫它。</translation>
+    </message>
+    <message>
+        <source>Disable %1?</source>
+        <translation>停用 %1？</translation>
+    </message>
+    <message>
         <source>%1 is too large to be a peer card (%2 bytes; a card is about one kilobyte).</source>
         <translation>%1 太大，不可能是对方名片（%2 字节；名片约为 1 KB）。</translation>
     </message>
@@ -1591,6 +1607,10 @@ Listen on this address instead (peers then need this console's new card):</sourc
 </context>
 <context>
     <name>hotline::ui::VerifyDialog</name>
+    <message>
+        <source>The name of whoever read the digits</source>
+        <translation>核对数字者的姓名</translation>
+    </message>
     <message>
         <source>Verify %1</source>
         <translation>验证 %1</translation>

@@ -144,6 +144,10 @@ TEST_CASE(
   wait_until([&] { return shown != nullptr; }, "the verification step");
   auto* verify = qobject_cast<ui::VerifyDialog*>(shown);
   REQUIRE(verify != nullptr);
+  // Who compared the digits is typed, not taken from the login account ("root", say).
+  CHECK(verify->by_field()->text().isEmpty());
+  CHECK_FALSE(verify->verified_button()->isEnabled());
+  verify->by_field()->setText("Li Wei");
   click(verify->verified_button());
   wait_until(
       [&] {
@@ -152,8 +156,33 @@ TEST_CASE(
       },
       "Tokyo in the directory, verified");
   CHECK(peers.table()->item(0, 0)->text() == "Tokyo");
+  CHECK(peers.table()->item(0, 4)->text().contains("Li Wei"));
   // The official's directory shows the new peer too.
   wait_until([&] { return bj.page().tile("Tokyo") != nullptr; }, "the new tile");
+
+  // Removing and disabling ask first, with the harmless answer as the default.
+  peers.table()->selectRow(0);
+  const auto button = [&](const QString& text) {
+    for (auto* b : peers.findChildren<QPushButton*>()) {
+      if (b->text() == text) return b;
+    }
+    return static_cast<QPushButton*>(nullptr);
+  };
+  click(button("Remove…"));
+  wait_until([&] { return peers.question() && peers.question()->isVisible(); }, "the question");
+  CHECK(peers.question()->defaultButton() == peers.question()->button(QMessageBox::Cancel));
+  click(qobject_cast<QPushButton*>(peers.question()->button(QMessageBox::Cancel)));
+  wait_until([&] { return peers.question() == nullptr; }, "the question to close");
+  CHECK(peers.table()->rowCount() == 1);  // still there
+  click(button("Disable / enable"));
+  wait_until([&] { return peers.question() && peers.question()->isVisible(); }, "the question");
+  CHECK(peers.question()->defaultButton() == peers.question()->button(QMessageBox::Cancel));
+  QPushButton* disable = nullptr;
+  for (auto* b : peers.question()->findChildren<QPushButton*>()) {
+    if (b->text() == "Disable") disable = b;
+  }
+  click(disable);
+  wait_until([&] { return peers.status()->text().contains("disabled"); }, "the peer disabled");
 }
 
 TEST_CASE("roles unlock with their passphrase only and lock again after idle time") {
