@@ -65,7 +65,15 @@ void AuditPage::reload() {
       });
 }
 
+void AuditPage::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  verdict_->clear();  // a verdict of an earlier look would not be of what is listed now
+  verdict_->setStyleSheet(QString());
+  reload();
+}
+
 void AuditPage::verify() {
+  reload();  // on the same worker, before the check: the rows and the count agree
   verdict_->setText(tr("Checking…"));
   session_.run<store::AuditVerdict>(
       [](ConsoleBackend& b) {

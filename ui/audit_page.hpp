@@ -1,6 +1,8 @@
 #pragma once
 // The administrator's view of the audit log, with a Verify button that checks the hash chain
-// and every signature and names the first entry edited, removed or reordered.
+// and every signature and names the first entry edited, removed or reordered. The list is read
+// again whenever the page is shown and with every Verify, so the verdict's count and the rows
+// under it are of the same log.
 
 #include <QLabel>
 #include <QPushButton>
@@ -24,6 +26,9 @@ class AuditPage : public QWidget {
 
  signals:
   void verified(bool intact);
+
+ protected:
+  void showEvent(QShowEvent* event) override;
 
  private:
   ConsoleSession& session_;

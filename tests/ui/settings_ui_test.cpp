@@ -75,3 +75,30 @@ TEST_CASE("Settings: disabled while loading; Save writes only the fields that we
   CHECK(page.status()->text() ==
         "Enter the address this console listens on, such as 0.0.0.0:47000.");
 }
+
+TEST_CASE("the audit page's verdict and its rows are of the same log") {
+  ConsoleSet set({"Beijing"});
+  UiConsole& bj = set[0];
+  bj.unlock(store::Role::kAdministrator, kAdminPassphrase);
+  bj.window->tabs()->setCurrentIndex(3);
+  ui::AuditPage& audit = *bj.window->audit_page();
+  wait_until([&] { return audit.table()->rowCount() > 0; }, "the audit log");
+  const int before = audit.table()->rowCount();
+  // Entries are added while the page is open (an administrator's change from elsewhere).
+  on_worker<bool>(bj, [](ui::ConsoleBackend& b) {
+    b.administration.set_setting(b.grant(store::Role::kAdministrator),
+                                 console::kSettingRoleIdleMinutes, "9");
+    b.administration.set_setting(b.grant(store::Role::kAdministrator),
+                                 console::kSettingRoleIdleMinutes, "10");
+    return true;
+  });
+  click(audit.verify_button());
+  wait_until([&] { return audit.verdict()->text().startsWith("Intact"); }, "the verdict");
+  CHECK(audit.table()->rowCount() == before + 2);
+  CHECK_THAT(audit.verdict()->text().toStdString(),
+             ContainsSubstring(std::to_string(audit.table()->rowCount()) + " entries"));
+  // Shown again later: read again, and no verdict of the earlier look.
+  bj.window->tabs()->setCurrentIndex(0);
+  bj.window->tabs()->setCurrentIndex(3);
+  CHECK(audit.verdict()->text().isEmpty());
+}
