@@ -104,6 +104,14 @@ HistoryPage::HistoryPage(ConsoleSession& session, QWidget* parent)
           &HistoryPage::show_details);
   connect(model_, &HistoryModel::loaded, this, [this] {
     status_->setText(tr("%n call(s) match", nullptr, static_cast<int>(model_->total())));
+    if (keep_selected_) {  // a reload after a note: the same call stays selected
+      for (int row = 0; row < model_->rowCount(); ++row) {
+        if (model_->record(row) && model_->record(row)->id == *keep_selected_) {
+          table_->selectRow(row);
+        }
+      }
+      keep_selected_.reset();
+    }
     show_details();
   });
   connect(model_, &HistoryModel::failed, this, [this](const QString& e) { status_->setText(e); });
@@ -118,8 +126,9 @@ HistoryPage::HistoryPage(ConsoleSession& session, QWidget* parent)
           return true;
         },
         this,
-        [this](Outcome<bool> out) {
+        [this, id](Outcome<bool> out) {
           status_->setText(out.ok() ? tr("Note saved") : out.error);
+          keep_selected_ = id;
           model_->reload();
         });
   });
@@ -176,6 +185,9 @@ void HistoryPage::apply_filter() {
 
 void HistoryPage::show_details() {
   const store::CallRecord* r = model_->record(table_->currentIndex().row());
+  // A note belongs to a call: with none selected there is nothing to write it on.
+  note_->setEnabled(r != nullptr);
+  save_note_->setEnabled(r != nullptr);
   if (!r) {
     details_->setHtml("<i>" + tr("Select a call to see its details.") + "</i>");
     note_->clear();

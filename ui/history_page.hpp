@@ -13,6 +13,7 @@
 #include <QTableView>
 #include <QTextBrowser>
 #include <QWidget>
+#include <optional>
 
 #include "ui/console_session.hpp"
 #include "ui/history_model.hpp"
@@ -60,6 +61,7 @@ class HistoryPage : public QWidget {
   QTextBrowser* details_;
   QPlainTextEdit* note_;
   QPushButton* save_note_;
+  std::optional<std::int64_t> keep_selected_;  // the call to select again after a reload
   QLabel* status_;
 };
 

@@ -66,8 +66,15 @@ TEST_CASE("the operator filters the history, annotates a call and exports CSV an
       },
       "sorting by outcome");
 
+  // No call selected: no note to write (text typed there used to be dropped silently).
+  history.table()->clearSelection();
+  history.table()->setCurrentIndex(QModelIndex());
+  wait_until([&] { return !history.note()->isEnabled(); }, "the note box to be off");
+  CHECK_FALSE(history.save_note_button()->isEnabled());
   history.table()->selectRow(0);
   wait_until([&] { return history.details()->toPlainText().contains("Answered"); }, "details");
+  CHECK(history.note()->isEnabled());
+  const std::int64_t noted = history.model()->record(0)->id;
   history.note()->setPlainText("line clear, 线路清晰");
   click(history.save_note_button());
   wait_until(
@@ -76,6 +83,10 @@ TEST_CASE("the operator filters the history, annotates a call and exports CSV an
                history.model()->record(0)->note == "line clear, 线路清晰";
       },
       "the note to be saved");
+  // ... and the call stays selected, its details and note still shown.
+  wait_until([&] { return history.table()->currentIndex().row() >= 0; }, "the selection kept");
+  CHECK(history.model()->record(history.table()->currentIndex().row())->id == noted);
+  CHECK(history.note()->toPlainText() == "line clear, 线路清晰");
 
   const QString csv = QString::fromStdString((set.root() / "history.csv").string());
   const QString pdf = QString::fromStdString((set.root() / "history.pdf").string());
