@@ -4,6 +4,7 @@
 
 #include "core/admin/administration.hpp"
 #include "tests/support/free_port.hpp"
+#include "tests/support/leak_check_pause.hpp"
 
 namespace hotline::test {
 
@@ -27,6 +28,19 @@ void wait_for_tile(UiConsole& console, const char* peer) {
         return t && t->call_button()->isVisible();
       },
       "the directory tile");
+}
+
+void ignore_worker_leaks(UiConsole& console) {
+  bool done = false;
+  console.session->run<bool>(
+      [](ui::ConsoleBackend&) {
+#ifdef HOTLINE_HAVE_LSAN
+        __lsan_disable();  // for the rest of the worker thread's life
+#endif
+        return true;
+      },
+      console.window.get(), [&done](ui::Outcome<bool>) { done = true; });
+  wait_until([&] { return done; }, "the worker");
 }
 
 bool UiConsole::in_state(call::CallState state) const {

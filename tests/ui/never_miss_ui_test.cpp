@@ -197,6 +197,7 @@ TEST_CASE("closing the window keeps the console ringing; quitting during a call 
 TEST_CASE("the console can start at login (XDG autostart), and no test tone plays into a call") {
   ConsoleSet set({"Beijing", "Singapore"});
   UiConsole& sg = set[1];
+  ignore_worker_leaks(sg);
   const bool config_was_set = qEnvironmentVariableIsSet("XDG_CONFIG_HOME");
   const QByteArray config_before = qgetenv("XDG_CONFIG_HOME");
   qputenv("XDG_CONFIG_HOME", QByteArray::fromStdString((set.root() / "config").string()));

@@ -30,6 +30,7 @@ T on_worker(UiConsole& console, std::function<T(ui::ConsoleBackend&)> work) {
 TEST_CASE("Settings: disabled while loading; Save writes only the fields that were changed") {
   ConsoleSet set({"Beijing"});
   UiConsole& bj = set[0];
+  ignore_worker_leaks(bj);
   bj.unlock(store::Role::kAdministrator, kAdminPassphrase);
   // The worker is busy (a slow sound system, say): the page's load waits behind this.
   std::promise<void> release;
