@@ -11,7 +11,8 @@ packages=(
 )
 if [[ "${HOTLINE_BOOTSTRAP_GUI:-1}" == 1 ]]; then
   packages+=(qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-svg-dev libqt6svg6 libqrencode-dev
-             fonts-noto-cjk xvfb xauth)
+             fonts-noto-cjk xvfb xauth poppler-utils
+             qt6-translations-l10n)
 fi
 if [[ "${HOTLINE_BOOTSTRAP_AUDIO:-1}" == 1 ]]; then
   packages+=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils)

@@ -6,6 +6,8 @@
 #include <QLocale>
 #include <QVBoxLayout>
 
+#include "ui/texts.hpp"
+
 namespace hotline::ui {
 
 AuditPage::AuditPage(ConsoleSession& session, QWidget* parent)
@@ -13,7 +15,8 @@ AuditPage::AuditPage(ConsoleSession& session, QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   table_ = new QTableWidget(0, 6, this);
   table_->setHorizontalHeaderLabels(
-      {tr("No."), tr("Time"), tr("Role"), tr("Who"), tr("Action"), tr("Details")});
+      {tr("No."), tr("Time"), tr("Role"), tr("Who"), tr("Action"), tr("Details, as recorded")});
+  table_->setObjectName("auditTable");
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->verticalHeader()->setVisible(false);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -54,12 +57,15 @@ void AuditPage::reload() {
           const QStringList cells = {
               QString::number(e.seq),
               locale.toString(QDateTime::fromMSecsSinceEpoch(e.at), QLocale::ShortFormat),
-              QString::fromStdString(e.role),
+              audit_role_text(e.role),
               QString::fromStdString(e.actor),
-              QString::fromStdString(e.action),
+              audit_action_text(e.action),
               QString::fromStdString(e.details) + (e.signature ? "" : tr("  [not signed yet]"))};
           for (int c = 0; c < cells.size(); ++c)
             table_->setItem(i, c, new QTableWidgetItem(cells[c]));
+          // The codes as recorded and signed (what `hotline audit` prints and exports carry).
+          table_->item(i, 2)->setToolTip(QString::fromStdString(e.role));
+          table_->item(i, 4)->setToolTip(QString::fromStdString(e.action));
         }
         table_->resizeColumnsToContents();
       });

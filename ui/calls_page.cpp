@@ -43,8 +43,14 @@ CallsPage::CallsPage(ConsoleSession& session, QWidget* parent)
   dir_layout->addWidget(recent_);
   stack_->addWidget(directory_);
 
-  panel_ = new CallPanel(session.calls(), stack_);
-  stack_->addWidget(panel_);
+  // Scrolls where the screen is short (a 1080-line screen at scale factor 2 has 540 logical
+  // lines): the window must never be forced taller than the screen.
+  panel_scroll_ = new QScrollArea(stack_);
+  panel_scroll_->setWidgetResizable(true);
+  panel_scroll_->setFrameShape(QFrame::NoFrame);
+  panel_ = new CallPanel(session.calls(), panel_scroll_);
+  panel_scroll_->setWidget(panel_);
+  stack_->addWidget(panel_scroll_);
 
   connect(&session.calls(), &CallController::activeChanged, this, &CallsPage::on_active_changed);
   connect(&session.calls(), &CallController::callEnded, this, [this](const call::CallStats& s) {
@@ -128,7 +134,7 @@ void CallsPage::show_peers(const std::vector<PeerInfo>& peers) {
 
 void CallsPage::on_active_changed() {
   const bool in_call = session_.calls().active().has_value();
-  stack_->setCurrentWidget(in_call ? static_cast<QWidget*>(panel_) : directory_);
+  stack_->setCurrentWidget(in_call ? static_cast<QWidget*>(panel_scroll_) : directory_);
   for (PeerTile* t : tiles_) t->set_callable(!in_call);
 }
 

@@ -8,6 +8,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QTimer>
 #include <QWidget>
@@ -40,6 +41,7 @@ class CallsPage : public QWidget {
 
   ConsoleSession& session_;
   QStackedWidget* stack_;
+  QScrollArea* panel_scroll_;
   QWidget* directory_;
   QGridLayout* grid_;
   QLabel* banner_;

@@ -60,7 +60,7 @@ void ConsoleSession::start(std::optional<std::string> key_passphrase) {
       listen = QString::fromStdString(e.endpoint());
     } catch (const std::exception& e) {
       backend_.reset();
-      out.error = QString::fromStdString(e.what());
+      out.error = error_text(e);
     }
     post_to(this, [this, out, kind, listen] {
       if (!out.ok()) {
@@ -91,7 +91,7 @@ void ConsoleSession::change_listen_address(const QString& address, QObject* cont
               " (at start-up: " + before + " was in use)");
       transaction.commit();
     } catch (const std::exception& e) {
-      error = QString::fromStdString(e.what());
+      error = error_text(e);
     }
     post_to(this, [guard, done, error] {
       if (guard) done(error);

@@ -18,6 +18,7 @@
 #include "core/util/error.hpp"
 #include "ui/call_controller.hpp"
 #include "ui/console_backend.hpp"
+#include "ui/error_text.hpp"
 #include "ui/queued_call.hpp"
 
 namespace hotline::ui {
@@ -75,7 +76,7 @@ class ConsoleSession : public QObject {
         if (!backend_) throw Error("the console is not running");
         out.value = work(*backend_);
       } catch (const std::exception& e) {
-        out.error = QString::fromStdString(e.what());
+        out.error = error_text(e);
       }
       // Back through the session, which outlives the worker; `guard` is read there only.
       post_to(this, [guard, done, out = std::move(out)] {

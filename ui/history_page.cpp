@@ -203,7 +203,7 @@ void HistoryPage::show_details() {
   };
   row(tr("Direction"), direction_text(r->direction));
   row(tr("Outcome"), r->outcome ? outcome_text(*r->outcome) : tr("In progress"));
-  row(tr("End reason"), QString::fromStdString(r->end_reason));
+  row(tr("End reason"), end_reason_text(r->end_reason));
   row(tr("Started"), when(r->started_at));
   row(tr("Answered"), when(r->answered_at));
   row(tr("Ended"), when(r->ended_at));

@@ -31,6 +31,12 @@ void write_history_pdf(const QString& path, const QString& console_name,
   const QRect page = painter.viewport();
   QFont title_font("Noto Sans CJK SC", 16, QFont::Bold);
   QFont body("Noto Sans CJK SC", 8);
+  // Shaped, this font draws its digits with substitute glyphs that no character maps to, and
+  // Qt's PDF writer can only name glyphs it reaches through the font's character map: the
+  // digits were drawn but lost to copying and text extraction (pdftotext). Unshaped text
+  // uses the plain glyphs; Chinese and Latin text need no shaping.
+  title_font.setStyleStrategy(QFont::PreferNoShaping);
+  body.setStyleStrategy(QFont::PreferNoShaping);
   const int line = QFontMetrics(body, &pdf).height() + 4;
   // Columns as fractions of the page width.
   const double widths[] = {0.16, 0.08, 0.16, 0.12, 0.07, 0.1, 0.09, 0.22};
@@ -45,7 +51,7 @@ void write_history_pdf(const QString& path, const QString& console_name,
                      HistoryReport::tr("Call history of %1").arg(console_name));
     y += line * 2;
     painter.setFont(body);
-    painter.drawText(0, y + line,
+    painter.drawText(QRect(0, y, page.width(), line), Qt::AlignLeft | Qt::AlignVCenter,
                      HistoryReport::tr("Filter: %1 · %n call(s) · made %2", nullptr,
                                        static_cast<int>(calls.size()))
                          .arg(filter_description, QLocale().toString(QDateTime::currentDateTime(),

@@ -53,6 +53,10 @@ void set_language(const QString& requested) {
   QGuiApplication::setApplicationDisplayName(QObject::tr("Hotline Console"));
 }
 
+QString startup_language(const QString& command_line, const QString& setting) {
+  return command_line.isEmpty() ? setting : command_line;
+}
+
 QString current_language() {
   return current();
 }

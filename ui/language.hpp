@@ -14,6 +14,9 @@ void init_resources();
 // "en" or "zh_CN"; "" picks by the system locale.
 void set_language(const QString& code);
 QString current_language();
+// The language a console opens in: --language when given on the command line, else its
+// setting, else the system's ("" → set_language picks).
+QString startup_language(const QString& command_line, const QString& setting);
 QStringList available_languages();           // codes, English first
 QString language_name(const QString& code);  // in that language: "English", "简体中文"
 

@@ -72,6 +72,12 @@ MainWindow::MainWindow(ConsoleSession& session, QWidget* parent)
   build();
 }
 
+QSize MainWindow::initial_size(const QRect& available) {
+  const QSize designed(900, 680);
+  if (!available.isValid()) return designed;
+  return designed.boundedTo(QSize(available.width() * 95 / 100, available.height() * 90 / 100));
+}
+
 void MainWindow::build() {
   const int current = tabs_ ? tabs_->currentIndex() : 0;
   // Ends with the application's display name, which the window system then does not add a
@@ -221,6 +227,14 @@ void MainWindow::place_call_window() {
 }
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+  const auto type = event->type();
+  if ((type == QEvent::MouseButtonPress || type == QEvent::KeyPress) &&
+      session_.calls().missed() > 0 && tabs_->currentIndex() == 0 && !session_.calls().active()) {
+    // The official's first touch of the window with the Calls tab in front is seeing the
+    // missed calls (their arrival alone is not: nobody may be at the desk).
+    auto* widget = qobject_cast<QWidget*>(watched);
+    if (widget && widget->window() == this) session_.calls().mark_missed_seen();
+  }
   if (event->type() == QEvent::Show || event->type() == QEvent::Hide) {
     auto* widget = qobject_cast<QWidget*>(watched);
     if (widget && widget->isWindow() && widget->isModal() && widget != call_window_ &&

@@ -2,7 +2,8 @@
 // One console's window. The official's Calls page needs no passphrase; History needs the
 // operator role; Peers, Audit and Settings the administrator role. An incoming call raises
 // and flashes the window, shows a tray notification and switches to the call; a missed call
-// leaves a badge on the Calls tab until it is seen. A language change rebuilds the pages.
+// leaves a badge on the Calls tab until it is seen (the Calls tab chosen, or the first click
+// or key in the window while it is in front). A language change rebuilds the pages.
 //
 // A hotline never misses a call by accident: the call keys work on every tab, and a call in
 // progress shows above every tab; a call that rings while a modal dialog is open comes up in a
@@ -34,6 +35,11 @@ class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
+  // The size a window opens at on a screen with `available` room (logical pixels): the
+  // designed 900 × 680, smaller where the screen is (at scale factor 2 a 1080-line screen has
+  // 540 logical lines).
+  static QSize initial_size(const QRect& available);
+
   MainWindow(ConsoleSession& session, QWidget* parent = nullptr);
 
   ConsoleSession& session() { return session_; }

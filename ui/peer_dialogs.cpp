@@ -3,9 +3,12 @@
 #include <QCheckBox>
 #include <QCoreApplication>
 #include <QDialogButtonBox>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 #include "core/admin/audit_trail.hpp"
+#include "core/identity/peer_card.hpp"
+#include "ui/error_text.hpp"
 
 namespace hotline::ui {
 
@@ -103,6 +106,57 @@ VerifyDialog::VerifyDialog(const QString& peer, const QString& fingerprint, QWid
   verified_->setEnabled(false);
   connect(by_, &QLineEdit::textChanged, this,
           [this] { verified_->setEnabled(!by_->text().trimmed().isEmpty()); });
+}
+
+EndpointsDialog::EndpointsDialog(const QString& peer, const QString& current, QWidget* parent)
+    : QDialog(parent) {
+  setWindowTitle(tr("Addresses of %1").arg(peer));
+  auto* layout = new QVBoxLayout(this);
+  auto* how = new QLabel(tr("One to four addresses as HOST:PORT, separated by spaces or commas, "
+                            "for example 192.0.2.7:47000, [2001:db8::7]:47000"),
+                         this);
+  how->setWordWrap(true);
+  layout->addWidget(how);
+  field_ = new QLineEdit(current, this);
+  field_->setAccessibleName(tr("Addresses"));
+  layout->addWidget(field_);
+  problem_ = new QLabel(this);
+  problem_->setWordWrap(true);
+  problem_->setStyleSheet("color: #C62828;");
+  problem_->setVisible(false);
+  layout->addWidget(problem_);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+  ok_ = buttons->button(QDialogButtonBox::Ok);
+  layout->addWidget(buttons);
+  connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  connect(buttons, &QDialogButtonBox::accepted, this, &EndpointsDialog::check_and_accept);
+  setMinimumWidth(460);
+}
+
+void EndpointsDialog::check_and_accept() {
+  static const QRegularExpression separators("[\\s,;]+");
+  const QStringList parts = field_->text().split(separators, Qt::SkipEmptyParts);
+  std::vector<net::Endpoint> endpoints;
+  QString problem;
+  if (parts.isEmpty() || parts.size() > static_cast<int>(identity::kMaxCardEndpoints)) {
+    problem = tr("Give one to %1 addresses.").arg(identity::kMaxCardEndpoints);
+  }
+  for (const QString& part : parts) {
+    if (!problem.isEmpty()) break;
+    try {
+      endpoints.push_back(net::parse_endpoint_or_throw(part.toStdString()));
+    } catch (const Error& e) {
+      problem = error_text(e);
+    }
+  }
+  problem_->setText(problem);
+  problem_->setVisible(!problem.isEmpty());
+  if (!problem.isEmpty()) {
+    field_->setFocus();
+    return;
+  }
+  endpoints_ = std::move(endpoints);
+  accept();
 }
 
 }  // namespace hotline::ui

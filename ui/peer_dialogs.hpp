@@ -43,6 +43,29 @@ class VerifyDialog : public QDialog {
   QPushButton* verified_;
 };
 
+// A peer's addresses, one to four HOST:PORT separated by spaces, commas, semicolons or line
+// breaks. OK checks them first: a mistake is named in a sentence under the field, and what
+// was typed stays for correcting (the dialog used to close and lose it).
+class EndpointsDialog : public QDialog {
+  Q_OBJECT
+
+ public:
+  EndpointsDialog(const QString& peer, const QString& current, QWidget* parent = nullptr);
+  QLineEdit* field() const { return field_; }
+  QLabel* problem() const { return problem_; }
+  QPushButton* ok_button() const { return ok_; }
+  // Once accepted: the addresses in canonical form.
+  const std::vector<net::Endpoint>& endpoints() const { return endpoints_; }
+
+ private:
+  void check_and_accept();
+
+  QLineEdit* field_;
+  QLabel* problem_;
+  QPushButton* ok_;
+  std::vector<net::Endpoint> endpoints_;
+};
+
 // A fingerprint set large for reading aloud: 12 groups of 5 digits, in three lines.
 QLabel* make_fingerprint_label(const QString& fingerprint, QWidget* parent);
 

@@ -12,13 +12,12 @@ PeerTile::PeerTile(const PeerInfo* info, const QString& engine_name, QWidget* pa
   setObjectName("peerTile");
   setMinimumWidth(240);
   auto* layout = new QVBoxLayout(this);
-  auto* name = new QLabel(echo_ ? tr("Echo Test") : engine_name, this);
-  QFont big = name->font();
+  name_ = new NameLabel(echo_ ? tr("Echo Test") : engine_name, 3, this);
+  QFont big = name_->font();
   big.setPointSizeF(big.pointSizeF() * 1.8);
   big.setBold(true);
-  name->setFont(big);
-  name->setWordWrap(true);
-  layout->addWidget(name);
+  name_->setFont(big);
+  layout->addWidget(name_);
 
   auto* trust = new QLabel(this);
   trust->setWordWrap(true);

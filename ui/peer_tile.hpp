@@ -8,6 +8,7 @@
 
 #include "core/call/engine.hpp"
 #include "ui/console_backend.hpp"
+#include "ui/name_label.hpp"
 
 namespace hotline::ui {
 
@@ -23,6 +24,7 @@ class PeerTile : public QFrame {
   void set_callable(bool callable);  // false while another call is in progress
   QPushButton* call_button() const { return call_; }
   QLabel* status_label() const { return status_; }
+  NameLabel* name_label() const { return name_; }
 
  signals:
   void callRequested(const QString& peer);
@@ -31,6 +33,7 @@ class PeerTile : public QFrame {
   QString peer_;
   bool enabled_ = true;
   bool echo_ = false;
+  NameLabel* name_;
   QLabel* status_;
   QPushButton* call_;
 };

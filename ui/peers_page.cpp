@@ -22,6 +22,7 @@
 #include <fstream>
 
 #include "core/admin/audit_trail.hpp"
+#include "core/identity/pasted_card.hpp"
 
 namespace hotline::ui {
 namespace {
@@ -54,12 +55,26 @@ PeersPage::PeersPage(ConsoleSession& session, QWidget* parent)
     : QWidget(parent), session_(session) {
   setAcceptDrops(true);
   auto* layout = new QVBoxLayout(this);
+  // The administrator reads this console's own fingerprint to the other side when verifying,
+  // so it is on the page, not only in a tooltip and the QR dialog.
+  own_fingerprint_ =
+      new QLabel(tr("This console, %1 — fingerprint: %2")
+                     .arg(session_.info().name.toHtmlEscaped(), session_.info().fingerprint),
+                 this);
+  own_fingerprint_->setWordWrap(true);
+  own_fingerprint_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  own_fingerprint_->setAccessibleName(tr("This console's fingerprint"));
+  layout->addWidget(own_fingerprint_);
   auto* hint = new QLabel(tr("Drop a peer card file here, or use the buttons below."), this);
+  hint->setWordWrap(true);
   layout->addWidget(hint);
-  table_ = new QTableWidget(0, 5, this);
+  // Trust first: at 800 px the verification column was off-screen behind the fingerprints.
+  table_ = new QTableWidget(0, kColumnCount, this);
   table_->setHorizontalHeaderLabels(
-      {tr("Name"), tr("Fingerprint"), tr("Addresses"), tr("State"), tr("Verified by")});
+      {tr("Name"), tr("Verified by"), tr("State"), tr("Addresses"), tr("Fingerprint")});
   table_->horizontalHeader()->setStretchLastSection(true);
+  table_->setObjectName("peerTable");
+  table_->setTextElideMode(Qt::ElideMiddle);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -70,23 +85,24 @@ PeersPage::PeersPage(ConsoleSession& session, QWidget* parent)
   status_->setWordWrap(true);
   layout->addWidget(status_);
 
+  // Two rows, so that the page fits an 800 px window in every language: what is done to the
+  // selected peer, then cards coming in and going out.
   auto* row1 = new QHBoxLayout;
-  auto* from_file = new QPushButton(QIcon(":/icons/import.svg"), tr("Import card…"), this);
-  auto* paste = new QPushButton(tr("Paste card"), this);
   auto* verify = new QPushButton(QIcon(":/icons/verified.svg"), tr("Verify…"), this);
   auto* endpoints = new QPushButton(tr("Addresses…"), this);
   auto* psk = new QPushButton(QIcon(":/icons/key.svg"), tr("Pre-shared key…"), this);
   auto* enable = new QPushButton(tr("Disable / enable"), this);
   auto* remove = new QPushButton(tr("Remove…"), this);
-  for (QPushButton* b : {from_file, paste, verify, endpoints, psk, enable, remove})
-    row1->addWidget(b);
+  for (QPushButton* b : {verify, endpoints, psk, enable, remove}) row1->addWidget(b);
+  row1->addStretch();
   layout->addLayout(row1);
   auto* row2 = new QHBoxLayout;
+  auto* from_file = new QPushButton(QIcon(":/icons/import.svg"), tr("Import card…"), this);
+  auto* paste = new QPushButton(tr("Paste card"), this);
   auto* own = new QPushButton(QIcon(":/icons/export.svg"), tr("Export this console's card…"), this);
-  auto* qr =
-      new QPushButton(QIcon(":/icons/qr.svg"), tr("Show this console's card as a QR code"), this);
-  row2->addWidget(own);
-  row2->addWidget(qr);
+  auto* qr = new QPushButton(QIcon(":/icons/qr.svg"), tr("Show as QR code"), this);
+  qr->setToolTip(tr("Show this console's card as a QR code"));
+  for (QPushButton* b : {from_file, paste, own, qr}) row2->addWidget(b);
   row2->addStretch();
   layout->addLayout(row2);
 
@@ -96,7 +112,7 @@ PeersPage::PeersPage(ConsoleSession& session, QWidget* parent)
     if (!path.isEmpty()) import_file(path);
   });
   connect(paste, &QPushButton::clicked, this,
-          [this] { import_text(QApplication::clipboard()->text()); });
+          [this] { import_pasted(QApplication::clipboard()->text()); });
   connect(verify, &QPushButton::clicked, this, [this] {
     for (const auto& p : peers_) {
       if (QString::fromStdString(p.name) == selected()) {
@@ -129,15 +145,21 @@ void PeersPage::reload() {
           state << (p.enabled ? tr("enabled") : tr("DISABLED"));
           if (p.has_psk) state << tr("pre-shared key");
           const QStringList cells = {
-              QString::fromStdString(p.name), QString::fromStdString(p.fingerprint),
-              addresses.join(", "), state.join(", "),
-              p.verified ? QString::fromStdString(p.verified_by) : tr("NOT VERIFIED")};
-          for (int c = 0; c < cells.size(); ++c)
-            table_->setItem(i, c, new QTableWidgetItem(cells[c]));
-          if (!p.verified) table_->item(i, 4)->setIcon(QIcon(":/icons/unverified.svg"));
+              QString::fromStdString(p.name),
+              p.verified ? QString::fromStdString(p.verified_by) : tr("NOT VERIFIED"),
+              state.join(", "), addresses.join(", "), QString::fromStdString(p.fingerprint)};
+          for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            item->setToolTip(cells[c]);  // the cell may be elided
+            table_->setItem(i, c, item);
+          }
+          if (!p.verified) table_->item(i, kVerifiedBy)->setIcon(QIcon(":/icons/unverified.svg"));
           if (cells[0] == keep) table_->selectRow(i);
         }
         table_->resizeColumnsToContents();
+        // Fingerprints are long; the last column takes what is left and elides in the middle.
+        for (int c = 0; c < kFingerprint; ++c)
+          table_->setColumnWidth(c, std::min(table_->columnWidth(c), 220));
       });
 }
 
@@ -149,6 +171,10 @@ QString PeersPage::selected() const {
 void PeersPage::after_change(const QString& message) {
   status_->setText(message);
   emit session_.directoryChanged();
+}
+
+void PeersPage::import_pasted(const QString& pasted) {
+  import_text(QString::fromStdString(identity::card_from_pasted_text(pasted.toStdString())));
 }
 
 void PeersPage::import_text(const QString& card_text) {
@@ -226,34 +252,28 @@ void PeersPage::verify_flow(const QString& peer, const QString& fingerprint) {
 void PeersPage::edit_endpoints() {
   const QString peer = selected();
   if (peer.isEmpty()) return;
-  QString current;
+  QStringList current;
   for (const auto& p : peers_) {
-    if (QString::fromStdString(p.name) == peer) {
-      for (const auto& e : p.endpoints)
-        current += (current.isEmpty() ? "" : " ") + QString::fromStdString(e);
-    }
+    if (QString::fromStdString(p.name) != peer) continue;
+    for (const auto& e : p.endpoints) current << QString::fromStdString(e);
   }
-  bool ok = false;
-  const QString text = QInputDialog::getText(this, tr("Addresses of %1").arg(peer),
-                                             tr("One to four HOST:PORT, separated by spaces:"),
-                                             QLineEdit::Normal, current, &ok);
-  if (!ok) return;
-  const std::string name = peer.toStdString();
-  const std::string value = text.toStdString();
-  session_.run<bool>(
-      [name, value](ConsoleBackend& b) {
-        std::vector<net::Endpoint> endpoints;
-        for (const QString& part : QString::fromStdString(value).split(' ', Qt::SkipEmptyParts)) {
-          endpoints.push_back(net::parse_endpoint_or_throw(part.toStdString()));
-        }
-        b.administration.set_endpoints(b.grant(store::Role::kAdministrator), name, endpoints);
-        b.directory_changed();
-        return true;
-      },
-      this,
-      [this, peer](Outcome<bool> out) {
-        after_change(out.ok() ? tr("Addresses of %1 changed.").arg(peer) : out.error);
-      });
+  auto* dialog = new EndpointsDialog(peer, current.join(", "), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QDialog::accepted, this, [this, dialog, peer] {
+    const std::string name = peer.toStdString();
+    session_.run<bool>(
+        [name, endpoints = dialog->endpoints()](ConsoleBackend& b) {
+          b.administration.set_endpoints(b.grant(store::Role::kAdministrator), name, endpoints);
+          b.directory_changed();
+          return true;
+        },
+        this,
+        [this, peer](Outcome<bool> out) {
+          after_change(out.ok() ? tr("Addresses of %1 changed.").arg(peer) : out.error);
+        });
+  });
+  emit endpointsDialogShown(dialog);
+  dialog->open();
 }
 
 void PeersPage::psk_menu() {

@@ -28,14 +28,22 @@ class PeersPage : public QWidget {
   void reload();
   // The import flow for a card's text, from any source; shows the preview dialog.
   void import_text(const QString& card_text);
+  // The Addresses dialog for the selected peer.
+  void edit_endpoints();
+  // Text from the clipboard: the card is looked for in it (identity::card_from_pasted_text).
+  void import_pasted(const QString& pasted);
   // A card file chosen or dropped: read (if it is small enough to be one), then imported.
   void import_file(const QString& path);
   static constexpr qint64 kMaxCardFileBytes = 64 * 1024;
+  // The table's columns, trust before the long fingerprint.
+  enum Column { kName, kVerifiedBy, kState, kAddresses, kFingerprint, kColumnCount };
   QTableWidget* table() const { return table_; }
   QLabel* status() const { return status_; }
+  QLabel* own_fingerprint() const { return own_fingerprint_; }
 
  signals:
   void importPreviewShown(QDialog* dialog);  // for tests: the dialog about to be shown
+  void endpointsDialogShown(EndpointsDialog* dialog);
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -48,7 +56,6 @@ class PeersPage : public QWidget {
   QString selected() const;
   void after_change(const QString& message);
   void verify_flow(const QString& peer, const QString& fingerprint);
-  void edit_endpoints();
   void psk_menu();
   void toggle_enabled();
   void set_enabled(const QString& peer, bool enable);
@@ -58,6 +65,7 @@ class PeersPage : public QWidget {
   void show_qr();
 
   ConsoleSession& session_;
+  QLabel* own_fingerprint_;
   QTableWidget* table_;
   QLabel* status_;
   std::vector<PeerInfo> peers_;

@@ -95,6 +95,7 @@ bool RoleLock::eventFilter(QObject* watched, QEvent* event) {
 UnlockDialog::UnlockDialog(RoleLock& lock, store::Role role, QWidget* parent)
     : QDialog(parent), lock_(lock), role_(role) {
   setWindowTitle(tr("Unlock the %1 role").arg(role_name(role)));
+  setMinimumWidth(420);
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(new QLabel(tr("Passphrase of the %1 role:").arg(role_name(role)), this));
   passphrase_ = new QLineEdit(this);
@@ -120,6 +121,9 @@ UnlockDialog::UnlockDialog(RoleLock& lock, store::Role role, QWidget* parent)
         accept();
       } else {
         error_->setText(error);
+        // A window does not grow for a wrapped label by itself: the longer sentences (the
+        // lock-out's) were cut off at the dialog's first height.
+        adjustSize();
       }
     });
   });

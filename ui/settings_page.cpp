@@ -12,6 +12,24 @@
 #include "ui/language.hpp"
 
 namespace hotline::ui {
+namespace {
+
+// The stored device name "default" (the sound system's default device) in words.
+QString system_default_text() {
+  return QCoreApplication::translate("hotline::ui::SettingsPage", "System default");
+}
+
+QString device_text(const std::string& stored) {
+  return stored.empty() || stored == "default" ? system_default_text()
+                                               : QString::fromStdString(stored);
+}
+
+std::string device_value(const QComboBox* box) {
+  const QString shown = box->currentText().trimmed();
+  return shown == system_default_text() ? "default" : shown.toStdString();
+}
+
+}  // namespace
 
 SettingsPage::SettingsPage(ConsoleSession& session, QWidget* parent)
     : QWidget(parent), session_(session) {
@@ -143,9 +161,9 @@ void SettingsPage::reload() {
         const auto fill = [](QComboBox* box, const std::vector<std::string>& names,
                              const std::string& current) {
           box->clear();
-          box->addItem("default");
+          box->addItem(device_text("default"));
           for (const auto& n : names) box->addItem(QString::fromStdString(n));
-          box->setCurrentText(QString::fromStdString(current));
+          box->setCurrentText(device_text(current));
         };
         fill(input_, out.value->inputs, s.input);
         fill(output_, out.value->outputs, s.output);
@@ -157,8 +175,8 @@ void SettingsPage::reload() {
 }
 
 void SettingsPage::show_values(const ConsoleSettings& s) {
-  input_->setCurrentText(QString::fromStdString(s.input));
-  output_->setCurrentText(QString::fromStdString(s.output));
+  input_->setCurrentText(device_text(s.input));
+  output_->setCurrentText(device_text(s.output));
   frame_->setCurrentIndex(std::max(0, frame_->findData(s.frame_ms)));
   bitrate_->setValue(s.bitrate);
   aec_->setChecked(s.echo_cancellation);
@@ -170,8 +188,8 @@ void SettingsPage::show_values(const ConsoleSettings& s) {
 }
 
 void SettingsPage::toggle_test(bool on) {
-  const std::string input = input_->currentText().toStdString();
-  const std::string output = output_->currentText().toStdString();
+  const std::string input = device_value(input_);
+  const std::string output = device_value(output_);
   session_.run<bool>(
       [on, input, output](ConsoleBackend& b) {
         b.grant(store::Role::kAdministrator);
@@ -223,8 +241,8 @@ void SettingsPage::hideEvent(QHideEvent* event) {
 void SettingsPage::save() {
   if (!loaded_) return;  // nothing shown yet, so nothing the user could have changed
   ConsoleSettings s;
-  s.input = input_->currentText().trimmed().toStdString();
-  s.output = output_->currentText().trimmed().toStdString();
+  s.input = device_value(input_);
+  s.output = device_value(output_);
   s.frame_ms = frame_->currentData().toInt();
   s.bitrate = bitrate_->value();
   if (s.frame_ms == 10 && s.bitrate < 32000) {

@@ -97,8 +97,92 @@ QString outcome_text(store::CallOutcome o) {
       return Texts::tr("Failed");
     case store::CallOutcome::kInterrupted:
       return Texts::tr("Interrupted");
+    case store::CallOutcome::kCancelled:
+      return Texts::tr("Cancelled");
   }
   return {};
+}
+
+QString end_reason_text(std::string_view code) {
+  using call::EndReason;
+  if (code == store::kConsoleStoppedReason)
+    return Texts::tr("This console stopped during the call (closed at its next start)");
+  static constexpr EndReason kAll[] = {EndReason::kLocalHangup,
+                                       EndReason::kRemoteHangup,
+                                       EndReason::kDeclined,
+                                       EndReason::kBusy,
+                                       EndReason::kNoAnswer,
+                                       EndReason::kCancelled,
+                                       EndReason::kUnreachable,
+                                       EndReason::kConnectionLost,
+                                       EndReason::kRefused,
+                                       EndReason::kFailed,
+                                       EndReason::kInterceptionSuspected};
+  for (EndReason r : kAll) {
+    if (call::to_string(r) != code) continue;
+    switch (r) {
+      case EndReason::kLocalHangup:
+        return Texts::tr("Hung up on this console");
+      case EndReason::kRemoteHangup:
+        return Texts::tr("Hung up on the other console");
+      case EndReason::kDeclined:
+        return Texts::tr("Declined by the callee");
+      case EndReason::kBusy:
+        return Texts::tr("The callee was on another call");
+      case EndReason::kNoAnswer:
+        return Texts::tr("Nobody answered within the ring time");
+      case EndReason::kCancelled:
+        return Texts::tr("The caller hung up before an answer");
+      case EndReason::kUnreachable:
+        return Texts::tr("The other console could not be reached");
+      case EndReason::kConnectionLost:
+        return Texts::tr("The connection was lost");
+      case EndReason::kRefused:
+        return Texts::tr("Refused: the peer is disabled or removed");
+      case EndReason::kFailed:
+        return Texts::tr("A problem on this console (sound device or call options)");
+      case EndReason::kInterceptionSuspected:
+        return Texts::tr("The security words did not match: interception suspected");
+    }
+  }
+  return QString::fromUtf8(code.data(), static_cast<qsizetype>(code.size()));
+}
+
+QString audit_action_text(std::string_view action) {
+  static const std::pair<std::string_view, const char*> kActions[] = {
+      {"history.export", QT_TRANSLATE_NOOP("Texts", "Call history exported")},
+      {"history.note", QT_TRANSLATE_NOOP("Texts", "Note on a call written")},
+      {"peer.enable", QT_TRANSLATE_NOOP("Texts", "Peer enabled or disabled")},
+      {"peer.endpoints", QT_TRANSLATE_NOOP("Texts", "Peer's addresses changed")},
+      {"peer.import", QT_TRANSLATE_NOOP("Texts", "Peer card imported")},
+      {"peer.key.replace", QT_TRANSLATE_NOOP("Texts", "Peer's key replaced")},
+      {"peer.psk.clear", QT_TRANSLATE_NOOP("Texts", "Pre-shared key removed")},
+      {"peer.psk.set", QT_TRANSLATE_NOOP("Texts", "Pre-shared key set")},
+      {"peer.remove", QT_TRANSLATE_NOOP("Texts", "Peer removed")},
+      {"peer.replay.reset", QT_TRANSLATE_NOOP("Texts", "Peer's replay protection reset")},
+      {"peer.verify", QT_TRANSLATE_NOOP("Texts", "Peer's key verified")},
+      {"role.passphrase.set", QT_TRANSLATE_NOOP("Texts", "Role passphrase set")},
+      {"role.unlock", QT_TRANSLATE_NOOP("Texts", "Role unlocked")},
+      {"role.unlock.failed", QT_TRANSLATE_NOOP("Texts", "Wrong role passphrase")},
+      {"role.unlock.refused", QT_TRANSLATE_NOOP("Texts", "Role unlock refused (no passphrase)")},
+      {"role.unlock.throttled", QT_TRANSLATE_NOOP("Texts", "Role unlock refused (locked)")},
+      {"settings.set", QT_TRANSLATE_NOOP("Texts", "Setting changed")},
+      {"settings.unset", QT_TRANSLATE_NOOP("Texts", "Setting reset")},
+      {"call.interception_suspected",
+       QT_TRANSLATE_NOOP("Texts", "Call ended: interception suspected")},
+  };
+  for (const auto& [code, text] : kActions) {
+    if (code == action) return Texts::tr(text);
+  }
+  return QString::fromUtf8(action.data(), static_cast<qsizetype>(action.size()));
+}
+
+QString audit_role_text(std::string_view role) {
+  if (role == "admin" || role == "administrator") return Texts::tr("administrator");
+  if (role == "operator") return Texts::tr("operator");
+  if (role == "official") return Texts::tr("official");
+  if (role == "-") return Texts::tr("no role");
+  return QString::fromUtf8(role.data(), static_cast<qsizetype>(role.size()));
 }
 
 QString direction_text(store::CallDirection d) {

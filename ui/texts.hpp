@@ -13,6 +13,13 @@ QString state_text(const call::CallStats& call);
 // Why a call ended, in plain words, for the official who placed or took it.
 QString end_text(const call::CallStats& call);
 QString outcome_text(store::CallOutcome outcome);
+// A history row's end reason code ("remote_hangup", "console_stopped", …) in words; a code
+// this version does not know is shown as it is.
+QString end_reason_text(std::string_view code);
+// An audit entry's action code ("peer.verify") and role ("admin") in words; an unknown code
+// is shown as it is.
+QString audit_action_text(std::string_view action);
+QString audit_role_text(std::string_view role);
 QString direction_text(store::CallDirection direction);
 QString duration_text(double seconds);  // "1:05", "1:02:03"
 // "3 s ago", "10:42", "2 Dec 10:42"

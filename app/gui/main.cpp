@@ -51,19 +51,23 @@ QString suggest_other_port(const QString& listen) {
 
 // Starts a console's session; once it runs, opens its window and hands it to `opened`.
 void open_console(ConsoleSession& session, std::optional<std::string> key_passphrase,
-                  std::function<QString()> notice, QPoint where,
+                  std::function<QString()> notice, QPoint where, QString language,
                   std::function<void(MainWindow*)> opened) {
-  QObject::connect(&session, &ConsoleSession::started, &session, [&session, notice, where, opened] {
-    set_language(QString::fromStdString(session.info().settings.language));
-    auto* window = new MainWindow(session);
-    window->setAttribute(Qt::WA_DeleteOnClose);
-    QObject::connect(window, &MainWindow::quitRequested, qApp, &QCoreApplication::quit);
-    window->set_notice(notice);
-    window->resize(900, 680);
-    window->move(where);
-    window->show();
-    opened(window);
-  });
+  QObject::connect(
+      &session, &ConsoleSession::started, &session, [&session, notice, where, language, opened] {
+        set_language(
+            startup_language(language, QString::fromStdString(session.info().settings.language)));
+        auto* window = new MainWindow(session);
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        QObject::connect(window, &MainWindow::quitRequested, qApp, &QCoreApplication::quit);
+        window->set_notice(notice);
+        const QScreen* screen = QGuiApplication::primaryScreen();
+        const QRect available = screen ? screen->availableGeometry() : QRect();
+        window->resize(MainWindow::initial_size(available));
+        window->move(available.isValid() ? available.topLeft() + where : where);
+        window->show();
+        opened(window);
+      });
   // Start-up is not a dead end: a mistyped passphrase is asked again, and a listening port
   // another program holds can be exchanged for another address.
   auto passphrase = std::make_shared<std::optional<std::string>>(std::move(key_passphrase));
@@ -115,7 +119,7 @@ void open_console(ConsoleSession& session, std::optional<std::string> key_passph
   session.start(*passphrase);
 }
 
-int run_demo(QApplication& app, const QString& screenshots) {
+int run_demo(QApplication& app, const QString& screenshots, const QString& language) {
   QTemporaryDir root;
   if (!root.isValid()) {
     std::cerr << "hotline-console: cannot create a temporary directory\n";
@@ -164,8 +168,10 @@ int run_demo(QApplication& app, const QString& screenshots) {
                      });
     tour->start();
   };
-  open_console(beijing, std::nullopt, notice_a, {0, 0}, [&](MainWindow* w) { opened(w, wa); });
-  open_console(singapore, std::nullopt, notice_b, {half, 0}, [&](MainWindow* w) { opened(w, wb); });
+  open_console(beijing, std::nullopt, notice_a, {0, 0}, language,
+               [&](MainWindow* w) { opened(w, wa); });
+  open_console(singapore, std::nullopt, notice_b, {half, 0}, language,
+               [&](MainWindow* w) { opened(w, wb); });
   const int code = app.exec();
   tour.reset();
   delete wa.data();  // before the sessions they show
@@ -199,7 +205,8 @@ int main(int argc, char** argv) {
   set_language(options.value(language));
 
   try {
-    if (options.isSet(demo)) return run_demo(app, options.value(screenshots));
+    if (options.isSet(demo))
+      return run_demo(app, options.value(screenshots), options.value(language));
     const std::filesystem::path dir =
         options.isSet(profile) ? std::filesystem::path(options.value(profile).toStdString())
                                : identity::Profile::default_directory();
@@ -221,7 +228,8 @@ int main(int argc, char** argv) {
     o.profile_dir = dir;
     ConsoleSession session(o);
     QPointer<MainWindow> window;
-    open_console(session, key_passphrase, {}, {40, 40}, [&](MainWindow* w) { window = w; });
+    open_console(session, key_passphrase, {}, {40, 40}, options.value(language),
+                 [&](MainWindow* w) { window = w; });
     const int code = app.exec();
     delete window.data();  // before the session it shows
     return code;

@@ -36,8 +36,10 @@ void require_usable_here(const std::vector<net::Endpoint>& endpoints) {
     try {
       (void)net::to_udp(e);
     } catch (const Error& why) {
-      throw Error("endpoint " + e.to_string() + " cannot be used on this computer (" + why.what() +
-                  "); give an address that works here with --endpoint HOST:PORT");
+      throw Error(ErrorCode::kPeerEndpointUnusable,
+                  "endpoint " + e.to_string() + " cannot be used on this computer (" + why.what() +
+                      "); give an address that works here with --endpoint HOST:PORT",
+                  {e.to_string()});
     }
   }
 }
@@ -46,7 +48,10 @@ void require_usable_here(const std::vector<net::Endpoint>& endpoints) {
 
 store::PeerRecord Administration::existing(std::string_view peer) {
   auto record = profile_.peers().find_by_name(peer);
-  if (!record) throw Error("no peer named '" + std::string(peer) + "'");
+  if (!record) {
+    throw Error(ErrorCode::kPeerNotFound, "no peer named '" + std::string(peer) + "'",
+                {std::string(peer)});
+  }
   return std::move(*record);
 }
 
@@ -55,7 +60,8 @@ ImportPreview Administration::preview_import(std::string_view card_text,
   ImportPreview p;
   p.card = identity::parse_card(card_text);
   if (p.card.public_key == profile_.public_key()) {
-    throw Error("this is this console's own card; import the other console's card instead");
+    throw Error(ErrorCode::kPeerOwnCard,
+                "this is this console's own card; import the other console's card instead");
   }
   p.fingerprint = crypto::fingerprint(p.card.public_key);
   p.endpoints =
@@ -82,7 +88,9 @@ std::string Administration::import_card(const RoleGrant& admin, std::string_view
   const std::vector<std::string> endpoints = endpoint_texts(p.endpoints);
   switch (p.kind) {
     case ImportPreview::Kind::kAlreadyKnown:
-      throw Error("this key is already imported as peer '" + p.existing_name + "'");
+      throw Error(ErrorCode::kPeerKeyTaken,
+                  "this key is already imported as peer '" + p.existing_name + "'",
+                  {p.existing_name});
     case ImportPreview::Kind::kKeyChange:
       if (!replace_key) {
         throw KeyChangeRefused("peer '" + name +

@@ -44,16 +44,20 @@ RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string a
       return RoleGrant(role, std::move(actor));
     case Result::kNotSet:
       audit_.record_unprivileged(actor, "role.unlock.refused", "no " + name + " passphrase is set");
-      throw AccessDenied(
-          "no " + name + " passphrase is set on this console yet; " +
-          (role == Role::kAdministrator ? "set one first" : "an administrator must set one first"));
+      throw AccessDenied(ErrorCode::kRoleNoPassphrase,
+                         "no " + name + " passphrase is set on this console yet; " +
+                             (role == Role::kAdministrator ? "set one first"
+                                                           : "an administrator must set one first"),
+                         {name});
     case Result::kThrottled:
       audit_.record_unprivileged(actor, "role.unlock.throttled",
                                  name + " role locked after " +
                                      std::to_string(check.consecutive_failures) +
                                      " wrong passphrases; refused unchecked");
-      throw AccessDenied("too many wrong " + name + " passphrases: try again in " +
-                         std::to_string(check.retry_after.count()) + " s");
+      throw AccessDenied(ErrorCode::kRoleThrottled,
+                         "too many wrong " + name + " passphrases: try again in " +
+                             std::to_string(check.retry_after.count()) + " s",
+                         {name, std::to_string(check.retry_after.count())});
     case Result::kWrong:
       break;
   }
@@ -61,12 +65,12 @@ RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string a
                              "wrong " + name + " passphrase (" +
                                  std::to_string(check.consecutive_failures) + " in a row)");
   std::string message = "wrong " + name + " passphrase";
-  if (check.retry_after.count() > 0) {
-    message += "; after " + std::to_string(check.consecutive_failures) +
-               " in a row the role is locked for " + std::to_string(check.retry_after.count()) +
-               " s";
-  }
-  throw AccessDenied(message);
+  if (check.retry_after.count() == 0)
+    throw AccessDenied(ErrorCode::kRoleWrongPassphrase, message, {name});
+  const std::string failures = std::to_string(check.consecutive_failures);
+  const std::string seconds = std::to_string(check.retry_after.count());
+  message += "; after " + failures + " in a row the role is locked for " + seconds + " s";
+  throw AccessDenied(ErrorCode::kRoleWrongPassphraseLocked, message, {name, failures, seconds});
 }
 
 void RoleGate::set_first_passphrases(std::string_view admin,

@@ -38,8 +38,8 @@ store::CallOutcome outcome_of(const call::CallStats& s, bool was_connected) {
     case EndReason::kNoAnswer:
       return CallOutcome::kNoAnswer;
     case EndReason::kCancelled:
-      // The caller gave up: a missed call for the callee; for the caller, nobody answered.
-      return incoming ? CallOutcome::kMissed : CallOutcome::kNoAnswer;
+      // The caller gave up: a missed call for the callee, a cancelled one for the caller.
+      return incoming ? CallOutcome::kMissed : CallOutcome::kCancelled;
     case EndReason::kUnreachable:
       return CallOutcome::kUnreachable;
     case EndReason::kConnectionLost:

@@ -11,10 +11,16 @@ namespace hotline::net {
 
 namespace {
 
-constexpr const char* kNotAnAddress = "endpoint host must be an IPv4 or IPv6 address";
+// Why a text is not an endpoint.
+struct Problem {
+  ErrorCode code;
+  const char* text;
+};
+constexpr Problem kNotAnAddress{ErrorCode::kEndpointNotAnAddress,
+                                "endpoint host must be an IPv4 or IPv6 address"};
 
 // Either the endpoint or the reason it is not one.
-using ParseResult = std::variant<Endpoint, const char*>;
+using ParseResult = std::variant<Endpoint, Problem>;
 
 bool is_scope_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -40,15 +46,18 @@ unsigned long scope_index(std::string_view scope) {
   return ::if_nametoindex(name.c_str());
 }
 
-std::variant<std::string, const char*> canonical_v6(std::string_view text) {
+std::variant<std::string, Problem> canonical_v6(std::string_view text) {
   std::string_view address = text;
   std::string_view scope;
   if (const auto percent = text.find('%'); percent != std::string_view::npos) {
     address = text.substr(0, percent);
     scope = text.substr(percent + 1);
-    if (scope.empty()) return "IPv6 scope after '%' is empty";
+    if (scope.empty())
+      return Problem{ErrorCode::kEndpointEmptyScope, "IPv6 scope after '%' is empty"};
     for (char c : scope) {
-      if (!is_scope_char(c)) return "IPv6 scope must be an interface name or number";
+      if (!is_scope_char(c))
+        return Problem{ErrorCode::kEndpointBadScope,
+                       "IPv6 scope must be an interface name or number"};
     }
   }
   asio::error_code ec;
@@ -63,47 +72,54 @@ std::variant<std::string, const char*> canonical_v6(std::string_view text) {
 }
 
 ParseResult parse(std::string_view text) {
-  if (text.empty()) return "endpoint is empty";
+  if (text.empty()) return Problem{ErrorCode::kEndpointEmpty, "endpoint is empty"};
   // Also guards the C string calls below against an embedded NUL.
   for (char c : text) {
-    if (c <= ' ' || c > '~') return "endpoint contains a space or non-printable character";
+    if (c <= ' ' || c > '~')
+      return Problem{ErrorCode::kEndpointBadCharacter,
+                     "endpoint contains a space or non-printable character"};
   }
   std::string host;
   std::string_view rest;
   if (text.front() == '[') {
     const auto close = text.find(']');
-    if (close == std::string_view::npos) return "missing closing ']' after IPv6 address";
+    if (close == std::string_view::npos)
+      return Problem{ErrorCode::kEndpointUnclosedBracket, "missing closing ']' after IPv6 address"};
     const std::string_view inside = text.substr(1, close - 1);
     if (inside.find(':') == std::string_view::npos) {
-      return "brackets are only for IPv6 addresses";
+      return Problem{ErrorCode::kEndpointBracketsNotIpv6, "brackets are only for IPv6 addresses"};
     }
     auto v6 = canonical_v6(inside);
-    if (auto* error = std::get_if<const char*>(&v6)) return *error;
+    if (auto* problem = std::get_if<Problem>(&v6)) return *problem;
     host = std::get<std::string>(std::move(v6));
     rest = text.substr(close + 1);
-    if (rest.empty()) return "missing port";
-    if (rest.front() != ':') return "expected ':' and a port after ']'";
+    if (rest.empty()) return Problem{ErrorCode::kEndpointMissingPort, "missing port"};
+    if (rest.front() != ':')
+      return Problem{ErrorCode::kEndpointNoPortAfterBracket, "expected ':' and a port after ']'"};
     rest.remove_prefix(1);
   } else {
     const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return "missing port";
+    if (colon == std::string_view::npos)
+      return Problem{ErrorCode::kEndpointMissingPort, "missing port"};
     const std::string_view address = text.substr(0, colon);
     if (address.find(':') != std::string_view::npos) {
-      return "IPv6 address must be written in brackets, e.g. [::1]:5000";
+      return Problem{ErrorCode::kEndpointIpv6NeedsBrackets,
+                     "IPv6 address must be written in brackets, e.g. [::1]:5000"};
     }
-    if (address.empty()) return "missing host";
+    if (address.empty()) return Problem{ErrorCode::kEndpointMissingHost, "missing host"};
     asio::error_code ec;
     const auto v4 = asio::ip::make_address_v4(std::string(address), ec);
     if (ec) return kNotAnAddress;
     host = v4.to_string();
     rest = text.substr(colon + 1);
   }
-  if (rest.empty()) return "missing port";
-  if (!all_digits(rest)) return "port must be a decimal number";
+  if (rest.empty()) return Problem{ErrorCode::kEndpointMissingPort, "missing port"};
+  if (!all_digits(rest))
+    return Problem{ErrorCode::kEndpointPortNotNumber, "port must be a decimal number"};
   unsigned long port = 0;
   const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), port);
   if (ec != std::errc() || end != rest.data() + rest.size() || port < 1 || port > 65535) {
-    return "port out of range (1-65535)";
+    return Problem{ErrorCode::kEndpointPortOutOfRange, "port out of range (1-65535)"};
   }
   return Endpoint{std::move(host), static_cast<std::uint16_t>(port)};
 }
@@ -124,7 +140,9 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
 
 Endpoint parse_endpoint_or_throw(std::string_view text) {
   auto result = parse(text);
-  if (auto* error = std::get_if<const char*>(&result)) throw Error(*error);
+  if (auto* problem = std::get_if<Problem>(&result)) {
+    throw Error(problem->code, problem->text, {std::string(text)});
+  }
   return std::get<Endpoint>(std::move(result));
 }
 
@@ -132,7 +150,7 @@ asio::ip::udp::endpoint to_udp(const Endpoint& endpoint) {
   asio::error_code ec;
   if (!endpoint.is_v6()) {
     const auto v4 = asio::ip::make_address_v4(endpoint.host, ec);
-    if (ec) throw Error(kNotAnAddress);
+    if (ec) throw Error(kNotAnAddress.code, kNotAnAddress.text, {endpoint.to_string()});
     return {v4, endpoint.port};
   }
   // The scope is resolved here rather than by asio, which silently turns an unknown
@@ -144,10 +162,13 @@ asio::ip::udp::endpoint to_udp(const Endpoint& endpoint) {
     host = host.substr(0, percent);
   }
   auto v6 = asio::ip::make_address_v6(std::string(host), ec);
-  if (ec) throw Error(kNotAnAddress);
+  if (ec) throw Error(kNotAnAddress.code, kNotAnAddress.text, {endpoint.to_string()});
   if (!scope.empty()) {
     const unsigned long index = scope_index(scope);
-    if (index == 0 || index > 0xffffffffUL) throw Error("unknown network interface in IPv6 scope");
+    if (index == 0 || index > 0xffffffffUL) {
+      throw Error(ErrorCode::kEndpointUnknownInterface, "unknown network interface in IPv6 scope",
+                  {endpoint.to_string()});
+    }
     v6.scope_id(static_cast<asio::ip::scope_id_type>(index));
   }
   return {v6, endpoint.port};

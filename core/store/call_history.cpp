@@ -10,8 +10,8 @@ namespace hotline::store {
 namespace {
 
 constexpr std::array<std::string_view, kCallOutcomeCount> kOutcomeNames = {
-    "answered",    "missed",          "declined", "busy",   "no_answer",
-    "unreachable", "connection_lost", "refused",  "failed", "interrupted"};
+    "answered",        "missed",  "declined", "busy",        "no_answer", "unreachable",
+    "connection_lost", "refused", "failed",   "interrupted", "cancelled"};
 
 constexpr std::string_view kColumns =
     "id, peer_name, peer_fingerprint, peer_verified, direction, started_at, answered_at, "
@@ -216,9 +216,9 @@ void CallHistory::touch(std::span<const std::int64_t> ids, std::int64_t now) {
 int CallHistory::close_interrupted() {
   Statement stmt = db_->prepare(
       "UPDATE calls SET outcome = 'interrupted', ended_at = last_seen_at, "
-      "end_reason = 'console stopped', duration_s = CASE WHEN answered_at IS NULL THEN 0 "
+      "end_reason = ?1, duration_s = CASE WHEN answered_at IS NULL THEN 0 "
       "ELSE max(0, last_seen_at - answered_at) / 1000.0 END WHERE ended_at IS NULL");
-  stmt.run();
+  stmt.bind(1, kConsoleStoppedReason).run();
   return db_->changes();
 }
 

@@ -21,14 +21,18 @@ enum class CallOutcome {
   kMissed,          // incoming, the caller gave up before it was answered
   kDeclined,        // declined by the callee (either side records it)
   kBusy,            // the callee was in another call
-  kNoAnswer,        // outgoing, nobody answered (or the caller gave up first)
+  kNoAnswer,        // outgoing, nobody answered within the ring timeout
   kUnreachable,     // outgoing, no handshake response
   kConnectionLost,  // the link died
   kRefused,         // the peer is disabled or removed on one side
   kFailed,          // a local problem (audio device, bad options)
   kInterrupted,     // the console stopped mid-call (crash, kill); closed at the next start
+  kCancelled,       // outgoing, the caller hung up before an answer
 };
-inline constexpr std::size_t kCallOutcomeCount = 10;
+inline constexpr std::size_t kCallOutcomeCount = 11;
+// The end reason of a row close_interrupted() closed; every other end reason is the engine's
+// (call::to_string(EndReason)).
+inline constexpr std::string_view kConsoleStoppedReason = "console_stopped";
 std::string_view to_string(CallOutcome outcome);
 std::optional<CallOutcome> parse_call_outcome(std::string_view text);
 

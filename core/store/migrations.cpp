@@ -108,9 +108,56 @@ void schema_v2(Database& db) {
   )sql");
 }
 
-constexpr std::array<Migration, 2> kMigrations = {
+// v3: a caller's own cancelled call is "cancelled" (v2 recorded it as "no_answer", the
+// outcome of a ring that timed out), and the end reason of a call closed at the next start is
+// a code like all others ("console_stopped", was "console stopped"). SQLite cannot change a
+// CHECK constraint in place, so the table is rebuilt.
+void schema_v3(Database& db) {
+  db.exec(R"sql(
+    CREATE TABLE calls_v3 (
+      id                   INTEGER PRIMARY KEY,
+      peer_name            TEXT NOT NULL,
+      peer_fingerprint     TEXT NOT NULL,
+      peer_verified        INTEGER NOT NULL,
+      direction            TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+      started_at           INTEGER NOT NULL,
+      answered_at          INTEGER NULL,
+      ended_at             INTEGER NULL,
+      last_seen_at         INTEGER NOT NULL,
+      duration_s           REAL NOT NULL DEFAULT 0,
+      outcome              TEXT NULL CHECK (outcome IS NULL OR outcome IN (
+                             'answered', 'missed', 'declined', 'busy', 'no_answer', 'cancelled',
+                             'unreachable', 'connection_lost', 'refused', 'failed',
+                             'interrupted')),
+      end_reason           TEXT NOT NULL DEFAULT '',
+      sas                  TEXT NOT NULL DEFAULT '',
+      sas_confirmed_local  INTEGER NOT NULL DEFAULT 0,
+      sas_confirmed_remote INTEGER NOT NULL DEFAULT 0,
+      mean_rtt_ms          REAL NULL,
+      loss_percent         REAL NULL,
+      jitter_ms            REAL NULL,
+      concealed_percent    REAL NULL,
+      fec_recovered        INTEGER NULL,
+      interruptions        INTEGER NULL,
+      note                 TEXT NOT NULL DEFAULT ''
+    );
+    INSERT INTO calls_v3 SELECT * FROM calls;
+    UPDATE calls_v3 SET outcome = 'cancelled'
+      WHERE direction = 'out' AND outcome = 'no_answer' AND end_reason = 'cancelled';
+    UPDATE calls_v3 SET end_reason = 'console_stopped' WHERE end_reason = 'console stopped';
+    DROP TABLE calls;
+    ALTER TABLE calls_v3 RENAME TO calls;
+    CREATE INDEX calls_by_start ON calls (started_at, id);
+    CREATE INDEX calls_by_peer ON calls (peer_name, started_at);
+    CREATE INDEX calls_by_outcome ON calls (outcome, started_at);
+    CREATE INDEX calls_open ON calls (id) WHERE ended_at IS NULL;
+  )sql");
+}
+
+constexpr std::array<Migration, 3> kMigrations = {
     &schema_v1,
     &schema_v2,
+    &schema_v3,
 };
 
 }  // namespace

@@ -67,7 +67,9 @@ void update_named(Statement& stmt, std::string_view name) {
   const bool updated = stmt.step();
   while (stmt.step()) {
   }
-  if (!updated) throw Error("no peer named '" + std::string(name) + "'");
+  if (!updated)
+    throw Error(ErrorCode::kPeerNotFound, "no peer named '" + std::string(name) + "'",
+                {std::string(name)});
 }
 
 }  // namespace
@@ -79,11 +81,14 @@ std::int64_t PeerStore::add(const PeerRecord& peer) {
   Transaction transaction(*db_);
   Statement by_name = db_->prepare("SELECT 1 FROM peers WHERE name = ?1");
   if (by_name.bind(1, peer.name).step()) {
-    throw Error("a peer named '" + peer.name + "' already exists");
+    throw Error(ErrorCode::kPeerNameTaken, "a peer named '" + peer.name + "' already exists",
+                {peer.name});
   }
   Statement by_key = db_->prepare("SELECT name FROM peers WHERE public_key = ?1");
   if (by_key.bind(1, ByteSpan(peer.public_key)).step()) {
-    throw Error("this key is already imported as peer '" + by_key.column_text(0) + "'");
+    const std::string taken = by_key.column_text(0);
+    throw Error(ErrorCode::kPeerKeyTaken, "this key is already imported as peer '" + taken + "'",
+                {taken});
   }
 
   Statement insert = db_->prepare(
@@ -204,10 +209,14 @@ void PeerStore::replace_key(std::string_view name, const crypto::PublicKey& key,
   Transaction transaction(*db_);
   Statement by_key = db_->prepare("SELECT name FROM peers WHERE public_key = ?1 AND name != ?2");
   if (by_key.bind(1, ByteSpan(key)).bind(2, name).step()) {
-    throw Error("this key is already imported as peer '" + by_key.column_text(0) + "'");
+    const std::string taken = by_key.column_text(0);
+    throw Error(ErrorCode::kPeerKeyTaken, "this key is already imported as peer '" + taken + "'",
+                {taken});
   }
   Statement old_key = db_->prepare("SELECT public_key FROM peers WHERE name = ?1");
-  if (!old_key.bind(1, name).step()) throw Error("no peer named '" + std::string(name) + "'");
+  if (!old_key.bind(1, name).step())
+    throw Error(ErrorCode::kPeerNotFound, "no peer named '" + std::string(name) + "'",
+                {std::string(name)});
   const crypto::PublicKey replaced = old_key.column_array<32>(0, "peer public key");
   Statement stmt = db_->prepare(
       "UPDATE peers SET public_key = ?2, card_text = ?3, endpoints = ?4, imported_at = ?5, "

@@ -142,6 +142,150 @@ Listen on this address instead (peers then need this console's new card):</sourc
 <context>
     <name>Texts</name>
     <message>
+        <source>no role</source>
+        <translation>无角色</translation>
+    </message>
+    <message>
+        <source>official</source>
+        <translation>官员</translation>
+    </message>
+    <message>
+        <source>operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Call ended: interception suspected</source>
+        <translation>通话已结束：怀疑遭到窃听</translation>
+    </message>
+    <message>
+        <source>Setting reset</source>
+        <translation>恢复默认设置</translation>
+    </message>
+    <message>
+        <source>Setting changed</source>
+        <translation>修改设置</translation>
+    </message>
+    <message>
+        <source>Role unlock refused (locked)</source>
+        <translation>拒绝解锁角色（已锁定）</translation>
+    </message>
+    <message>
+        <source>Role unlock refused (no passphrase)</source>
+        <translation>拒绝解锁角色（未设口令）</translation>
+    </message>
+    <message>
+        <source>Wrong role passphrase</source>
+        <translation>角色口令错误</translation>
+    </message>
+    <message>
+        <source>Role unlocked</source>
+        <translation>解锁角色</translation>
+    </message>
+    <message>
+        <source>Role passphrase set</source>
+        <translation>设置角色口令</translation>
+    </message>
+    <message>
+        <source>Peer&apos;s key verified</source>
+        <translation>核验对端密钥</translation>
+    </message>
+    <message>
+        <source>Peer&apos;s replay protection reset</source>
+        <translation>重置对端防重放记录</translation>
+    </message>
+    <message>
+        <source>Peer removed</source>
+        <translation>删除对端</translation>
+    </message>
+    <message>
+        <source>Pre-shared key set</source>
+        <translation>设置预共享密钥</translation>
+    </message>
+    <message>
+        <source>Pre-shared key removed</source>
+        <translation>删除预共享密钥</translation>
+    </message>
+    <message>
+        <source>Peer&apos;s key replaced</source>
+        <translation>更换对端密钥</translation>
+    </message>
+    <message>
+        <source>Peer card imported</source>
+        <translation>导入对端名片</translation>
+    </message>
+    <message>
+        <source>Peer&apos;s addresses changed</source>
+        <translation>修改对端地址</translation>
+    </message>
+    <message>
+        <source>Peer enabled or disabled</source>
+        <translation>启用或停用对端</translation>
+    </message>
+    <message>
+        <source>Note on a call written</source>
+        <translation>填写通话备注</translation>
+    </message>
+    <message>
+        <source>Call history exported</source>
+        <translation>导出通话记录</translation>
+    </message>
+    <message>
+        <source>The security words did not match: interception suspected</source>
+        <translation>安全词不一致：怀疑遭到窃听</translation>
+    </message>
+    <message>
+        <source>A problem on this console (sound device or call options)</source>
+        <translation>本控制台出现问题（声音设备或通话选项）</translation>
+    </message>
+    <message>
+        <source>Refused: the peer is disabled or removed</source>
+        <translation>已拒绝：该对端已停用或已删除</translation>
+    </message>
+    <message>
+        <source>The connection was lost</source>
+        <translation>连接中断</translation>
+    </message>
+    <message>
+        <source>The other console could not be reached</source>
+        <translation>无法连通对方控制台</translation>
+    </message>
+    <message>
+        <source>The caller hung up before an answer</source>
+        <translation>主叫方在接听前挂断</translation>
+    </message>
+    <message>
+        <source>Nobody answered within the ring time</source>
+        <translation>振铃时间内无人接听</translation>
+    </message>
+    <message>
+        <source>The callee was on another call</source>
+        <translation>被叫方正在另一通话中</translation>
+    </message>
+    <message>
+        <source>Declined by the callee</source>
+        <translation>被叫方拒接</translation>
+    </message>
+    <message>
+        <source>Hung up on the other console</source>
+        <translation>对方控制台挂断</translation>
+    </message>
+    <message>
+        <source>Hung up on this console</source>
+        <translation>本控制台挂断</translation>
+    </message>
+    <message>
+        <source>This console stopped during the call (closed at its next start)</source>
+        <translation>通话期间本控制台停止运行（在下次启动时结束记录）</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
         <source>Dialling…</source>
         <translation>正在拨号…</translation>
     </message>
@@ -290,6 +434,10 @@ Listen on this address instead (peers then need this console's new card):</sourc
 </context>
 <context>
     <name>hotline::ui::AuditPage</name>
+    <message>
+        <source>Details, as recorded</source>
+        <translation>详情（按原记录）</translation>
+    </message>
     <message>
         <source>No.</source>
         <translation>序号</translation>
@@ -1195,6 +1343,18 @@ Listen on this address instead (peers then need this console's new card):</sourc
 <context>
     <name>hotline::ui::PeersPage</name>
     <message>
+        <source>Show as QR code</source>
+        <translation>显示为二维码</translation>
+    </message>
+    <message>
+        <source>This console&apos;s fingerprint</source>
+        <translation>本控制台的指纹</translation>
+    </message>
+    <message>
+        <source>This console, %1 — fingerprint: %2</source>
+        <translation>本控制台 %1 — 指纹：%2</translation>
+    </message>
+    <message>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
@@ -1458,6 +1618,10 @@ Listen on this address instead (peers then need this console's new card):</sourc
 <context>
     <name>hotline::ui::SettingsPage</name>
     <message>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
         <source>Nothing to save: no setting was changed.</source>
         <translation>没有需要保存的内容：没有更改任何设置。</translation>
     </message>
@@ -1656,6 +1820,120 @@ Listen on this address instead (peers then need this console's new card):</sourc
     <message>
         <source>Recent calls</source>
         <translation>最近通话</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The address %1 cannot be used from this computer (its network interface does not exist here). Set an address that works here with Addresses….</source>
+        <translation>地址 %1 在本机上无法使用（其网络接口在本机不存在）。请通过“地址…”设置本机可用的地址。</translation>
+    </message>
+    <message>
+        <source>This is this console&apos;s own card. Import the other console&apos;s card.</source>
+        <translation>这是本控制台自己的名片。请导入对方控制台的名片。</translation>
+    </message>
+    <message>
+        <source>This key is already in the directory, as peer “%1”.</source>
+        <translation>此密钥已在目录中，对应对端“%1”。</translation>
+    </message>
+    <message>
+        <source>A peer named “%1” is already in the directory.</source>
+        <translation>目录中已有名为“%1”的对端。</translation>
+    </message>
+    <message>
+        <source>There is no peer named “%1” (it may have just been removed).</source>
+        <translation>没有名为“%1”的对端（可能刚被删除）。</translation>
+    </message>
+    <message>
+        <source>No %1 passphrase is set on this console yet. An administrator sets it in Settings.</source>
+        <translation>本控制台尚未设置%1口令。请由管理员在“设置”中设置。</translation>
+    </message>
+    <message>
+        <source>Too many wrong %1 passphrases: try again in %2 s.</source>
+        <translation>%1口令错误次数过多：请在 %2 秒后重试。</translation>
+    </message>
+    <message>
+        <source>Wrong %1 passphrase. After %2 wrong tries in a row the role is locked for %3 s.</source>
+        <translation>%1口令错误。连续错误 %2 次后，该角色锁定 %3 秒。</translation>
+    </message>
+    <message>
+        <source>Wrong %1 passphrase.</source>
+        <translation>%1口令错误。</translation>
+    </message>
+    <message>
+        <source>In “%1”, the network interface after ‘%’ does not exist on this computer.</source>
+        <translation>“%1”中“%”之后的网络接口在本机上不存在。</translation>
+    </message>
+    <message>
+        <source>In “%1”, the part after ‘%’ must be a network interface name or number.</source>
+        <translation>“%1”中“%”之后必须是网络接口名称或编号。</translation>
+    </message>
+    <message>
+        <source>In “%1”, the network interface after ‘%’ is missing.</source>
+        <translation>“%1”中“%”之后缺少网络接口。</translation>
+    </message>
+    <message>
+        <source>“%1” is not an IP address. Give the numeric IPv4 or IPv6 address (names are not looked up, so that no third party learns whom this console calls).</source>
+        <translation>“%1”不是 IP 地址。请填写数字形式的 IPv4 或 IPv6 地址（本控制台不解析域名，以免第三方得知它呼叫谁）。</translation>
+    </message>
+    <message>
+        <source>In “%1”, the port must be between 1 and 65535.</source>
+        <translation>“%1”中的端口必须在 1 到 65535 之间。</translation>
+    </message>
+    <message>
+        <source>In “%1”, the port must be a number.</source>
+        <translation>“%1”中的端口必须是数字。</translation>
+    </message>
+    <message>
+        <source>“%1” has no port: add a colon and the port, for example :47000.</source>
+        <translation>“%1”缺少端口：请加上冒号和端口号，例如 :47000。</translation>
+    </message>
+    <message>
+        <source>“%1” has a port but no address before it.</source>
+        <translation>“%1”有端口，但前面没有地址。</translation>
+    </message>
+    <message>
+        <source>In “%1”, write the IPv6 address in brackets, then the port, for example [2001:db8::7]:47000.</source>
+        <translation>“%1”：IPv6 地址须写在方括号内，后接端口，例如 [2001:db8::7]:47000。</translation>
+    </message>
+    <message>
+        <source>In “%1”, a colon and the port must follow ‘]’, for example [2001:db8::7]:47000.</source>
+        <translation>“%1”：“]”之后必须是冒号和端口，例如 [2001:db8::7]:47000。</translation>
+    </message>
+    <message>
+        <source>In “%1”, brackets are only for IPv6 addresses; write an IPv4 address without them, for example 192.0.2.7:47000.</source>
+        <translation>“%1”：方括号只用于 IPv6 地址；IPv4 地址请不加方括号，例如 192.0.2.7:47000。</translation>
+    </message>
+    <message>
+        <source>In “%1”, the IPv6 address has no closing ‘]’.</source>
+        <translation>“%1”中的 IPv6 地址缺少右方括号“]”。</translation>
+    </message>
+    <message>
+        <source>The address “%1” contains a space or a character that cannot be in an address. Separate several addresses with spaces or commas.</source>
+        <translation>地址“%1”含有空格或地址中不能出现的字符。多个地址请用空格或逗号分隔。</translation>
+    </message>
+    <message>
+        <source>No address was given. Write it as HOST:PORT, for example 192.0.2.7:47000 or [2001:db8::7]:47000.</source>
+        <translation>未填写地址。请按“主机:端口”填写，例如 192.0.2.7:47000 或 [2001:db8::7]:47000。</translation>
+    </message>
+</context>
+<context>
+    <name>hotline::ui::EndpointsDialog</name>
+    <message>
+        <source>Give one to %1 addresses.</source>
+        <translation>请填写一至 %1 个地址。</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>One to four addresses as HOST:PORT, separated by spaces or commas, for example 192.0.2.7:47000, [2001:db8::7]:47000</source>
+        <translation>一至四个“主机:端口”形式的地址，用空格或逗号分隔，例如 192.0.2.7:47000, [2001:db8::7]:47000</translation>
+    </message>
+    <message>
+        <source>Addresses of %1</source>
+        <translation>%1 的地址</translation>
     </message>
 </context>
 </TS>

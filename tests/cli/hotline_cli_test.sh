@@ -240,7 +240,7 @@ check "filters: --direction out --peer --search" sh -c \
 check "filters: --since and --until" sh -c \
   "'$hotline' --profile '$work/a' history --since 2000-01-01 --until 2000-01-02 --role-passphrase-file '$work/operator' | grep -q '^No calls match'"
 expect_fail "a bad outcome is a usage error listing them" 2 "one of answered, missed" \
-  "$hotline" "${a[@]}" history --outcome cancelled "${as_operator[@]}"
+  "$hotline" "${a[@]}" history --outcome canceled "${as_operator[@]}"
 expect_fail "a bad date is a usage error" 2 "not a date" \
   "$hotline" "${a[@]}" history --since yesterday "${as_operator[@]}"
 

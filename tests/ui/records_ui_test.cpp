@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QMessageBox>
+#include <QProcess>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
@@ -13,10 +14,12 @@
 #include "core/identity/peer_card.hpp"
 #include "tests/ui/console_fixture.hpp"
 #include "ui/language.hpp"
+#include "ui/texts.hpp"
 
 using namespace hotline;
 using namespace hotline::test;
 using call::CallState;
+constexpr int kVerifiedBy = ui::PeersPage::kVerifiedBy;
 using Catch::Matchers::ContainsSubstring;
 
 namespace {
@@ -73,6 +76,9 @@ TEST_CASE("the operator filters the history, annotates a call and exports CSV an
   CHECK_FALSE(history.save_note_button()->isEnabled());
   history.table()->selectRow(0);
   wait_until([&] { return history.details()->toPlainText().contains("Answered"); }, "details");
+  // The end reason in words, not the stored code.
+  CHECK_THAT(history.details()->toPlainText().toStdString(), ContainsSubstring("Hung up on"));
+  CHECK_FALSE(history.details()->toPlainText().contains("_hangup"));
   CHECK(history.note()->isEnabled());
   const std::int64_t noted = history.model()->record(0)->id;
   history.note()->setPlainText("line clear, 线路清晰");
@@ -110,6 +116,39 @@ TEST_CASE("the operator filters the history, annotates a call and exports CSV an
   REQUIRE(pdf_file.open(QIODevice::ReadOnly));
   CHECK(pdf_file.read(5) == "%PDF-");
   CHECK(pdf_file.size() > 1000);
+  // The digits survive text extraction (pdftotext lost them: the font's shaped digit glyphs
+  // had no character mapping in the PDF).
+  QProcess pdftotext;
+  pdftotext.start("pdftotext", {"-layout", pdf, "-"});
+  if (!pdftotext.waitForStarted()) {
+    WARN("pdftotext (poppler-utils) is not installed: the PDF text is not checked");
+    return;
+  }
+  REQUIRE(pdftotext.waitForFinished(30000));
+  const QString text = QString::fromUtf8(pdftotext.readAllStandardOutput());
+  CAPTURE(text.toStdString());
+  const QString year = QString::number(QDate::currentDate().year());
+  CHECK(text.contains("2 call"));
+  CHECK(text.contains(year));
+  CHECK(text.contains("line clear, 线路清晰"));
+}
+
+TEST_CASE("every stored end reason and outcome has words of its own") {
+  using call::EndReason;
+  for (int i = 0; i <= static_cast<int>(EndReason::kInterceptionSuspected); ++i) {
+    const std::string_view code = call::to_string(static_cast<EndReason>(i));
+    CAPTURE(code);
+    CHECK(ui::end_reason_text(code).toStdString() != code);
+  }
+  CHECK(ui::end_reason_text(store::kConsoleStoppedReason).toStdString() != "console_stopped");
+  CHECK(ui::end_reason_text("from_a_newer_version") == "from_a_newer_version");
+  QStringList seen;
+  for (std::size_t i = 0; i < store::kCallOutcomeCount; ++i) {
+    const QString text = ui::outcome_text(static_cast<store::CallOutcome>(i));
+    CHECK_FALSE(text.isEmpty());
+    CHECK_FALSE(seen.contains(text));
+    seen << text;
+  }
 }
 
 TEST_CASE(
@@ -162,12 +201,12 @@ TEST_CASE(
   click(verify->verified_button());
   wait_until(
       [&] {
-        return peers.table()->rowCount() == 1 && peers.table()->item(0, 4) &&
-               peers.table()->item(0, 4)->text() != "NOT VERIFIED";
+        return peers.table()->rowCount() == 1 && peers.table()->item(0, kVerifiedBy) &&
+               peers.table()->item(0, kVerifiedBy)->text() != "NOT VERIFIED";
       },
       "Tokyo in the directory, verified");
   CHECK(peers.table()->item(0, 0)->text() == "Tokyo");
-  CHECK(peers.table()->item(0, 4)->text().contains("Li Wei"));
+  CHECK(peers.table()->item(0, kVerifiedBy)->text().contains("Li Wei"));
   // The official's directory shows the new peer too.
   wait_until([&] { return bj.page().tile("Tokyo") != nullptr; }, "the new tile");
 
@@ -206,7 +245,8 @@ TEST_CASE("roles unlock with their passphrase only and lock again after idle tim
     dialog.show();
     dialog.passphrase()->setText(kAdminPassphrase);  // the other role's passphrase
     QTest::mouseClick(dialog.unlock_button(), Qt::LeftButton);
-    wait_until([&] { return dialog.error()->text().contains("wrong"); }, "the refusal");
+    wait_until([&] { return dialog.error()->text().startsWith("Wrong operator passphrase"); },
+               "the refusal");
     CHECK_FALSE(bj.window->roles().unlocked(store::Role::kOperator));
   }
   bj.window->roles().set_idle_timeout(std::chrono::milliseconds(400));

@@ -241,7 +241,8 @@ TEST_CASE("declined, missed and unreachable calls are recorded with their outcom
   auto ours = beijing.history();
   REQUIRE(ours.size() == 2);
   CHECK(ours[1].outcome == CallOutcome::kDeclined);
-  CHECK(ours[0].outcome == CallOutcome::kNoAnswer);
+  // The caller hung up itself: cancelled, not "no answer" (which is the ring timing out).
+  CHECK(ours[0].outcome == CallOutcome::kCancelled);
   CHECK(ours[0].end_reason == "cancelled");
   auto theirs = singapore.history();
   REQUIRE(theirs.size() == 2);
@@ -319,7 +320,7 @@ TEST_CASE("history outcomes follow how the call ended") {
   CHECK(out(EndReason::kDeclined, false) == CallOutcome::kDeclined);
   CHECK(out(EndReason::kBusy, false) == CallOutcome::kBusy);
   CHECK(out(EndReason::kNoAnswer, false) == CallOutcome::kNoAnswer);
-  CHECK(out(EndReason::kCancelled, false) == CallOutcome::kNoAnswer);
+  CHECK(out(EndReason::kCancelled, false) == CallOutcome::kCancelled);
   CHECK(out(EndReason::kCancelled, false, call::Direction::kIncoming) == CallOutcome::kMissed);
   CHECK(out(EndReason::kConnectionLost, false, call::Direction::kIncoming) == CallOutcome::kMissed);
   CHECK(out(EndReason::kUnreachable, false) == CallOutcome::kUnreachable);

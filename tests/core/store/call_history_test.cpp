@@ -86,6 +86,8 @@ TEST_CASE("open calls are closed as interrupted at their last known time") {
   CHECK(history.close_interrupted() == 2);
   const auto l = history.get(live.id);
   CHECK(l->outcome == CallOutcome::kInterrupted);
+  CHECK(l->end_reason == kConsoleStoppedReason);  // a code, like every other end reason
+  CHECK(l->end_reason == "console_stopped");
   CHECK(l->ended_at == 40'000);
   CHECK(l->duration_s == 28.0);
   CHECK(history.get(ringing.id)->outcome == CallOutcome::kInterrupted);
@@ -153,7 +155,8 @@ TEST_CASE("outcome and direction names round trip") {
     const auto o = static_cast<CallOutcome>(i);
     CHECK(parse_call_outcome(to_string(o)) == o);
   }
-  CHECK_FALSE(parse_call_outcome("cancelled"));
+  CHECK(parse_call_outcome("cancelled") == CallOutcome::kCancelled);
+  CHECK_FALSE(parse_call_outcome("no answer"));
   CHECK(parse_call_direction("in") == CallDirection::kIn);
   CHECK(parse_call_direction("out") == CallDirection::kOut);
   CHECK_FALSE(parse_call_direction("sideways"));

@@ -49,7 +49,7 @@ TEST_CASE("opening configures WAL, foreign keys, synchronous and the v1 schema")
   CHECK(pragma_text(db, "synchronous") == "1");  // NORMAL
   CHECK(pragma_text(db, "busy_timeout") == "5000");
   CHECK(db.user_version() == latest_schema_version());
-  CHECK(latest_schema_version() == 2);
+  CHECK(latest_schema_version() == 3);
   CHECK(table_names(db) ==
         std::vector<std::string>{"audit_head", "audit_log", "calls", "handshake_replay", "peers",
                                  "removed_peers", "role_attempts", "role_passphrases", "settings"});

@@ -50,6 +50,12 @@ void seed(Database& db, int version) {
     db.exec(
         "INSERT INTO calls (peer_name, peer_fingerprint, peer_verified, direction, started_at, "
         "last_seen_at, outcome) VALUES ('Singapore', '12345', 1, 'out', 1, 2, 'answered')");
+    if (version == 2) {  // v2 wrote this one end reason as words
+      db.exec(
+          "INSERT INTO calls (peer_name, peer_fingerprint, peer_verified, direction, started_at, "
+          "last_seen_at, outcome, end_reason) VALUES ('Singapore', '12345', 1, 'in', 3, 4, "
+          "'interrupted', 'console stopped')");
+    }
   }
 }
 
@@ -65,10 +71,19 @@ void check_seeded(Database& db, int version) {
     CHECK(peers.last_handshake_timestamp(key(7)).has_value());
   }
   if (version >= 2) {
-    Statement stmt = db.prepare("SELECT count(*) FROM calls");
+    Statement stmt = db.prepare("SELECT count(*) FROM calls WHERE outcome = 'answered'");
     stmt.step();
     CHECK(stmt.column_int64(0) == 1);
   }
+  if (version == 2) {
+    Statement stmt = db.prepare("SELECT end_reason FROM calls WHERE outcome = 'interrupted'");
+    REQUIRE(stmt.step());
+    CHECK(stmt.column_text(0) == "console_stopped");
+  }
+  // v3: a caller's own cancelled call has an outcome of its own.
+  CHECK_NOTHROW(db.exec(
+      "INSERT INTO calls (peer_name, peer_fingerprint, peer_verified, direction, started_at, "
+      "last_seen_at, outcome) VALUES ('Tokyo', '6789', 0, 'out', 5, 6, 'cancelled')"));
 }
 
 }  // namespace
