@@ -84,6 +84,69 @@ QString endpoint_problem(ErrorCode code, const QString& text) {
   }
 }
 
+// values[0] is the card's line, or empty.
+QString card_problem(ErrorCode code, const std::vector<std::string>& values) {
+  QString text;
+  switch (code) {
+    case ErrorCode::kCardNotACard:
+      text = Errors::tr(
+          "This is not a Hotline Console peer card (it has no “hotline-card 1” "
+          "line).");
+      break;
+    case ErrorCode::kCardUnsupportedVersion:
+      text = Errors::tr(
+                 "This card is of version %1, which this console does not read. Update "
+                 "the console, or ask for a card of version 1.")
+                 .arg(value(values, 1));
+      break;
+    case ErrorCode::kCardTooLong:
+      text = Errors::tr(
+                 "This text is too long to be a peer card (%1 bytes; a card has at most "
+                 "%2).")
+                 .arg(value(values, 1), value(values, 2));
+      break;
+    case ErrorCode::kCardBadKey:
+      text = Errors::tr(
+          "The card's public key is not a usable key. Ask the other side to send "
+          "its card again.");
+      break;
+    case ErrorCode::kCardFingerprintMismatch:
+      text = Errors::tr(
+          "The card's fingerprint does not belong to its key: the card was "
+          "changed. Do not import it; ask the other side for its card again.");
+      break;
+    case ErrorCode::kCardSignatureMismatch:
+      text = Errors::tr(
+          "The card's signature does not match its contents: the card was "
+          "changed after it was signed. Do not import it; ask the other side for "
+          "its card again.");
+      break;
+    case ErrorCode::kCardDamaged:
+      text = Errors::tr("The card is damaged (%1). Ask the other side to send it again.")
+                 .arg(value(values, 1));
+      break;
+    case ErrorCode::kNameEmpty:
+      text = Errors::tr("The name is empty.");
+      break;
+    case ErrorCode::kNameTooLong:
+      text = Errors::tr(
+                 "The name is too long: %1 bytes, at most %2 (a Chinese character takes "
+                 "3).")
+                 .arg(value(values, 1), value(values, 2));
+      break;
+    case ErrorCode::kNameBadCharacter:
+      text = Errors::tr("The name contains a control or invisible character.");
+      break;
+    case ErrorCode::kNameSpaceAtEnds:
+      text = Errors::tr("The name must not begin or end with a space.");
+      break;
+    default:
+      return {};
+  }
+  const QString line = value(values, 0);
+  return line.isEmpty() ? text : Errors::tr("Line %1 of the card: %2").arg(line, text);
+}
+
 }  // namespace
 
 QString error_text(ErrorCode code, const std::vector<std::string>& values) {
@@ -121,8 +184,10 @@ QString error_text(ErrorCode code, const std::vector<std::string>& values) {
                  "with Addresses….")
           .arg(first);
     default:
-      return endpoint_problem(code, first);
+      break;
   }
+  const QString card = card_problem(code, values);
+  return card.isEmpty() ? endpoint_problem(code, first) : card;
 }
 
 QString error_text(const std::exception& error) {

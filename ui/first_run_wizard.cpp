@@ -11,6 +11,7 @@
 #include "core/crypto/fingerprint.hpp"
 #include "core/identity/peer_card.hpp"
 #include "core/identity/profile.hpp"
+#include "ui/error_text.hpp"
 
 namespace hotline::ui {
 namespace {
@@ -135,7 +136,7 @@ bool FirstRunWizard::validateCurrentPage() {
         identity::validate_console_name(name_->text().trimmed().toStdString());
         net::parse_endpoint_or_throw(listen_->text().trimmed().toStdString());
       } catch (const std::exception& e) {
-        return refuse(QString::fromStdString(e.what()));
+        return refuse(error_text(e));
       }
       return true;
     case 2:
@@ -187,7 +188,7 @@ bool FirstRunWizard::validateCurrentPage() {
           gate.set_first_passphrases(ad, op, admin::current_actor() + " (first run)");
           return {};
         } catch (const std::exception& e) {
-          return QString::fromStdString(e.what());
+          return error_text(e);
         }
       }));
       return true;

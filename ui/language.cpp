@@ -38,15 +38,20 @@ void set_language(const QString& requested) {
   QString code = requested;
   if (code.isEmpty()) code = QLocale::system().name().startsWith("zh") ? "zh_CN" : "en";
   if (!available_languages().contains(code)) code = "en";
+  // The same language again (Settings saved with it unchanged, or "" meaning it): no
+  // LanguageChange, which would rebuild every page for nothing.
+  static bool installed = false;
+  if (installed && code == current()) return;
+  installed = true;
   QCoreApplication::removeTranslator(&ours());
   QCoreApplication::removeTranslator(&qt_base());
   current() = code;
-  if (code != "en") {
-    // Ours are built in; Qt's own (dialog buttons) come from the system when installed.
-    if (ours().load(":/i18n/hotline_" + code + ".qm")) QCoreApplication::installTranslator(&ours());
-    if (qt_base().load("qtbase_" + code, QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
-      QCoreApplication::installTranslator(&qt_base());
-    }
+  // Ours are built in (English's holds only the plural forms: "1 call", "2 calls"); Qt's
+  // own (dialog buttons) come from the system when installed.
+  if (ours().load(":/i18n/hotline_" + code + ".qm")) QCoreApplication::installTranslator(&ours());
+  if (code != "en" &&
+      qt_base().load("qtbase_" + code, QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+    QCoreApplication::installTranslator(&qt_base());
   }
   QLocale::setDefault(QLocale(code == "en" ? "en_GB" : code));
   // The window system adds this to every window title that does not end with it already.

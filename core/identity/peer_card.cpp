@@ -72,22 +72,33 @@ std::optional<std::string> line_problem(std::string_view line) {
   return std::nullopt;
 }
 
-std::optional<std::string> name_problem(std::string_view name) {
-  if (name.empty()) return "name is empty";
+struct NameProblem {
+  ErrorCode code;
+  std::string text;
+  std::vector<std::string> values;
+};
+
+std::optional<NameProblem> name_problem(std::string_view name) {
+  if (name.empty()) return NameProblem{ErrorCode::kNameEmpty, "name is empty", {}};
   if (name.size() > kMaxNameBytes) {
-    return "name is too long (" + std::to_string(name.size()) + " bytes; at most " +
-           std::to_string(kMaxNameBytes) + ")";
+    const std::string bytes = std::to_string(name.size()), most = std::to_string(kMaxNameBytes);
+    return NameProblem{ErrorCode::kNameTooLong,
+                       "name is too long (" + bytes + " bytes; at most " + most + ")",
+                       {bytes, most}};
   }
   std::vector<std::uint32_t> codes;
+  const auto bad = [](const char* text) {
+    return NameProblem{ErrorCode::kNameBadCharacter, text, {}};
+  };
   for (std::size_t pos = 0; pos < name.size();) {
     const auto code = decode_utf8(name, pos);
-    if (!code) return "name is not valid UTF-8";
-    if (is_control(*code)) return "name contains a control character";
-    if (is_invisible_format(*code)) return "name contains an invisible formatting character";
+    if (!code) return bad("name is not valid UTF-8");
+    if (is_control(*code)) return bad("name contains a control character");
+    if (is_invisible_format(*code)) return bad("name contains an invisible formatting character");
     codes.push_back(*code);
   }
   if (is_space(codes.front()) || is_space(codes.back())) {
-    return "name must not start or end with a space";
+    return NameProblem{ErrorCode::kNameSpaceAtEnds, "name must not start or end with a space", {}};
   }
   return std::nullopt;
 }
@@ -150,13 +161,16 @@ class CardParser {
     ++counts_[field];
     switch (field) {
       case kName:
-        if (auto problem = name_problem(value)) fail(*problem);
+        if (auto problem = name_problem(value)) {
+          throw CardError(problem->text, line_, problem->code, problem->values);
+        }
         card_.name = std::string(value);
         break;
       case kPublicKey:
         card_.public_key = decode_base64_field<32>(value, field, line_);
         if (!crypto::dh_public_from_identity(card_.public_key)) {
-          fail("public-key is not a usable Ed25519 key (invalid or small-order point)");
+          throw CardError("public-key is not a usable Ed25519 key (invalid or small-order point)",
+                          line_, ErrorCode::kCardBadKey);
         }
         break;
       case kEndpoint:
@@ -165,14 +179,17 @@ class CardParser {
       case kFingerprint:
         if (!is_fingerprint_shaped(value)) fail("fingerprint must be 60 digits in 12 groups of 5");
         if (value != crypto::fingerprint(card_.public_key)) {
-          fail("fingerprint does not match the public key");
+          throw CardError("fingerprint does not match the public key", line_,
+                          ErrorCode::kCardFingerprintMismatch);
         }
         break;
       case kSignature:
         card_.signature = decode_base64_field<64>(value, field, line_);
         if (!crypto::verify_signature(card_.public_key, as_bytes(card_signed_text(card_)),
                                       card_.signature)) {
-          fail("signature does not match the card (it was changed or not signed by its key)");
+          throw CardError(
+              "signature does not match the card (it was changed or not signed by its key)", line_,
+              ErrorCode::kCardSignatureMismatch);
         }
         break;
       case kFieldCount:
@@ -241,19 +258,39 @@ void check_header(std::string_view line, std::size_t line_no) {
     const std::string_view version = line.substr(kPrefix.size());
     if (!version.empty() &&
         std::all_of(version.begin(), version.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      throw CardError("unsupported card version " + std::string(version), line_no);
+      throw CardError("unsupported card version " + std::string(version), line_no,
+                      ErrorCode::kCardUnsupportedVersion, {std::string(version)});
     }
   }
-  throw CardError("not a Hotline peer card (expected " + quoted(kCardHeader) + ")", line_no);
+  throw CardError("not a Hotline peer card (expected " + quoted(kCardHeader) + ")", line_no,
+                  ErrorCode::kCardNotACard);
 }
 
 }  // namespace
 
-CardError::CardError(const std::string& problem, std::optional<std::size_t> line)
-    : Error(line ? "line " + std::to_string(*line) + ": " + problem : problem), line_(line) {}
+namespace {
+
+std::vector<std::string> card_values(std::optional<std::size_t> line, const std::string& problem,
+                                     ErrorCode code, std::vector<std::string> values) {
+  std::vector<std::string> out{line ? std::to_string(*line) : std::string()};
+  if (code == ErrorCode::kCardDamaged) out.push_back(problem);
+  out.insert(out.end(), std::make_move_iterator(values.begin()),
+             std::make_move_iterator(values.end()));
+  return out;
+}
+
+}  // namespace
+
+CardError::CardError(const std::string& problem, std::optional<std::size_t> line, ErrorCode code,
+                     std::vector<std::string> values)
+    : Error(code, line ? "line " + std::to_string(*line) + ": " + problem : problem,
+            card_values(line, problem, code, std::move(values))),
+      line_(line) {}
 
 void validate_console_name(std::string_view name) {
-  if (auto problem = name_problem(name)) throw CardError(*problem, std::nullopt);
+  if (auto problem = name_problem(name)) {
+    throw CardError(problem->text, std::nullopt, problem->code, problem->values);
+  }
 }
 
 PeerCard make_card(const crypto::Identity& identity, std::string name,
@@ -284,9 +321,9 @@ std::string serialize_card(const PeerCard& card) {
 
 PeerCard parse_card(std::string_view text) {
   if (text.size() > kMaxCardBytes) {
-    throw CardError("card is too long (" + std::to_string(text.size()) + " bytes; at most " +
-                        std::to_string(kMaxCardBytes) + ")",
-                    std::nullopt);
+    const std::string bytes = std::to_string(text.size()), most = std::to_string(kMaxCardBytes);
+    throw CardError("card is too long (" + bytes + " bytes; at most " + most + ")", std::nullopt,
+                    ErrorCode::kCardTooLong, {bytes, most});
   }
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
@@ -317,7 +354,8 @@ PeerCard parse_card(std::string_view text) {
     }
   }
   if (!header_seen) {
-    throw CardError("not a Hotline peer card (no " + quoted(kCardHeader) + " line)", std::nullopt);
+    throw CardError("not a Hotline peer card (no " + quoted(kCardHeader) + " line)", std::nullopt,
+                    ErrorCode::kCardNotACard);
   }
   return parser.finish();
 }

@@ -34,10 +34,13 @@ inline constexpr std::size_t kMaxNameBytes = 64;
 inline constexpr std::size_t kMaxCardEndpoints = 4;
 inline constexpr std::string_view kCardHeader = "hotline-card 1";
 
-// what() is "line N: problem" when the problem is on a line, else just the problem.
+// what() is "line N: problem" when the problem is on a line, else just the problem. code() is
+// one of the kCard… and kName… codes (kCardDamaged for the card's layout), values() the line
+// ("" if none) and then the code's values.
 class CardError : public Error {
  public:
-  CardError(const std::string& problem, std::optional<std::size_t> line);
+  CardError(const std::string& problem, std::optional<std::size_t> line,
+            ErrorCode code = ErrorCode::kCardDamaged, std::vector<std::string> values = {});
   std::optional<std::size_t> line() const { return line_; }
 
  private:

@@ -41,7 +41,20 @@ enum class ErrorCode {
   kPeerKeyTaken,          // name it is imported as
   kPeerOwnCard,           //
   kPeerEndpointUnusable,  // endpoint
-  kLast = kPeerEndpointUnusable,
+  // A peer card or a console name (identity::CardError). Values: the card's line ("" when the
+  // problem is not on one line), then as named.
+  kCardNotACard,
+  kCardUnsupportedVersion,   // line, version
+  kCardTooLong,              // line, bytes, most bytes
+  kCardBadKey,               // line
+  kCardFingerprintMismatch,  // line
+  kCardSignatureMismatch,    // line
+  kCardDamaged,              // line, the parser's English detail
+  kNameEmpty,                // line
+  kNameTooLong,              // line, bytes, most bytes
+  kNameBadCharacter,         // line
+  kNameSpaceAtEnds,          // line
+  kLast = kNameSpaceAtEnds,
 };
 
 class Error : public std::runtime_error {

@@ -1825,6 +1825,54 @@ Listen on this address instead (peers then need this console's new card):</sourc
 <context>
     <name>Errors</name>
     <message>
+        <source>Line %1 of the card: %2</source>
+        <translation>名片第 %1 行：%2</translation>
+    </message>
+    <message>
+        <source>The name must not begin or end with a space.</source>
+        <translation>名称首尾不能是空格。</translation>
+    </message>
+    <message>
+        <source>The name contains a control or invisible character.</source>
+        <translation>名称含有控制字符或不可见字符。</translation>
+    </message>
+    <message>
+        <source>The name is too long: %1 bytes, at most %2 (a Chinese character takes 3).</source>
+        <translation>名称过长：%1 字节，最多 %2 字节（一个汉字占 3 字节）。</translation>
+    </message>
+    <message>
+        <source>The name is empty.</source>
+        <translation>名称为空。</translation>
+    </message>
+    <message>
+        <source>The card is damaged (%1). Ask the other side to send it again.</source>
+        <translation>名片已损坏（%1）。请对方重新发送。</translation>
+    </message>
+    <message>
+        <source>The card&apos;s signature does not match its contents: the card was changed after it was signed. Do not import it; ask the other side for its card again.</source>
+        <translation>名片签名与内容不符：名片在签名后被改动。请勿导入，并请对方重新发送名片。</translation>
+    </message>
+    <message>
+        <source>The card&apos;s fingerprint does not belong to its key: the card was changed. Do not import it; ask the other side for its card again.</source>
+        <translation>名片中的指纹与其密钥不符：名片已被改动。请勿导入，并请对方重新发送名片。</translation>
+    </message>
+    <message>
+        <source>The card&apos;s public key is not a usable key. Ask the other side to send its card again.</source>
+        <translation>名片中的公钥不可用。请对方重新发送名片。</translation>
+    </message>
+    <message>
+        <source>This text is too long to be a peer card (%1 bytes; a card has at most %2).</source>
+        <translation>此文本过长，不是对端名片（%1 字节；名片最多 %2 字节）。</translation>
+    </message>
+    <message>
+        <source>This card is of version %1, which this console does not read. Update the console, or ask for a card of version 1.</source>
+        <translation>此名片为第 %1 版，本控制台无法读取。请升级控制台，或索取第 1 版名片。</translation>
+    </message>
+    <message>
+        <source>This is not a Hotline Console peer card (it has no “hotline-card 1” line).</source>
+        <translation>这不是热线控制台的对端名片（缺少“hotline-card 1”一行）。</translation>
+    </message>
+    <message>
         <source>The address %1 cannot be used from this computer (its network interface does not exist here). Set an address that works here with Addresses….</source>
         <translation>地址 %1 在本机上无法使用（其网络接口在本机不存在）。请通过“地址…”设置本机可用的地址。</translation>
     </message>

@@ -7,15 +7,16 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QWizard>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QRegularExpression>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTextEdit>
+#include <QWizard>
 #include <catch2/catch_test_macros.hpp>
 #include <functional>
 
@@ -24,6 +25,7 @@
 #include "ui/first_run_wizard.hpp"
 #include "ui/history_page.hpp"
 #include "ui/language.hpp"
+#include "ui/peer_dialogs.hpp"
 #include "ui/peers_page.hpp"
 #include "ui/settings_page.hpp"
 
@@ -44,6 +46,7 @@ QStringList english_words(const QString& text) {
   QString plain = text;
   plain.remove(QRegularExpression("<[^>]*>"));    // rich text markup
   plain.remove(QRegularExpression("\\S*/\\S*"));  // file and resource paths
+  plain.remove("hotline-card");                   // the card format's first line
   for (auto it = word.globalMatch(plain); it.hasNext();) {
     const QString w = it.next().captured();
     if (!kSameInEveryLanguage.contains(w)) out << w;
@@ -122,6 +125,29 @@ TEST_CASE("in Chinese, no page shows an English word") {
       CAPTURE(tab);
       wait_until(loaded[tab], "the page to load");
       collect(bj.window.get(), found);
+    }
+    // A dialog and errors from core: a mistyped address, a card that is no card.
+    ui::PeersPage& peers = *bj.window->peers_page();
+    bj.window->tabs()->setCurrentIndex(2);
+    peers.table()->selectRow(0);
+    ui::EndpointsDialog* dialog = nullptr;
+    QObject::connect(&peers, &ui::PeersPage::endpointsDialogShown,
+                     [&](ui::EndpointsDialog* d) { dialog = d; });
+    peers.edit_endpoints();
+    REQUIRE(dialog != nullptr);
+    dialog->field()->setText("192.0.2.7:47000, 192.0.2.8");
+    QTest::mouseClick(dialog->ok_button(), Qt::LeftButton);
+    REQUIRE(dialog->problem()->isVisible());
+    collect(dialog, found);
+    dialog->reject();
+    peers.import_text("Dear colleague, here is our card.");
+    wait_until([&] { return !peers.status()->text().isEmpty(); }, "the refusal");
+    collect(&peers, found);
+    for (QWidget* w : QApplication::topLevelWidgets()) {
+      if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) {
+        collect(box, found);
+        box->close();
+      }
     }
     found.removeDuplicates();
     CAPTURE(found.join("\n").toStdString());

@@ -128,7 +128,7 @@ TEST_CASE("the operator filters the history, annotates a call and exports CSV an
   const QString text = QString::fromUtf8(pdftotext.readAllStandardOutput());
   CAPTURE(text.toStdString());
   const QString year = QString::number(QDate::currentDate().year());
-  CHECK(text.contains("2 call"));
+  CHECK(text.contains("2 calls"));  // English plural forms, not "2 call(s)"
   CHECK(text.contains(year));
   CHECK(text.contains("line clear, 线路清晰"));
 }
