@@ -15,7 +15,7 @@ AuditPage::AuditPage(ConsoleSession& session, QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   table_ = new QTableWidget(0, 6, this);
   table_->setHorizontalHeaderLabels(
-      {tr("No."), tr("Time"), tr("Role"), tr("Who"), tr("Action"), tr("Details, as recorded")});
+      {tr("No."), tr("Time"), tr("Role"), tr("Who"), tr("Action"), tr("Details")});
   table_->setObjectName("auditTable");
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->verticalHeader()->setVisible(false);
@@ -60,12 +60,14 @@ void AuditPage::reload() {
               audit_role_text(e.role),
               QString::fromStdString(e.actor),
               audit_action_text(e.action),
-              QString::fromStdString(e.details) + (e.signature ? "" : tr("  [not signed yet]"))};
+              audit_details_text(e.action, e.details) +
+                  (e.signature ? "" : tr("  [not signed yet]"))};
           for (int c = 0; c < cells.size(); ++c)
             table_->setItem(i, c, new QTableWidgetItem(cells[c]));
           // The codes as recorded and signed (what `hotline audit` prints and exports carry).
           table_->item(i, 2)->setToolTip(QString::fromStdString(e.role));
           table_->item(i, 4)->setToolTip(QString::fromStdString(e.action));
+          table_->item(i, 5)->setToolTip(QString::fromStdString(e.details));
         }
         table_->resizeColumnsToContents();
       });

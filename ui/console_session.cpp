@@ -1,5 +1,6 @@
 #include "ui/console_session.hpp"
 
+#include "core/admin/audit_details.hpp"
 #include "core/admin/audit_trail.hpp"
 #include "core/console/console_settings.hpp"
 #include "core/crypto/fingerprint.hpp"
@@ -87,8 +88,9 @@ void ConsoleSession::change_listen_address(const QString& address, QObject* cont
       profile.settings().set(console::kSettingListen, endpoint.to_string());
       admin::AuditTrail(profile).record_unprivileged(
           admin::current_actor(), "settings.set",
-          std::string(console::kSettingListen) + " = " + endpoint.to_string() +
-              " (at start-up: " + before + " was in use)");
+          admin::audit_details(
+              admin::AuditDetail::kListenChangedAtStart,
+              {std::string(console::kSettingListen), endpoint.to_string(), before}));
       transaction.commit();
     } catch (const std::exception& e) {
       error = error_text(e);

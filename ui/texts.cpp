@@ -4,6 +4,8 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include "core/admin/audit_details.hpp"
+#include "core/console/console_settings.hpp"
 #include "core/console/echo_line.hpp"
 
 // Qt's translation context of these strings, at file scope so that lupdate names it as the
@@ -152,7 +154,8 @@ QString audit_action_text(std::string_view action) {
   static const std::pair<std::string_view, const char*> kActions[] = {
       {"history.export", QT_TRANSLATE_NOOP("Texts", "Call history exported")},
       {"history.note", QT_TRANSLATE_NOOP("Texts", "Note on a call written")},
-      {"peer.enable", QT_TRANSLATE_NOOP("Texts", "Peer enabled or disabled")},
+      {"peer.enable", QT_TRANSLATE_NOOP("Texts", "Peer enabled")},
+      {"peer.disable", QT_TRANSLATE_NOOP("Texts", "Peer disabled")},
       {"peer.endpoints", QT_TRANSLATE_NOOP("Texts", "Peer's addresses changed")},
       {"peer.import", QT_TRANSLATE_NOOP("Texts", "Peer card imported")},
       {"peer.key.replace", QT_TRANSLATE_NOOP("Texts", "Peer's key replaced")},
@@ -183,6 +186,102 @@ QString audit_role_text(std::string_view role) {
   if (role == "official") return Texts::tr("official");
   if (role == "-") return Texts::tr("no role");
   return QString::fromUtf8(role.data(), static_cast<qsizetype>(role.size()));
+}
+
+namespace {
+
+// A setting's key as the Settings page names it; the key itself if it has no name there.
+QString setting_text(const QString& key) {
+  const std::string k = key.toStdString();
+  if (k == console::kSettingInput) return Texts::tr("microphone");
+  if (k == console::kSettingOutput) return Texts::tr("loudspeaker");
+  if (k == console::kSettingFrameMs) return Texts::tr("frame size (ms)");
+  if (k == console::kSettingBitrate) return Texts::tr("bitrate (b/s)");
+  if (k == console::kSettingEchoCancellation) return Texts::tr("echo cancellation");
+  if (k == console::kSettingLanguage) return Texts::tr("language");
+  if (k == console::kSettingRoleIdleMinutes) return Texts::tr("role idle time (minutes)");
+  if (k == console::kSettingListen) return Texts::tr("listening address");
+  return key;
+}
+
+}  // namespace
+
+QString audit_details_text(std::string_view action, std::string_view details) {
+  using admin::AuditDetail;
+  const auto parsed = admin::parse_audit_details(action, details);
+  if (!parsed) return QString::fromUtf8(details.data(), static_cast<qsizetype>(details.size()));
+  const auto v = [&](std::size_t i) {
+    return i < parsed->values.size() ? QString::fromStdString(parsed->values[i]) : QString();
+  };
+  const auto role = [&](std::size_t i) {
+    return i < parsed->values.size() ? audit_role_text(parsed->values[i]) : QString();
+  };
+  switch (parsed->kind) {
+    case AuditDetail::kRoleUnlocked:
+      return Texts::tr("%1 role unlocked").arg(role(0));
+    case AuditDetail::kRoleNotSet:
+      return Texts::tr("no %1 passphrase is set").arg(role(0));
+    case AuditDetail::kRoleThrottled:
+      return Texts::tr("%1 role locked after %2 wrong passphrases; refused unchecked")
+          .arg(role(0), v(1));
+    case AuditDetail::kRoleWrong:
+      return Texts::tr("wrong %1 passphrase (%2 in a row)").arg(role(0), v(1));
+    case AuditDetail::kFirstAdminPassphrase:
+      return Texts::tr("administrator passphrase set (first set-up)");
+    case AuditDetail::kFirstOperatorPassphrase:
+      return Texts::tr("operator passphrase set (first set-up)");
+    case AuditDetail::kPassphraseChanged:
+      return Texts::tr("%1 passphrase changed").arg(role(0));
+    case AuditDetail::kNoteSet:
+      return Texts::tr("call %1: note set to “%2”").arg(v(0), v(1));
+    case AuditDetail::kExported:
+      return Texts::tr("%1, %2 calls, filter: %3")
+          .arg(v(0), v(1), v(2) == "all calls" ? Texts::tr("all calls") : v(2));
+    case AuditDetail::kKeyReplaced:
+      return Texts::tr(
+                 "%1: key replaced, now unverified; old fingerprint %2; new fingerprint "
+                 "%3; addresses %4")
+          .arg(v(0), v(1), v(2), v(3));
+    case AuditDetail::kImported:
+      return Texts::tr("%1: imported, unverified; fingerprint %2; addresses %3")
+          .arg(v(0), v(1), v(2));
+    case AuditDetail::kVerified:
+      return Texts::tr("%1: fingerprint %2 compared with the other side by %3")
+          .arg(v(0), v(1), v(2));
+    case AuditDetail::kEndpointsChanged:
+      return Texts::tr("%1: addresses %2 → %3").arg(v(0), v(1), v(2));
+    case AuditDetail::kPskSet:
+      return Texts::tr("%1: pre-shared key set").arg(v(0));
+    case AuditDetail::kPskRotated:
+      return Texts::tr("%1: pre-shared key changed").arg(v(0));
+    case AuditDetail::kPskRemoved:
+      return Texts::tr("%1: pre-shared key removed").arg(v(0));
+    case AuditDetail::kEnabled:
+      return Texts::tr("%1: enabled").arg(v(0));
+    case AuditDetail::kDisabled:
+      return Texts::tr("%1: disabled; its calls are refused").arg(v(0));
+    case AuditDetail::kRemoved:
+      return Texts::tr("%1: removed; fingerprint %2; its calls are refused").arg(v(0), v(1));
+    case AuditDetail::kReplayReset:
+      return Texts::tr("%1: replay protection reset; its next call starts it again").arg(v(0));
+    case AuditDetail::kSettingSet:
+      return Texts::tr("%1 = %2").arg(setting_text(v(0)), v(1));
+    case AuditDetail::kListenChangedAtStart:
+      return Texts::tr("%1 = %2 (at start-up: %3 was in use)").arg(setting_text(v(0)), v(1), v(2));
+    case AuditDetail::kSettingUnset:
+      return Texts::tr("%1 reset to its default").arg(setting_text(v(0)));
+    case AuditDetail::kInterceptionIn:
+      return Texts::tr(
+                 "call %1 from %2 (key %3): its security words could not be trusted; "
+                 "treat the line as intercepted until the key is verified again")
+          .arg(v(0), v(1), v(2));
+    case AuditDetail::kInterceptionOut:
+      return Texts::tr(
+                 "call %1 to %2 (key %3): its security words could not be trusted; "
+                 "treat the line as intercepted until the key is verified again")
+          .arg(v(0), v(1), v(2));
+  }
+  return QString::fromUtf8(details.data(), static_cast<qsizetype>(details.size()));
 }
 
 QString direction_text(store::CallDirection d) {

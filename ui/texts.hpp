@@ -20,6 +20,9 @@ QString end_reason_text(std::string_view code);
 // is shown as it is.
 QString audit_action_text(std::string_view action);
 QString audit_role_text(std::string_view role);
+// An audit entry's details in words, read from the signed English text by its template
+// (admin::parse_audit_details); text no template matches is shown as it is.
+QString audit_details_text(std::string_view action, std::string_view details);
 QString direction_text(store::CallDirection direction);
 QString duration_text(double seconds);  // "1:05", "1:02:03"
 // "3 s ago", "10:42", "2 Dec 10:42"

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <ctime>
 
+#include "core/admin/audit_details.hpp"
 #include "core/crypto/fingerprint.hpp"
 #include "core/store/database.hpp"
 
@@ -100,8 +101,8 @@ std::string Administration::import_card(const RoleGrant& admin, std::string_view
       profile_.peers().replace_key(name, p.card.public_key, identity::serialize_card(p.card),
                                    endpoints, now_s());
       audit_.record(Role::kAdministrator, admin.actor(), "peer.key.replace",
-                    name + ": key replaced, now unverified; old fingerprint " + p.old_fingerprint +
-                        "; new fingerprint " + p.fingerprint + "; endpoints " + join(endpoints));
+                    audit_details(AuditDetail::kKeyReplaced,
+                                  {name, p.old_fingerprint, p.fingerprint, join(endpoints)}));
       break;
     case ImportPreview::Kind::kNew: {
       store::PeerRecord record;
@@ -112,8 +113,7 @@ std::string Administration::import_card(const RoleGrant& admin, std::string_view
       record.imported_at = now_s();
       profile_.peers().add(record);
       audit_.record(Role::kAdministrator, admin.actor(), "peer.import",
-                    name + ": imported unverified; fingerprint " + p.fingerprint + "; endpoints " +
-                        join(endpoints));
+                    audit_details(AuditDetail::kImported, {name, p.fingerprint, join(endpoints)}));
       break;
     }
   }
@@ -129,8 +129,8 @@ void Administration::verify(const RoleGrant& admin, std::string_view peer,
   const std::string who = by && !by->empty() ? *by : admin.actor();
   profile_.peers().set_verified(peer, who, now_s());
   audit_.record(Role::kAdministrator, admin.actor(), "peer.verify",
-                record.name + ": fingerprint " + crypto::fingerprint(record.public_key) +
-                    " compared with the other side by " + who);
+                audit_details(AuditDetail::kVerified,
+                              {record.name, crypto::fingerprint(record.public_key), who}));
   transaction.commit();
 }
 
@@ -146,7 +146,8 @@ void Administration::set_endpoints(const RoleGrant& admin, std::string_view peer
   const store::PeerRecord record = existing(peer);
   profile_.peers().set_endpoints(peer, texts);
   audit_.record(Role::kAdministrator, admin.actor(), "peer.endpoints",
-                record.name + ": endpoints " + join(record.endpoints) + " -> " + join(texts));
+                audit_details(AuditDetail::kEndpointsChanged,
+                              {record.name, join(record.endpoints), join(texts)}));
   transaction.commit();
 }
 
@@ -164,8 +165,9 @@ void Administration::set_psk(const RoleGrant& admin, std::string_view peer,
   store::Transaction transaction(profile_.database());
   const store::PeerRecord record = existing(peer);
   profile_.peers().set_psk(peer, &psk);
-  audit_.record(Role::kAdministrator, admin.actor(), "peer.psk.set",
-                record.name + (record.psk ? ": pre-shared key rotated" : ": pre-shared key set"));
+  audit_.record(
+      Role::kAdministrator, admin.actor(), "peer.psk.set",
+      audit_details(record.psk ? AuditDetail::kPskRotated : AuditDetail::kPskSet, {record.name}));
   transaction.commit();
 }
 
@@ -175,7 +177,7 @@ void Administration::clear_psk(const RoleGrant& admin, std::string_view peer) {
   const store::PeerRecord record = existing(peer);
   profile_.peers().set_psk(peer, nullptr);
   audit_.record(Role::kAdministrator, admin.actor(), "peer.psk.clear",
-                record.name + ": pre-shared key removed");
+                audit_details(AuditDetail::kPskRemoved, {record.name}));
   transaction.commit();
 }
 
@@ -184,8 +186,9 @@ void Administration::set_enabled(const RoleGrant& admin, std::string_view peer, 
   store::Transaction transaction(profile_.database());
   const store::PeerRecord record = existing(peer);
   profile_.peers().set_enabled(peer, enabled);
-  audit_.record(Role::kAdministrator, admin.actor(), enabled ? "peer.enable" : "peer.disable",
-                record.name + (enabled ? ": enabled" : ": disabled; its calls are refused"));
+  audit_.record(
+      Role::kAdministrator, admin.actor(), enabled ? "peer.enable" : "peer.disable",
+      audit_details(enabled ? AuditDetail::kEnabled : AuditDetail::kDisabled, {record.name}));
   transaction.commit();
 }
 
@@ -194,9 +197,9 @@ void Administration::remove(const RoleGrant& admin, std::string_view peer) {
   store::Transaction transaction(profile_.database());
   const store::PeerRecord record = existing(peer);
   profile_.peers().remove(peer, now_s());
-  audit_.record(Role::kAdministrator, admin.actor(), "peer.remove",
-                record.name + ": removed; fingerprint " + crypto::fingerprint(record.public_key) +
-                    "; its calls are refused");
+  audit_.record(
+      Role::kAdministrator, admin.actor(), "peer.remove",
+      audit_details(AuditDetail::kRemoved, {record.name, crypto::fingerprint(record.public_key)}));
   transaction.commit();
 }
 
@@ -206,7 +209,7 @@ bool Administration::reset_replay(const RoleGrant& admin, std::string_view peer)
   const store::PeerRecord record = existing(peer);
   if (!profile_.peers().forget_handshake_timestamp(record.public_key)) return false;
   audit_.record(Role::kAdministrator, admin.actor(), "peer.replay.reset",
-                record.name + ": replay protection reset; its next initiation starts it again");
+                audit_details(AuditDetail::kReplayReset, {record.name}));
   transaction.commit();
   return true;
 }
@@ -217,7 +220,7 @@ void Administration::set_setting(const RoleGrant& admin, std::string_view key,
   store::Transaction transaction(profile_.database());
   profile_.settings().set(key, value);
   audit_.record(Role::kAdministrator, admin.actor(), "settings.set",
-                std::string(key) + " = " + std::string(value));
+                audit_details(AuditDetail::kSettingSet, {std::string(key), std::string(value)}));
   transaction.commit();
 }
 
@@ -226,7 +229,8 @@ bool Administration::unset_setting(const RoleGrant& admin, std::string_view key)
   store::Transaction transaction(profile_.database());
   const bool removed = profile_.settings().remove(key);
   if (removed) {
-    audit_.record(Role::kAdministrator, admin.actor(), "settings.unset", std::string(key));
+    audit_.record(Role::kAdministrator, admin.actor(), "settings.unset",
+                  audit_details(AuditDetail::kSettingUnset, {std::string(key)}));
   }
   transaction.commit();
   return removed;

@@ -1,5 +1,6 @@
 #include "core/admin/history_access.hpp"
 
+#include "core/admin/audit_details.hpp"
 #include "core/store/history_export.hpp"
 #include "core/util/time_format.hpp"
 
@@ -45,7 +46,7 @@ void HistoryAccess::set_note(const RoleGrant& op, std::int64_t id, std::string_v
   require(op, Role::kOperator, "annotate the call history");
   history_.set_note(id, note);
   audit_.record(Role::kOperator, op.actor(), "history.note",
-                "call " + std::to_string(id) + ": note set to \"" + std::string(note) + "\"");
+                audit_details(AuditDetail::kNoteSet, {std::to_string(id), std::string(note)}));
 }
 
 namespace {
@@ -69,9 +70,10 @@ std::vector<store::CallRecord> HistoryAccess::audited_export(const RoleGrant& op
                                                              Format format) {
   require(op, Role::kOperator, "export the call history");
   std::vector<store::CallRecord> calls = history_.query(filter);
-  audit_.record(Role::kOperator, op.actor(), "history.export",
-                std::string(format_name(format)) + ", " + std::to_string(calls.size()) +
-                    " calls, " + describe(filter));
+  audit_.record(
+      Role::kOperator, op.actor(), "history.export",
+      audit_details(AuditDetail::kExported, {std::string(format_name(format)),
+                                             std::to_string(calls.size()), describe(filter)}));
   return calls;
 }
 

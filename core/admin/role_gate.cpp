@@ -1,5 +1,6 @@
 #include "core/admin/role_gate.hpp"
 
+#include "core/admin/audit_details.hpp"
 #include "core/store/database.hpp"
 #include "core/util/time_format.hpp"
 
@@ -40,10 +41,11 @@ RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string a
   const store::RoleCheck check = roles_.check(role, passphrase, unix_ms_now());
   switch (check.result) {
     case Result::kAccepted:
-      audit_.record(role, actor, "role.unlock", name + " role unlocked");
+      audit_.record(role, actor, "role.unlock", audit_details(AuditDetail::kRoleUnlocked, {name}));
       return RoleGrant(role, std::move(actor));
     case Result::kNotSet:
-      audit_.record_unprivileged(actor, "role.unlock.refused", "no " + name + " passphrase is set");
+      audit_.record_unprivileged(actor, "role.unlock.refused",
+                                 audit_details(AuditDetail::kRoleNotSet, {name}));
       throw AccessDenied(ErrorCode::kRoleNoPassphrase,
                          "no " + name + " passphrase is set on this console yet; " +
                              (role == Role::kAdministrator ? "set one first"
@@ -51,9 +53,8 @@ RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string a
                          {name});
     case Result::kThrottled:
       audit_.record_unprivileged(actor, "role.unlock.throttled",
-                                 name + " role locked after " +
-                                     std::to_string(check.consecutive_failures) +
-                                     " wrong passphrases; refused unchecked");
+                                 audit_details(AuditDetail::kRoleThrottled,
+                                               {name, std::to_string(check.consecutive_failures)}));
       throw AccessDenied(ErrorCode::kRoleThrottled,
                          "too many wrong " + name + " passphrases: try again in " +
                              std::to_string(check.retry_after.count()) + " s",
@@ -61,9 +62,9 @@ RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string a
     case Result::kWrong:
       break;
   }
-  audit_.record_unprivileged(actor, "role.unlock.failed",
-                             "wrong " + name + " passphrase (" +
-                                 std::to_string(check.consecutive_failures) + " in a row)");
+  audit_.record_unprivileged(
+      actor, "role.unlock.failed",
+      audit_details(AuditDetail::kRoleWrong, {name, std::to_string(check.consecutive_failures)}));
   std::string message = "wrong " + name + " passphrase";
   if (check.retry_after.count() == 0)
     throw AccessDenied(ErrorCode::kRoleWrongPassphrase, message, {name});
@@ -82,11 +83,11 @@ void RoleGate::set_first_passphrases(std::string_view admin,
   }
   roles_.set_passphrase(Role::kAdministrator, admin, cost_, unix_ms_now());
   audit_.record(Role::kAdministrator, actor, "role.passphrase.set",
-                "administrator passphrase set (first set-up)");
+                audit_details(AuditDetail::kFirstAdminPassphrase, {}));
   if (operator_) {
     roles_.set_passphrase(Role::kOperator, *operator_, cost_, unix_ms_now());
     audit_.record(Role::kAdministrator, actor, "role.passphrase.set",
-                  "operator passphrase set (first set-up)");
+                  audit_details(AuditDetail::kFirstOperatorPassphrase, {}));
   }
   transaction.commit();
 }
@@ -97,7 +98,7 @@ void RoleGate::set_passphrase(const RoleGrant& admin, Role role, std::string_vie
   store::Transaction transaction(profile_.database());
   roles_.set_passphrase(role, passphrase, cost_, unix_ms_now());
   audit_.record(Role::kAdministrator, admin.actor(), "role.passphrase.set",
-                name_of(role) + " passphrase changed");
+                audit_details(AuditDetail::kPassphraseChanged, {name_of(role)}));
   transaction.commit();
 }
 

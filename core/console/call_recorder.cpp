@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "core/admin/audit_details.hpp"
 #include "core/store/audit_log.hpp"
 #include "core/store/database.hpp"
 #include "core/store/peer_store.hpp"
@@ -347,12 +348,10 @@ bool CallRecorder::write(store::Database& db, store::CallHistory& history, const
 
 void CallRecorder::audit_interception(store::Database& db, const store::CallRecord& record,
                                       std::int64_t at_ms) const {
-  const std::string details =
-      "call " + std::to_string(record.id) + " " +
-      (record.direction == store::CallDirection::kIn ? "from " : "to ") + record.peer_name +
-      " (key " + record.peer_fingerprint +
-      "): its security words could not be trusted (they differed, or the caller's commitment "
-      "to them was broken); treat the line as intercepted until the key is verified again";
+  const std::string details = admin::audit_details(
+      record.direction == store::CallDirection::kIn ? admin::AuditDetail::kInterceptionIn
+                                                    : admin::AuditDetail::kInterceptionOut,
+      {std::to_string(record.id), record.peer_name, record.peer_fingerprint});
   store::AuditLog(db, audit_->console_key)
       .append("official", "console", kInterceptionAuditAction, details, at_ms,
               audit_->signer.get());

@@ -142,6 +142,150 @@ Listen on this address instead (peers then need this console's new card):</sourc
 <context>
     <name>Texts</name>
     <message>
+        <source>call %1 to %2 (key %3): its security words could not be trusted; treat the line as intercepted until the key is verified again</source>
+        <translation>呼叫 %2 的通话 %1（密钥 %3）：安全词不可信；在重新核验密钥之前，应视该线路已被窃听</translation>
+    </message>
+    <message>
+        <source>call %1 from %2 (key %3): its security words could not be trusted; treat the line as intercepted until the key is verified again</source>
+        <translation>来自 %2 的通话 %1（密钥 %3）：安全词不可信；在重新核验密钥之前，应视该线路已被窃听</translation>
+    </message>
+    <message>
+        <source>%1 reset to its default</source>
+        <translation>%1 恢复为默认值</translation>
+    </message>
+    <message>
+        <source>%1 = %2 (at start-up: %3 was in use)</source>
+        <translation>%1 = %2（启动时 %3 已被占用）</translation>
+    </message>
+    <message>
+        <source>%1 = %2</source>
+        <translation>%1 = %2</translation>
+    </message>
+    <message>
+        <source>%1: replay protection reset; its next call starts it again</source>
+        <translation>%1：防重放记录已重置；下一次呼叫时重新建立</translation>
+    </message>
+    <message>
+        <source>%1: removed; fingerprint %2; its calls are refused</source>
+        <translation>%1：已删除；指纹 %2；其来电将被拒绝</translation>
+    </message>
+    <message>
+        <source>%1: disabled; its calls are refused</source>
+        <translation>%1：已停用；其来电将被拒绝</translation>
+    </message>
+    <message>
+        <source>%1: enabled</source>
+        <translation>%1：已启用</translation>
+    </message>
+    <message>
+        <source>%1: pre-shared key removed</source>
+        <translation>%1：已删除预共享密钥</translation>
+    </message>
+    <message>
+        <source>%1: pre-shared key changed</source>
+        <translation>%1：已更换预共享密钥</translation>
+    </message>
+    <message>
+        <source>%1: pre-shared key set</source>
+        <translation>%1：已设置预共享密钥</translation>
+    </message>
+    <message>
+        <source>%1: addresses %2 → %3</source>
+        <translation>%1：地址 %2 → %3</translation>
+    </message>
+    <message>
+        <source>%1: fingerprint %2 compared with the other side by %3</source>
+        <translation>%1：指纹 %2 已由 %3 与对方核对</translation>
+    </message>
+    <message>
+        <source>%1: imported, unverified; fingerprint %2; addresses %3</source>
+        <translation>%1：已导入，未核验；指纹 %2；地址 %3</translation>
+    </message>
+    <message>
+        <source>%1: key replaced, now unverified; old fingerprint %2; new fingerprint %3; addresses %4</source>
+        <translation>%1：密钥已更换，现为未核验；旧指纹 %2；新指纹 %3；地址 %4</translation>
+    </message>
+    <message>
+        <source>all calls</source>
+        <translation>全部通话</translation>
+    </message>
+    <message>
+        <source>%1, %2 calls, filter: %3</source>
+        <translation>%1，%2 次通话，筛选：%3</translation>
+    </message>
+    <message>
+        <source>call %1: note set to “%2”</source>
+        <translation>通话 %1：备注设为“%2”</translation>
+    </message>
+    <message>
+        <source>%1 passphrase changed</source>
+        <translation>%1口令已更改</translation>
+    </message>
+    <message>
+        <source>operator passphrase set (first set-up)</source>
+        <translation>已设置操作员口令（首次设置）</translation>
+    </message>
+    <message>
+        <source>administrator passphrase set (first set-up)</source>
+        <translation>已设置管理员口令（首次设置）</translation>
+    </message>
+    <message>
+        <source>wrong %1 passphrase (%2 in a row)</source>
+        <translation>%1口令错误（连续第 %2 次）</translation>
+    </message>
+    <message>
+        <source>%1 role locked after %2 wrong passphrases; refused unchecked</source>
+        <translation>%1角色在 %2 次口令错误后锁定；未经核对即拒绝</translation>
+    </message>
+    <message>
+        <source>no %1 passphrase is set</source>
+        <translation>未设置%1口令</translation>
+    </message>
+    <message>
+        <source>%1 role unlocked</source>
+        <translation>%1角色已解锁</translation>
+    </message>
+    <message>
+        <source>listening address</source>
+        <translation>监听地址</translation>
+    </message>
+    <message>
+        <source>role idle time (minutes)</source>
+        <translation>角色空闲时限（分钟）</translation>
+    </message>
+    <message>
+        <source>language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>echo cancellation</source>
+        <translation>回声消除</translation>
+    </message>
+    <message>
+        <source>bitrate (b/s)</source>
+        <translation>码率（比特/秒）</translation>
+    </message>
+    <message>
+        <source>frame size (ms)</source>
+        <translation>帧长（毫秒）</translation>
+    </message>
+    <message>
+        <source>loudspeaker</source>
+        <translation>扬声器</translation>
+    </message>
+    <message>
+        <source>microphone</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <source>Peer disabled</source>
+        <translation>停用对端</translation>
+    </message>
+    <message>
+        <source>Peer enabled</source>
+        <translation>启用对端</translation>
+    </message>
+    <message>
         <source>no role</source>
         <translation>无角色</translation>
     </message>
