@@ -59,7 +59,10 @@ void open_console(ConsoleSession& session, std::optional<std::string> key_passph
             startup_language(language, QString::fromStdString(session.info().settings.language)));
         auto* window = new MainWindow(session);
         window->setAttribute(Qt::WA_DeleteOnClose);
-        QObject::connect(window, &MainWindow::quitRequested, qApp, &QCoreApplication::quit);
+        // exit(), not quit(): Qt's quit() first asks every window to close, and a console's
+        // window refuses (it stays in the tray), so the demo's second window cancelled it.
+        QObject::connect(window, &MainWindow::quitRequested, qApp,
+                         [] { QCoreApplication::exit(0); });
         window->set_notice(notice);
         const QScreen* screen = QGuiApplication::primaryScreen();
         const QRect available = screen ? screen->availableGeometry() : QRect();
@@ -164,7 +167,7 @@ int run_demo(QApplication& app, const QString& screenshots, const QString& langu
                      [&](bool ok, const QString& message) {
                        std::cout << message.toStdString() << "\n";
                        result = ok ? 0 : 1;
-                       app.quit();
+                       app.exit(result);
                      });
     tour->start();
   };
