@@ -30,12 +30,13 @@ QPushButton* big_button(const QString& icon, QWidget* parent) {
 
 CallPanel::CallPanel(CallController& calls, QWidget* parent) : QWidget(parent), calls_(calls) {
   auto* layout = new QVBoxLayout(this);
-  peer_ = new QLabel(this);
+  // Wrapped, inside words if need be: a long name made the panel wider than the window.
+  peer_ = new NameLabel(QString(), 3, this);
   QFont huge = peer_->font();
   huge.setPointSizeF(huge.pointSizeF() * 2.6);
   huge.setBold(true);
   peer_->setFont(huge);
-  peer_->setAlignment(Qt::AlignCenter);
+  peer_->set_alignment(Qt::AlignHCenter);
   layout->addWidget(peer_);
   state_ = new QLabel(this);
   state_->setObjectName("callState");
@@ -166,7 +167,7 @@ void CallPanel::refresh() {
   const bool connected = c.state == call::CallState::kConnected;
   if (connected && !connected_) connected_for_.start();
   connected_ = connected;
-  peer_->setText(peer_display_name(c.peer));
+  peer_->set_text(peer_display_name(c.peer));
   state_->setText(state_text(c));
   warning_->setText(c.peer_verified || c.peer == console::kEchoTestPeer
                         ? QString()

@@ -13,6 +13,7 @@
 #include <QWidget>
 
 #include "ui/call_controller.hpp"
+#include "ui/name_label.hpp"
 
 namespace hotline::ui {
 
@@ -24,6 +25,7 @@ class CallPanel : public QWidget {
 
   QPushButton* accept_button() const { return accept_; }
   QPushButton* decline_button() const { return decline_; }
+  NameLabel* peer_label() const { return peer_; }
   QPushButton* hangup_button() const { return hangup_; }
   QPushButton* confirm_button() const { return confirm_; }
   QPushButton* mismatch_button() const { return mismatch_; }
@@ -37,7 +39,7 @@ class CallPanel : public QWidget {
   void refresh_live();  // timer, levels, quality: five times a second
 
   CallController& calls_;
-  QLabel* peer_;
+  NameLabel* peer_;
   QLabel* state_;
   QLabel* warning_;
   QLabel* elapsed_;

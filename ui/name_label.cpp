@@ -15,6 +15,25 @@ NameLabel::NameLabel(const QString& text, int max_lines, QWidget* parent)
   setSizePolicy(policy);
 }
 
+void NameLabel::set_text(const QString& text) {
+  text_ = text;
+  setAccessibleName(text);
+  update_tooltip();
+  updateGeometry();
+  update();
+}
+
+void NameLabel::set_alignment(Qt::Alignment alignment) {
+  alignment_ = alignment;
+  update();
+}
+
+void NameLabel::update_tooltip() {
+  const QStringList lines = lines_at(width());
+  const bool cut = lines.join("").remove(' ') != QString(text_).remove(' ');
+  setToolTip(cut ? text_ : QString());
+}
+
 QStringList NameLabel::lines_at(int width) const {
   QStringList out;
   if (width <= 0) return out;
@@ -62,15 +81,13 @@ void NameLabel::paintEvent(QPaintEvent*) {
   int y = 0;
   for (const QString& line : lines) {
     painter.drawText(QRect(0, y, width(), fontMetrics().lineSpacing()),
-                     Qt::AlignLeft | Qt::AlignVCenter, line);
+                     alignment_ | Qt::AlignVCenter, line);
     y += fontMetrics().lineSpacing();
   }
 }
 
 void NameLabel::resizeEvent(QResizeEvent* event) {
-  const QStringList lines = lines_at(width());
-  const bool cut = lines.join("").remove(' ') != QString(text_).remove(' ');
-  setToolTip(cut ? text_ : QString());
+  update_tooltip();
   QWidget::resizeEvent(event);
 }
 

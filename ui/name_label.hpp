@@ -18,6 +18,8 @@ class NameLabel : public QWidget {
   explicit NameLabel(const QString& text, int max_lines = 3, QWidget* parent = nullptr);
 
   QString text() const { return text_; }
+  void set_text(const QString& text);
+  void set_alignment(Qt::Alignment alignment);  // of each line; left by default
   // The lines as painted at `width` (the last one elided when the name needs more).
   QStringList lines_at(int width) const;
 
@@ -32,8 +34,11 @@ class NameLabel : public QWidget {
   void resizeEvent(QResizeEvent* event) override;
 
  private:
+  void update_tooltip();
+
   QString text_;
   int max_lines_;
+  Qt::Alignment alignment_ = Qt::AlignLeft;
 };
 
 }  // namespace hotline::ui

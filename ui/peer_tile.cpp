@@ -12,7 +12,7 @@ PeerTile::PeerTile(const PeerInfo* info, const QString& engine_name, QWidget* pa
   setObjectName("peerTile");
   setMinimumWidth(240);
   auto* layout = new QVBoxLayout(this);
-  name_ = new NameLabel(echo_ ? tr("Echo Test") : engine_name, 3, this);
+  name_ = new NameLabel(echo_ ? tr("Echo Test") : engine_name, 4, this);
   QFont big = name_->font();
   big.setPointSizeF(big.pointSizeF() * 1.8);
   big.setBold(true);

@@ -199,3 +199,21 @@ TEST_CASE("the unlock dialog shows the whole of a long refusal") {
   CHECK(error->height() >= error->heightForWidth(error->width()));
   CHECK(dialog.height() >= dialog.minimumSizeHint().height());
 }
+
+TEST_CASE(
+    "a call with a long-named peer fits the window: the name wraps, nothing scrolls sideways") {
+  const std::string long_name = "Ministry of National Defence Operations Centre Singapore";
+  ConsoleSet set({"Beijing", long_name});
+  UiConsole& bj = set[0];
+  bj.window->resize(ui::MainWindow::initial_size(QRect(0, 0, 960, 510)));
+  wait_for_tile(bj, long_name.c_str());
+  click(bj.page().tile(QString::fromStdString(long_name))->call_button());
+  wait_until([&] { return set[1].calls().ringing_incoming(); }, "the call to ring");
+  QApplication::processEvents();
+  // The defect: the name's label made the panel wider than the window (scrolled sideways).
+  CHECK(bj.panel().minimumSizeHint().width() <= bj.window->width());
+  CHECK(bj.panel().peer_label()->lines_at(bj.panel().peer_label()->width()).join(" ") ==
+        QString::fromStdString(long_name));
+  click(bj.panel().hangup_button());
+  wait_until([&] { return !bj.calls().active(); }, "the call to end");
+}
