@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 
 #include "core/store/role_store.hpp"
+#include "ui/language.hpp"
 #include "ui/role_lock.hpp"
 
 // Qt's translation context of these strings, at file scope so that lupdate names it as the
@@ -22,6 +23,13 @@ QString value(const std::vector<std::string>& values, std::size_t i) {
 QString role_value(const std::vector<std::string>& values) {
   const auto role = values.empty() ? std::nullopt : store::parse_role(values[0]);
   return role ? role_name(*role) : value(values, 0);
+}
+
+// "key", "operator" or "administrator", as core names whose passphrase it is.
+QString passphrase_name(const QString& which) {
+  if (which == "key") return Errors::tr("key");
+  const auto role = store::parse_role(which.toStdString());
+  return role ? role_name(*role) : which;
 }
 
 QString endpoint_problem(ErrorCode code, const QString& text) {
@@ -175,6 +183,25 @@ QString error_text(ErrorCode code, const std::vector<std::string>& values) {
       return Errors::tr("A peer named “%1” is already in the directory.").arg(first);
     case ErrorCode::kPeerKeyTaken:
       return Errors::tr("This key is already in the directory, as peer “%1”.").arg(first);
+    case ErrorCode::kPassphraseTooShort:
+      return Errors::tr("The %1 passphrase is too short: it needs at least %2 characters.")
+          .arg(passphrase_name(value(values, 0)), value(values, 1));
+    case ErrorCode::kPassphrasesEqual:
+      return Errors::tr(
+                 "The %1 and %2 passphrases must differ: whoever learns one must not "
+                 "hold the other.")
+          .arg(passphrase_name(value(values, 0)), passphrase_name(value(values, 1)));
+    case ErrorCode::kPskFormat:
+      return Errors::tr(
+          "This is not a pre-shared key: a key is 32 bytes written as one line of "
+          "base64 (44 characters).");
+    case ErrorCode::kPskAllZero:
+      return Errors::tr("A key of all zeros is no key. Generate one instead.");
+    case ErrorCode::kFileNotWritable:
+      return Errors::tr(
+                 "The file %1 cannot be written (a folder that does not exist, or no "
+                 "permission to write there).")
+          .arg(first);
     case ErrorCode::kPeerOwnCard:
       return Errors::tr("This is this console's own card. Import the other console's card.");
     case ErrorCode::kPeerEndpointUnusable:
@@ -195,7 +222,13 @@ QString error_text(const std::exception& error) {
     const QString text = error_text(ours->code(), ours->values());
     if (!text.isEmpty()) return text;
   }
-  return QString::fromStdString(error.what());
+  // A fault no user action causes (the database, a library): its technical message, which
+  // in another language is said to be one.
+  const QString technical = QString::fromStdString(error.what());
+  return current_language() == "en"
+             ? technical
+             : Errors::tr("The console reports a technical problem (in English): %1")
+                   .arg(technical);
 }
 
 }  // namespace hotline::ui

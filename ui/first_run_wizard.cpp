@@ -73,7 +73,9 @@ FirstRunWizard::FirstRunWizard(std::filesystem::path profile_dir, QWidget* paren
   auto* kl = new QFormLayout(key);
   auto* key_note = new QLabel(
       tr("With a passphrase the console's secret key is stored encrypted, and the passphrase is "
-         "asked for at every start. Leave both empty for a console that must start unattended."),
+         "asked for at every start. Leave both empty for a console that must start unattended — "
+         "but then anyone who can read this computer's copy of the profile can use the key: place "
+         "and answer calls as this console and sign its audit log."),
       key);
   key_note->setWordWrap(true);
   kl->addRow(key_note);

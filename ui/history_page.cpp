@@ -256,7 +256,10 @@ void HistoryPage::export_to(const QString& path, bool pdf, std::function<void(QS
           // names were garbled without it).
           out << "\xEF\xBB\xBF" << csv;
           out.close();
-          if (!out) throw Error("cannot write " + path.toStdString());
+          if (!out) {
+            throw Error(ErrorCode::kFileNotWritable, "cannot write " + path.toStdString(),
+                        {path.toStdString()});
+          }
         }
         return true;
       },

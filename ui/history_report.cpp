@@ -27,7 +27,10 @@ void write_history_pdf(const QString& path, const QString& console_name,
   pdf.setTitle(HistoryReport::tr("Call history of %1").arg(console_name));
   pdf.setCreator("Hotline Console");
   QPainter painter;
-  if (!painter.begin(&pdf)) throw Error("cannot write " + path.toStdString());
+  if (!painter.begin(&pdf)) {
+    throw Error(ErrorCode::kFileNotWritable, "cannot write " + path.toStdString(),
+                {path.toStdString()});
+  }
   const QRect page = painter.viewport();
   QFont title_font("Noto Sans CJK SC", 16, QFont::Bold);
   QFont body("Noto Sans CJK SC", 8);
@@ -99,7 +102,10 @@ void write_history_pdf(const QString& path, const QString& console_name,
     }
     y += line;
   }
-  if (!painter.end()) throw Error("cannot finish " + path.toStdString());
+  if (!painter.end()) {
+    throw Error(ErrorCode::kFileNotWritable, "cannot finish " + path.toStdString(),
+                {path.toStdString()});
+  }
 }
 
 }  // namespace hotline::ui

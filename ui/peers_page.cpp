@@ -437,7 +437,7 @@ void PeersPage::export_own_card() {
         std::ofstream out(file, std::ios::binary | std::ios::trunc);
         out << text;
         out.close();
-        if (!out) throw Error("cannot write " + file);
+        if (!out) throw Error(ErrorCode::kFileNotWritable, "cannot write " + file, {file});
         return true;
       },
       this,

@@ -34,6 +34,16 @@ std::string device_value(const QComboBox* box) {
 SettingsPage::SettingsPage(ConsoleSession& session, QWidget* parent)
     : QWidget(parent), session_(session) {
   auto* layout = new QVBoxLayout(this);
+  // Said where the administrator looks after the console, for as long as it is so.
+  key_warning_ = new QLabel(
+      tr("This console's key has no passphrase: anyone who can read this computer's copy of the "
+         "profile can use it to place and answer calls as this console and to sign its audit "
+         "log. To protect the key, create the console again with a key passphrase."),
+      this);
+  key_warning_->setWordWrap(true);
+  key_warning_->setStyleSheet("background: #FFF8E1; padding: 6px;");
+  key_warning_->setVisible(!session_.info().key_protected);
+  layout->addWidget(key_warning_);
   form_box_ = new QWidget(this);
   auto* form = new QFormLayout(form_box_);
   form->setContentsMargins(0, 0, 0, 0);

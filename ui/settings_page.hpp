@@ -31,6 +31,7 @@ class SettingsPage : public QWidget {
   QComboBox* language() const { return language_; }
   QPushButton* save_button() const { return save_; }
   QLabel* status() const { return status_; }
+  QLabel* key_warning() const { return key_warning_; }
   QPushButton* test_button() const { return test_; }
   QCheckBox* autostart() const { return autostart_; }
   QWidget* form() const { return form_box_; }
@@ -70,6 +71,7 @@ class SettingsPage : public QWidget {
   QCheckBox* autostart_;
   QPushButton* save_;
   QLabel* status_;
+  QLabel* key_warning_;
   QTimer meter_timer_;
 };
 

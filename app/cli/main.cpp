@@ -6,6 +6,7 @@
 
 #include "app/cli/commands.hpp"
 #include "core/util/error.hpp"
+#include "core/util/process_hardening.hpp"
 
 namespace {
 
@@ -55,6 +56,7 @@ The profile directory defaults to $XDG_DATA_HOME/hotline-console.
 
 int main(int argc, char** argv) {
   using namespace hotline;
+  harden_process();
   std::vector<std::string> args(argv + 1, argv + argc);
   cli::Invocation in;
   in.profile_dir = identity::Profile::default_directory();

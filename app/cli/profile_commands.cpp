@@ -10,6 +10,7 @@
 #include "app/cli/passphrase.hpp"
 #include "app/cli/role_session.hpp"
 #include "core/admin/administration.hpp"
+#include "core/admin/passphrase_policy.hpp"
 #include "core/crypto/fingerprint.hpp"
 #include "core/identity/key_file.hpp"
 #include "core/util/error.hpp"
@@ -18,6 +19,11 @@
 namespace hotline::cli {
 
 namespace {
+
+constexpr const char* kNoKeyPassphraseWarning =
+    "Warning: this console's key has no passphrase. Anyone who can read the profile's files can "
+    "use it: place and answer calls as this console, and sign its audit log. To protect it, "
+    "create the console with --passphrase-file FILE.";
 
 std::string read_text(const std::string& path) {
   if (path == "-") {
@@ -92,6 +98,17 @@ int run_init(const Invocation& in) {
     if (!admin_pass) throw UsageError("--operator-passphrase-file needs --admin-passphrase-file");
     operator_pass = read_passphrase_file(*file);
   }
+  // Checked before anything is created, like the files above.
+  if (passphrase) admin::require_strong_passphrase(*passphrase, "key");
+  if (admin_pass) admin::require_strong_passphrase(*admin_pass, "administrator");
+  if (operator_pass) admin::require_strong_passphrase(*operator_pass, "operator");
+  if (passphrase && admin_pass)
+    admin::require_different(*passphrase, "key", *admin_pass, "administrator");
+  if (passphrase && operator_pass)
+    admin::require_different(*passphrase, "key", *operator_pass, "operator");
+  if (admin_pass && operator_pass) {
+    admin::require_different(*operator_pass, "operator", *admin_pass, "administrator");
+  }
   auto profile = identity::Profile::create(
       in.profile_dir, *name, endpoint,
       passphrase ? std::optional<std::string_view>(*passphrase) : std::nullopt);
@@ -99,6 +116,7 @@ int run_init(const Invocation& in) {
   std::cout << "Created console '" << profile.name() << "' in " << in.profile_dir.string() << "\n"
             << "Listening address: " << profile.listen().to_string() << "\n"
             << "Fingerprint: " << crypto::fingerprint(profile.public_key()) << "\n";
+  if (!passphrase) std::cout << kNoKeyPassphraseWarning << "\n";
   if (admin_pass) {
     admin::AuditTrail audit(profile);
     admin::RoleGate gate(profile, audit);

@@ -21,6 +21,7 @@
 #include "core/identity/key_file.hpp"
 #include "core/identity/profile.hpp"
 #include "core/net/endpoint.hpp"
+#include "core/util/process_hardening.hpp"
 #include "ui/demo.hpp"
 #include "ui/first_run_wizard.hpp"
 #include "ui/language.hpp"
@@ -185,6 +186,7 @@ int run_demo(QApplication& app, const QString& screenshots, const QString& langu
 }  // namespace
 
 int main(int argc, char** argv) {
+  hotline::harden_process();
   QApplication app(argc, argv);
   init_resources();
   QApplication::setApplicationName("hotline-console");

@@ -161,7 +161,7 @@ crypto::SecretKey Administration::generate_psk(const RoleGrant& admin, std::stri
 void Administration::set_psk(const RoleGrant& admin, std::string_view peer,
                              const crypto::SecretKey& psk) {
   require(admin, Role::kAdministrator, "set pre-shared keys");
-  if (psk.is_zero()) throw Error("an all-zero pre-shared key is no key");
+  if (psk.is_zero()) throw Error(ErrorCode::kPskAllZero, "an all-zero pre-shared key is no key");
   store::Transaction transaction(profile_.database());
   const store::PeerRecord record = existing(peer);
   profile_.peers().set_psk(peer, &psk);
@@ -248,11 +248,12 @@ crypto::SecretKey parse_psk(std::string_view text) {
   std::optional<Bytes> bytes = from_base64(text);
   if (!bytes || bytes->size() != crypto::SecretKey::size()) {
     if (bytes) sodium_memzero(bytes->data(), bytes->size());
-    throw Error("a pre-shared key is 32 bytes written as one line of base64");
+    throw Error(ErrorCode::kPskFormat,
+                "a pre-shared key is 32 bytes written as one line of base64");
   }
   crypto::SecretKey psk(std::span<const std::uint8_t, 32>(bytes->data(), 32));
   sodium_memzero(bytes->data(), bytes->size());
-  if (psk.is_zero()) throw Error("an all-zero pre-shared key is no key");
+  if (psk.is_zero()) throw Error(ErrorCode::kPskAllZero, "an all-zero pre-shared key is no key");
   return psk;
 }
 

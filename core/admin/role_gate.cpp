@@ -1,6 +1,7 @@
 #include "core/admin/role_gate.hpp"
 
 #include "core/admin/audit_details.hpp"
+#include "core/admin/passphrase_policy.hpp"
 #include "core/store/database.hpp"
 #include "core/util/time_format.hpp"
 
@@ -81,6 +82,11 @@ void RoleGate::set_first_passphrases(std::string_view admin,
     throw AccessDenied(
         "this console already has an administrator passphrase; changing it needs the current one");
   }
+  require_strong_passphrase(admin, "administrator");
+  if (operator_) {
+    require_strong_passphrase(*operator_, "operator");
+    require_different(*operator_, "operator", admin, "administrator");
+  }
   roles_.set_passphrase(Role::kAdministrator, admin, cost_, unix_ms_now());
   audit_.record(Role::kAdministrator, actor, "role.passphrase.set",
                 audit_details(AuditDetail::kFirstAdminPassphrase, {}));
@@ -95,6 +101,7 @@ void RoleGate::set_first_passphrases(std::string_view admin,
 void RoleGate::set_passphrase(const RoleGrant& admin, Role role, std::string_view passphrase) {
   require(admin, Role::kAdministrator, "set role passphrases");
   if (role == Role::kOfficial) throw Error("the official role has no passphrase");
+  require_strong_passphrase(passphrase, name_of(role));
   store::Transaction transaction(profile_.database());
   roles_.set_passphrase(role, passphrase, cost_, unix_ms_now());
   audit_.record(Role::kAdministrator, admin.actor(), "role.passphrase.set",

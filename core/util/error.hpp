@@ -54,7 +54,16 @@ enum class ErrorCode {
   kNameTooLong,              // line, bytes, most bytes
   kNameBadCharacter,         // line
   kNameSpaceAtEnds,          // line
-  kLast = kNameSpaceAtEnds,
+  // Pre-shared keys (admin::parse_psk, Administration::set_psk).
+  kPskFormat,
+  kPskAllZero,
+  // A file the console was asked to write (an export, a card).
+  kFileNotWritable,  // path
+  // Choosing a passphrase (admin::require_strong_passphrase, require_different). Names are
+  // "key", "operator", "administrator".
+  kPassphraseTooShort,  // which, the least number of characters
+  kPassphrasesEqual,    // which, which
+  kLast = kPassphrasesEqual,
 };
 
 class Error : public std::runtime_error {

@@ -793,6 +793,10 @@ Listen on this address instead (peers then need this console's new card):</sourc
 <context>
     <name>hotline::ui::FirstRunWizard</name>
     <message>
+        <source>With a passphrase the console&apos;s secret key is stored encrypted, and the passphrase is asked for at every start. Leave both empty for a console that must start unattended — but then anyone who can read this computer&apos;s copy of the profile can use the key: place and answer calls as this console and sign its audit log.</source>
+        <translation>设置口令后，控制台的私钥将加密保存，每次启动时都需输入口令。如控制台须无人值守启动，可将两栏留空——但这样一来，任何能读取本机配置文件的人都能使用该密钥：以本控制台的身份拨打和接听电话，并签署其审计日志。</translation>
+    </message>
+    <message>
         <source>The role passphrases must differ from the key passphrase.</source>
         <translation>角色口令必须与密钥口令不同。</translation>
     </message>
@@ -1762,6 +1766,10 @@ Listen on this address instead (peers then need this console's new card):</sourc
 <context>
     <name>hotline::ui::SettingsPage</name>
     <message>
+        <source>This console&apos;s key has no passphrase: anyone who can read this computer&apos;s copy of the profile can use it to place and answer calls as this console and to sign its audit log. To protect the key, create the console again with a key passphrase.</source>
+        <translation>本控制台的密钥没有口令：任何能读取本机配置文件的人都能用它以本控制台的身份拨打和接听电话，并签署其审计日志。如需保护密钥，请重新创建控制台并设置密钥口令。</translation>
+    </message>
+    <message>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
@@ -1968,6 +1976,34 @@ Listen on this address instead (peers then need this console's new card):</sourc
 </context>
 <context>
     <name>Errors</name>
+    <message>
+        <source>The %1 and %2 passphrases must differ: whoever learns one must not hold the other.</source>
+        <translation>%1口令与%2口令必须不同：得知其一的人不应同时掌握另一个。</translation>
+    </message>
+    <message>
+        <source>The %1 passphrase is too short: it needs at least %2 characters.</source>
+        <translation>%1口令太短：至少需要 %2 个字符。</translation>
+    </message>
+    <message>
+        <source>key</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <source>The console reports a technical problem (in English): %1</source>
+        <translation>控制台报告技术问题（英文原文）：%1</translation>
+    </message>
+    <message>
+        <source>The file %1 cannot be written (a folder that does not exist, or no permission to write there).</source>
+        <translation>无法写入文件 %1（文件夹不存在，或没有写入权限）。</translation>
+    </message>
+    <message>
+        <source>A key of all zeros is no key. Generate one instead.</source>
+        <translation>全零的密钥不能作为密钥。请改为生成一个。</translation>
+    </message>
+    <message>
+        <source>This is not a pre-shared key: a key is 32 bytes written as one line of base64 (44 characters).</source>
+        <translation>这不是预共享密钥：密钥为 32 字节，写成一行 base64（44 个字符）。</translation>
+    </message>
     <message>
         <source>Line %1 of the card: %2</source>
         <translation>名片第 %1 行：%2</translation>

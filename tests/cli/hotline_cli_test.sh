@@ -73,6 +73,15 @@ expect_fail "bad endpoint" 2 "--listen: missing port" \
 expect_fail "a missing role passphrase file leaves no profile" 1 "cannot read" \
   "$hotline" --profile "$work/c" init --name C --listen 127.0.0.1:1 --admin-passphrase-file "$work/none"
 check "... none at all" test ! -e "$work/c"
+printf 'x\n' > "$work/short"
+expect_fail "a one-character key passphrase is refused" 1 "key passphrase is too short" \
+  "$hotline" --profile "$work/c" init --name C --listen 127.0.0.1:1 --passphrase-file "$work/short"
+expect_fail "a key passphrase equal to the administrator's is refused" 1 "must differ" \
+  "$hotline" --profile "$work/c" init --name C --listen 127.0.0.1:1 --passphrase-file "$work/admin" \
+  "${roles[@]}"
+check "... and neither left a profile" test ! -e "$work/c"
+check "a console made without a key passphrase is told what that gives up" sh -c \
+  "'$hotline' --profile '$work/d' init --name D --listen 127.0.0.1:1 | grep -q 'key has no passphrase. Anyone who can read'"
 expect_fail "wrong key passphrase" 1 "wrong passphrase" \
   "$hotline" "${b[@]}" card --passphrase-file "$work/wrong"
 expect_fail "no passphrase and no terminal" 1 "passphrase" \
@@ -176,6 +185,8 @@ echo confirm | "$hotline" "${b[@]}" answer --passphrase-file "$work/pass" --reco
 answer_pid=$!
 pids+=("$answer_pid")
 check "answer starts" wait_for_line "$work/b.log" "Waiting for calls"
+check "a console writes no core dump (its memory holds the keys)" \
+  grep -Eq "^Max core file size +0 +0 " "/proc/$answer_pid/limits"
 # 4 s: both confirmations cross as control messages before the hang-up, even under TSan.
 echo confirm | "$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" --seconds 4 \
   --stats-json "$work/a.json" > "$work/a.log" 2>&1
@@ -199,6 +210,8 @@ assert a["voice_packets_sent"] > 50
 assert a["voice_bytes_sent"] == 104 * a["voice_packets_sent"]
 assert b["voice_packets_received"] > 50
 PY
+check "the recording and the stats are private to the user (0600)" sh -c \
+  "test \"\$(stat -c %a '$work/heard.wav' '$work/b.json' | sort -u)\" = 600"
 check "the recording is a 48 kHz WAV of about 4 s" python3 - "$work/heard.wav" <<'PY'
 import sys, wave
 w = wave.open(sys.argv[1]); assert w.getframerate() == 48000 and w.getnchannels() == 1

@@ -51,6 +51,9 @@ TEST_CASE("Settings: disabled while loading; Save writes only the fields that we
   wait_until([&] { return page.form()->isEnabled() && page.save_button()->isEnabled(); },
              "the values to arrive");
   CHECK(page.idle_minutes()->value() == 5);
+  // These consoles' keys have no passphrase: the administrator is told what that gives up.
+  CHECK(page.key_warning()->isVisible());
+  CHECK_THAT(page.key_warning()->text().toStdString(), ContainsSubstring("no passphrase"));
 
   // Meanwhile another administrator sets the bitrate (from the command line, say) ...
   on_worker<bool>(bj, [](ui::ConsoleBackend& b) {

@@ -242,3 +242,33 @@ TEST_CASE("an operator's notes and exports go on the audit log") {
   CHECK(after.back().action == "history.export");
   CHECK_THAT(after.back().details, StartsWith("PDF, 1 calls"));
 }
+
+TEST_CASE("role passphrases have at least 8 characters and differ from each other") {
+  // The defect: one-character passphrases were accepted from the command line.
+  test::TempDir dir;
+  identity::Profile profile = identity::Profile::create(
+      dir.path() / "p", "Beijing", net::parse_endpoint_or_throw("127.0.0.1:47000"), std::nullopt,
+      identity::KeyFileCost::kInteractive);
+  AuditTrail audit{profile};
+  RoleGate gate{profile, audit, kCost};
+  const auto code_of = [](const auto& action) {
+    try {
+      action();
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return ErrorCode::kUnspecified;
+  };
+  CHECK(code_of([&] { gate.set_first_passphrases("x", std::nullopt, "setup"); }) ==
+        ErrorCode::kPassphraseTooShort);
+  CHECK(code_of([&] { gate.set_first_passphrases("admin pass", "op", "setup"); }) ==
+        ErrorCode::kPassphraseTooShort);
+  CHECK(code_of([&] { gate.set_first_passphrases("same pass", "same pass", "setup"); }) ==
+        ErrorCode::kPassphrasesEqual);
+  CHECK_FALSE(gate.has_passphrase(Role::kAdministrator));  // nothing was stored
+  // Eight characters count as characters, not bytes: 八个字符的口令啊 is eight.
+  gate.set_first_passphrases("八个字符的口令啊", "operator pass", "setup");
+  const RoleGrant admin = gate.unlock(Role::kAdministrator, "八个字符的口令啊", "chen");
+  CHECK(code_of([&] { gate.set_passphrase(admin, Role::kOperator, "1234567"); }) ==
+        ErrorCode::kPassphraseTooShort);
+}
