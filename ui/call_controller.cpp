@@ -116,6 +116,10 @@ void CallController::apply_records_health(const console::RecordsHealth& health) 
   emit recordsHealthChanged();
 }
 
+void EngineEvents::on_store_changed() {
+  post_to(&controller_, [c = &controller_] { emit c->storeChanged(); });
+}
+
 void EngineEvents::on_records_health(const console::RecordsHealth& h) {
   post_to(&controller_, [c = &controller_, h] { c->apply_records_health(h); });
 }

@@ -60,6 +60,8 @@ class CallController : public QObject {
   void missedChanged(int count);
   void peerStatusChanged(const QString& peer);
   void recordsHealthChanged();
+  // Another process changed the directory or the settings; the engine already has them.
+  void storeChanged();
 
  private:
   call::Engine* engine_ = nullptr;
@@ -77,8 +79,9 @@ class EngineEvents final : public call::EngineListener {
   void on_call_changed(const call::CallStats& s) override;
   void on_call_ended(const call::CallStats& s) override;
   void on_peer_status(const call::PeerStatus& s) override;
-  // Not an engine event: the recorder's, on its own thread.
+  // Not engine events: the recorder's and the database watcher's, on their own threads.
   void on_records_health(const console::RecordsHealth& h);
+  void on_store_changed();
 
  private:
   CallController& controller_;

@@ -51,6 +51,9 @@ ConsoleBackend::ConsoleBackend(const SessionOptions& options,
     if (h.lost > 0) std::cerr << console::describe(h) << '\n';
     events.on_records_health(h);
   };
+  run.on_store_changed = [&events](const std::vector<call::PeerEntry>&) {
+    events.on_store_changed();
+  };
   if (options.echo_line) {
     echo_ = std::make_unique<console::EchoLine>(profile.public_key());
     run.extra_peers.push_back(echo_->peer_entry());

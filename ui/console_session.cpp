@@ -17,6 +17,25 @@ ConsoleSession::ConsoleSession(SessionOptions options, QObject* parent)
   worker_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
   thread_.start();
+  // A change made by another process (`hotline peer disable`, `hotline settings set`): the
+  // engine has the directory already; the window reads it and the settings again.
+  connect(&calls_, &CallController::storeChanged, this, [this] {
+    run<ConsoleSettings>(
+        [](ConsoleBackend& b) {
+          b.settings = read_settings(b.profile);
+          b.apply_settings();
+          return b.settings;
+        },
+        this,
+        [this](Outcome<ConsoleSettings> out) {
+          if (out.ok()) {
+            info_.settings = *out.value;
+            calls_.set_call_options({out.value->frame_ms, out.value->bitrate});
+            emit settingsChanged();
+          }
+          emit directoryChanged();
+        });
+  });
 }
 
 ConsoleSession::~ConsoleSession() {

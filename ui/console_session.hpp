@@ -89,8 +89,11 @@ class ConsoleSession : public QObject {
   void started();
   // `listen`: the listening address, when it was the problem.
   void startFailed(const QString& message, hotline::ui::StartFailure kind, const QString& listen);
-  // The directory changed (an administrator's action): views that show peers reload.
+  // The directory changed (an administrator's action, here or in another process): views
+  // that show peers reload.
   void directoryChanged();
+  // Another process changed the settings: the session has them (info().settings) already.
+  void settingsChanged();
 
  public:
   // Before the console runs (its port was taken): sets the listening address. The one setting

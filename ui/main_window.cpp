@@ -31,6 +31,8 @@ MainWindow::MainWindow(ConsoleSession& session, QWidget* parent)
     : QMainWindow(parent), session_(session), roles_(session) {
   setWindowIcon(QIcon(":/icons/hotline-console.svg"));
   roles_.set_idle_minutes(session.info().settings.role_idle_minutes);
+  connect(&session_, &ConsoleSession::settingsChanged, this,
+          [this] { roles_.set_idle_minutes(session_.info().settings.role_idle_minutes); });
   if (QSystemTrayIcon::isSystemTrayAvailable()) {
     tray_ = new QSystemTrayIcon(QIcon(":/icons/hotline-console.svg"), this);
     auto* menu = new QMenu(this);

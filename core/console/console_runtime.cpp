@@ -1,5 +1,8 @@
 #include "core/console/console_runtime.hpp"
 
+#include <sodium.h>
+
+#include <algorithm>
 #include <set>
 
 #include "core/admin/audit_trail.hpp"
@@ -32,6 +35,30 @@ std::vector<call::PeerEntry> engine_peers(store::PeerStore& peers) {
   return out;
 }
 
+namespace {
+
+bool same_peer(const call::PeerEntry& a, const call::PeerEntry& b) {
+  const bool same_psk =
+      (!a.psk && !b.psk) ||
+      (a.psk && b.psk && sodium_memcmp(a.psk->data(), b.psk->data(), a.psk->size()) == 0);
+  return a.name == b.name && a.public_key == b.public_key && a.endpoints == b.endpoints &&
+         a.enabled == b.enabled && a.verified == b.verified && a.removed == b.removed && same_psk;
+}
+
+bool same_directory(const std::vector<call::PeerEntry>& a, const std::vector<call::PeerEntry>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), same_peer);
+}
+
+std::string settings_text(store::Database& db) {
+  store::Statement stmt = db.prepare(
+      "SELECT coalesce(group_concat(key || '=' || value, char(10)), '') FROM "
+      "(SELECT key, value FROM settings ORDER BY key)");
+  stmt.step();
+  return stmt.column_text(0);
+}
+
+}  // namespace
+
 ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener& listener,
                                ConsoleOptions options)
     : profile_(profile), extra_peers_(std::move(options.extra_peers)), lock_(profile.directory()) {
@@ -59,15 +86,45 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
   config.timers = options.timers;
   engine_ = std::make_unique<call::Engine>(std::move(config), *recorder_);
   engine_->start();
+
+  on_store_changed_ = std::move(options.on_store_changed);
+  watched_peers_ = engine_peers(profile.peers());
+  watched_settings_ = settings_text(profile.database());
+  watcher_ = std::make_unique<store::DatabaseWatcher>(
+      db_path, [this](store::Database& db) { on_database_changed(db); });
+}
+
+void ConsoleRuntime::on_database_changed(store::Database& db) {
+  store::PeerStore store(db);
+  std::vector<call::PeerEntry> peers = engine_peers(store);
+  std::string settings = settings_text(db);
+  {
+    std::lock_guard lock(watched_mutex_);
+    const bool directory = !same_directory(peers, watched_peers_);
+    if (!directory && settings == watched_settings_) return;  // the call history, say
+    watched_settings_ = std::move(settings);
+    if (directory) {
+      watched_peers_ = peers;
+      std::vector<call::PeerEntry> all = peers;
+      all.insert(all.end(), extra_peers_.begin(), extra_peers_.end());
+      engine_->update_peers(std::move(all));
+    }
+  }
+  if (on_store_changed_) on_store_changed_(peers);
 }
 
 ConsoleRuntime::~ConsoleRuntime() {
+  watcher_.reset();
   engine_->stop();
   recorder_->flush();
 }
 
 void ConsoleRuntime::reload_peers() {
   auto peers = engine_peers(profile_.peers());
+  {
+    std::lock_guard lock(watched_mutex_);
+    watched_peers_ = peers;  // the watcher need not tell of this change again
+  }
   peers.insert(peers.end(), extra_peers_.begin(), extra_peers_.end());
   engine_->update_peers(std::move(peers));
 }

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "core/console/console_lock.hpp"
 #include "core/identity/profile.hpp"
 #include "core/store/database.hpp"
+#include "core/store/database_watcher.hpp"
 
 namespace hotline::console {
 
@@ -32,6 +34,10 @@ struct ConsoleOptions {
   // Told when the store starts or stops refusing records (on the recorder's thread): the
   // console shows it, since calls go on regardless.
   RecordsHealthHandler on_records_health;
+  // Told when another process changed the directory or the settings (an administrator's
+  // command line, say), after the engine has the new directory (given here); on the
+  // watcher's thread.
+  std::function<void(const std::vector<call::PeerEntry>& directory)> on_store_changed;
 };
 
 // The engine's view of the directory: every peer, and every removed key (refused on sight).
@@ -51,15 +57,24 @@ class ConsoleRuntime {
   CallRecorder& recorder() { return *recorder_; }
   int interrupted_calls_closed() const { return interrupted_closed_; }
   // Reads the directory again (through the profile's connection) and gives it to the engine.
+  // A change another process makes reaches the engine by itself (store::DatabaseWatcher).
   void reload_peers();
 
  private:
+  void on_database_changed(store::Database& db);
+
   identity::Profile& profile_;
   std::vector<call::PeerEntry> extra_peers_;
   ConsoleLock lock_;
   int interrupted_closed_ = 0;
   std::unique_ptr<CallRecorder> recorder_;
   std::unique_ptr<call::Engine> engine_;
+  // The watcher thread's: what it last gave the engine and the listener.
+  std::mutex watched_mutex_;  // reload_peers() sets watched_peers_ too
+  std::vector<call::PeerEntry> watched_peers_;
+  std::string watched_settings_;
+  std::function<void(const std::vector<call::PeerEntry>&)> on_store_changed_;
+  std::unique_ptr<store::DatabaseWatcher> watcher_;  // last: stopped first
 };
 
 }  // namespace hotline::console

@@ -10,8 +10,10 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
+#include "core/console/console_settings.hpp"
 #include "core/crypto/fingerprint.hpp"
 #include "core/identity/peer_card.hpp"
+#include "core/identity/profile.hpp"
 #include "tests/ui/console_fixture.hpp"
 #include "ui/language.hpp"
 #include "ui/texts.hpp"
@@ -300,4 +302,23 @@ TEST_CASE("a file far too large to be a card is refused as such, not as unreadab
   CHECK_THAT(peers.status()->text().toStdString(), ContainsSubstring("too large"));
   peers.import_file(big + ".missing");
   CHECK_THAT(peers.status()->text().toStdString(), ContainsSubstring("Cannot read"));
+}
+
+TEST_CASE("a change made by another process reaches the open window") {
+  // The defect: `hotline peer disable` from the command line did not reach a running console.
+  ConsoleSet set({"Beijing", "Singapore"});
+  UiConsole& bj = set[0];
+  wait_for_tile(bj, "Singapore");
+  REQUIRE(bj.page().tile("Singapore")->call_button()->isEnabled());
+  auto other = identity::Profile::open(set.root() / "Beijing");
+  other.peers().set_enabled("Singapore", false);
+  other.settings().set(console::kSettingRoleIdleMinutes, "9");
+  wait_until(
+      [&] {
+        return bj.page().tile("Singapore") &&
+               !bj.page().tile("Singapore")->call_button()->isEnabled();
+      },
+      "the tile to show Singapore disabled");
+  wait_until([&] { return bj.session->info().settings.role_idle_minutes == 9; },
+             "the new idle time");
 }

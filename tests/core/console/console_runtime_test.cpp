@@ -3,6 +3,7 @@
 
 #include "core/console/console_runtime.hpp"
 
+#include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <condition_variable>
@@ -92,6 +93,10 @@ struct RunningConsole {
   EventLog events;
   HealthLog health;
   std::unique_ptr<console::ConsoleRuntime> runtime;
+  // Told by the runtime that another process changed the store: the directory it now uses.
+  std::mutex directory_mutex;
+  std::condition_variable directory_changed;
+  std::vector<call::PeerEntry> directory;
 
   explicit RunningConsole(const std::string& name, call::EngineTimers timers = {})
       : profile(identity::Profile::create(dir.path() / "p", name,
@@ -100,6 +105,11 @@ struct RunningConsole {
     console::ConsoleOptions options;
     options.timers = timers;
     options.on_records_health = [this](const console::RecordsHealth& h) { health.add(h); };
+    options.on_store_changed = [this](const std::vector<call::PeerEntry>& peers) {
+      std::lock_guard lock(directory_mutex);
+      directory = peers;
+      directory_changed.notify_all();
+    };
     options.make_device = [](const call::CallStats&) {
       return std::make_shared<audio::ClockedDevice>(std::make_unique<audio::SilenceSource>(),
                                                     std::make_unique<audio::DiscardSink>());
@@ -295,6 +305,33 @@ TEST_CASE("calls from a disabled or removed peer are refused without ringing, re
   CHECK(theirs[0].outcome == CallOutcome::kRefused);
   CHECK(theirs[0].peer_fingerprint == crypto::fingerprint(beijing.profile.public_key()));
   CHECK(singapore.events.count(state_is(CallState::kRinging)) == 0);
+}
+
+TEST_CASE("an administrator's change from another process reaches the running console by itself") {
+  // The defect: `hotline peer disable` from the command line did not reach a running console,
+  // which rereads its directory only at start.
+  call::EngineTimers quick;
+  quick.unreachable_after = 1500ms;
+  RunningConsole beijing("Beijing", quick), singapore("Singapore", quick);
+  beijing.know(singapore, true);
+  singapore.know(beijing, true);
+  // Another process: its own profile object and connection on Singapore's files.
+  auto other = identity::Profile::open(singapore.profile.directory());
+  other.peers().set_enabled("Beijing", false);
+  // No reload_peers() here: the running console sees the commit (inotify, no polling).
+  {
+    std::unique_lock lock(singapore.directory_mutex);
+    const bool told = singapore.directory_changed.wait_for(lock, 10s, [&] {
+      return std::any_of(singapore.directory.begin(), singapore.directory.end(),
+                         [](const auto& p) { return p.name == "Beijing" && !p.enabled; });
+    });
+    REQUIRE(told);
+  }
+  beijing.engine().call("Singapore", {});
+  beijing.events.wait_for(
+      [](const auto& s) { return s.end_reason == call::EndReason::kUnreachable; });
+  CHECK(singapore.events.count(state_is(CallState::kRinging)) == 0);  // refused, never rang
+  CHECK(singapore.history().at(0).outcome == CallOutcome::kRefused);
 }
 
 TEST_CASE("a second console on the same profile is refused") {
