@@ -19,8 +19,8 @@ class DatabaseWatcher {
  public:
   // `changed` runs on the watcher's thread, with the watcher's connection: once as the thread
   // starts (for what was committed while it did), then after commits by other connections, at
-  // most once per `settle`. It compares what it cares about. Throws hotline::Error if the folder cannot
-  // be watched.
+  // most once per `settle`. It compares what it cares about. Throws hotline::Error if the folder
+  // cannot be watched.
   DatabaseWatcher(const std::filesystem::path& database, std::function<void(Database&)> changed,
                   std::chrono::milliseconds settle = std::chrono::milliseconds(100));
   ~DatabaseWatcher();  // stops and joins the thread
