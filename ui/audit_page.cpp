@@ -86,7 +86,7 @@ void AuditPage::verify() {
   session_.run<store::AuditVerdict>(
       [](ConsoleBackend& b) {
         b.grant(store::Role::kAdministrator);
-        return b.audit.log().verify();
+        return b.audit.verify();
       },
       this,
       [this](Outcome<store::AuditVerdict> out) {

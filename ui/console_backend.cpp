@@ -87,7 +87,7 @@ std::vector<PeerInfo> ConsoleBackend::peers() {
     p.verified = r.verified_at.has_value();
     p.verified_by = r.verified_by.value_or("");
     p.verified_at = r.verified_at.value_or(0);
-    p.has_psk = r.psk.has_value();
+    p.has_psk = r.has_psk;
     out.push_back(std::move(p));
   }
   return out;

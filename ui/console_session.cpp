@@ -95,12 +95,14 @@ void ConsoleSession::start(std::optional<std::string> key_passphrase) {
   });
 }
 
-void ConsoleSession::change_listen_address(const QString& address, QObject* context,
-                                           std::function<void(QString)> done) {
-  post_to(worker_, [this, address, guard = QPointer<QObject>(context), done] {
+void ConsoleSession::change_listen_address(const QString& address,
+                                           std::optional<std::string> key_passphrase,
+                                           QObject* context, std::function<void(QString)> done) {
+  post_to(worker_, [this, address, key_passphrase, guard = QPointer<QObject>(context), done] {
     QString error;
     try {
       auto profile = identity::Profile::open(options_.profile_dir);
+      profile.unlock(key_passphrase);
       const net::Endpoint endpoint = net::parse_endpoint_or_throw(address.trimmed().toStdString());
       const std::string before = profile.listen().to_string();
       store::Transaction transaction(profile.database());

@@ -100,8 +100,9 @@ class ConsoleSession : public QObject {
   // changed without the administrator role, so that a console whose port is taken can still
   // be started by whoever sits at it; on the audit log under the login name, role "-".
   // `done` gets an error message, empty on success.
-  void change_listen_address(const QString& address, QObject* context,
-                             std::function<void(QString)> done);
+  // The key passphrase unlocks the profile so the change is signed in the audit log.
+  void change_listen_address(const QString& address, std::optional<std::string> key_passphrase,
+                             QObject* context, std::function<void(QString)> done);
 
  private:
   SessionOptions options_;

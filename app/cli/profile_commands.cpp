@@ -208,7 +208,7 @@ int run_peer_list(const Invocation& in) {
               << (p.verified_at ? "verified by " + p.verified_by.value_or("?") + " on " +
                                       format_local(*p.verified_at * 1000)
                                 : std::string("UNVERIFIED"))
-              << (p.psk ? ", pre-shared key set" : "") << "\n";
+              << (p.has_psk ? ", pre-shared key set" : "") << "\n";
   }
   return 0;
 }

@@ -163,7 +163,7 @@ int run_audit_verify(const Invocation& in) {
   const Arguments args(in.args, with_role_options({}));
   args.expect_positional(0, "");
   RoleSession session(in, args, store::Role::kAdministrator);
-  const store::AuditVerdict v = session.audit().log().verify();
+  const store::AuditVerdict v = session.audit().verify();
   if (!v.intact) {
     std::cout << "Audit log TAMPERED: " << v.problem << "\n";
     return 1;

@@ -105,15 +105,16 @@ void open_console(ConsoleSession& session, std::optional<std::string> key_passph
             QCoreApplication::exit(1);
             return;
           }
-          session.change_listen_address(address, &session, [&session, passphrase](QString problem) {
-            if (!problem.isEmpty()) {
-              QMessageBox::critical(nullptr, QObject::tr("Hotline Console"),
-                                    QObject::tr("The console cannot start: %1").arg(problem));
-              QCoreApplication::exit(1);
-              return;
-            }
-            session.start(*passphrase);
-          });
+          session.change_listen_address(
+              address, *passphrase, &session, [&session, passphrase](QString problem) {
+                if (!problem.isEmpty()) {
+                  QMessageBox::critical(nullptr, QObject::tr("Hotline Console"),
+                                        QObject::tr("The console cannot start: %1").arg(problem));
+                  QCoreApplication::exit(1);
+                  return;
+                }
+                session.start(*passphrase);
+              });
           return;
         }
         QMessageBox::critical(nullptr, QObject::tr("Hotline Console"),

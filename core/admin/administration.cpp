@@ -165,9 +165,9 @@ void Administration::set_psk(const RoleGrant& admin, std::string_view peer,
   store::Transaction transaction(profile_.database());
   const store::PeerRecord record = existing(peer);
   profile_.peers().set_psk(peer, &psk);
-  audit_.record(
-      Role::kAdministrator, admin.actor(), "peer.psk.set",
-      audit_details(record.psk ? AuditDetail::kPskRotated : AuditDetail::kPskSet, {record.name}));
+  audit_.record(Role::kAdministrator, admin.actor(), "peer.psk.set",
+                audit_details(record.has_psk ? AuditDetail::kPskRotated : AuditDetail::kPskSet,
+                              {record.name}));
   transaction.commit();
 }
 

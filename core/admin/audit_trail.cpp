@@ -12,8 +12,15 @@ AuditTrail::AuditTrail(identity::Profile& profile)
 
 void AuditTrail::append(std::string_view role, std::string_view actor, std::string_view action,
                         std::string_view details) {
+  const store::RecordsKeys* keys = profile_.records_keys();
   log_.append(role, actor, action, details, unix_ms_now(),
-              profile_.unlocked() ? &profile_.identity() : nullptr);
+              store::AuditAuthority{profile_.unlocked() ? &profile_.identity() : nullptr,
+                                    keys ? &keys->audit_mac : nullptr});
+}
+
+store::AuditVerdict AuditTrail::verify() {
+  const store::RecordsKeys* keys = profile_.records_keys();
+  return log_.verify(keys ? &keys->audit_mac : nullptr);
 }
 
 void AuditTrail::record(store::Role role, std::string_view actor, std::string_view action,
@@ -27,8 +34,9 @@ void AuditTrail::record_unprivileged(std::string_view actor, std::string_view ac
 }
 
 std::int64_t AuditTrail::sign_pending() {
-  if (!profile_.unlocked()) return 0;
-  return log_.sign_pending(profile_.identity());
+  const store::RecordsKeys* keys = profile_.records_keys();
+  if (!profile_.unlocked() || !keys) return 0;
+  return log_.sign_pending(profile_.identity(), &keys->audit_mac);
 }
 
 std::string current_actor() {

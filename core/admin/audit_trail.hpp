@@ -1,7 +1,7 @@
 #pragma once
 // Where administrative actions go on record: the profile's audit log, signed with the
-// console's key while the profile is unlocked (entries made while it is locked are signed
-// later, store/audit_log.hpp).
+// console's key while the profile is unlocked, else MAC'd under the records key a role's
+// passphrase opened, and signed later (store/audit_log.hpp).
 
 #include <string>
 #include <string_view>
@@ -23,6 +23,8 @@ class AuditTrail {
                            std::string_view details);
   // Signs what waited for the key; call once the profile is unlocked. Returns how many.
   std::int64_t sign_pending();
+  // Checks the whole log, strictly when this process holds the records key.
+  store::AuditVerdict verify();
 
   store::AuditLog& log() { return log_; }
 

@@ -39,9 +39,10 @@ bool RoleGate::has_passphrase(Role role) {
 RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string actor) {
   if (role == Role::kOfficial) return official(std::move(actor));
   const std::string name = name_of(role);
-  const store::RoleCheck check = roles_.check(role, passphrase, unix_ms_now());
+  store::RoleCheck check = roles_.check(role, passphrase, unix_ms_now());
   switch (check.result) {
     case Result::kAccepted:
+      take_records_key(role, passphrase, check);
       audit_.record(role, actor, "role.unlock", audit_details(AuditDetail::kRoleUnlocked, {name}));
       return RoleGrant(role, std::move(actor));
     case Result::kNotSet:
@@ -75,6 +76,24 @@ RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string a
   throw AccessDenied(ErrorCode::kRoleWrongPassphraseLocked, message, {name, failures, seconds});
 }
 
+void RoleGate::take_records_key(Role role, std::string_view passphrase, store::RoleCheck& check) {
+  if (check.records_key) {
+    profile_.adopt_records_key(*check.records_key);
+    return;
+  }
+  // A passphrase set before the records key existed: it gets its wrap now, from a process
+  // that holds the key through the console's identity.
+  if (const store::RecordsKeys* keys = profile_.records_keys()) {
+    roles_.add_key_wrap(role, passphrase, cost_, keys->root);
+    return;
+  }
+  throw AccessDenied(
+      "the " + name_of(role) +
+      " passphrase is right, but it does not open this console's records key yet; give the "
+      "console's key passphrase once (--passphrase-file), which lets the role passphrase open "
+      "it from then on");
+}
+
 void RoleGate::set_first_passphrases(std::string_view admin,
                                      std::optional<std::string_view> operator_, std::string actor) {
   store::Transaction transaction(profile_.database());
@@ -82,16 +101,22 @@ void RoleGate::set_first_passphrases(std::string_view admin,
     throw AccessDenied(
         "this console already has an administrator passphrase; changing it needs the current one");
   }
+  const store::RecordsKeys* keys = profile_.records_keys();
+  if (!keys) {
+    throw AccessDenied(
+        "setting the first passphrases needs the console's key, so that they can open its "
+        "records: give the key passphrase (--passphrase-file)");
+  }
   require_strong_passphrase(admin, "administrator");
   if (operator_) {
     require_strong_passphrase(*operator_, "operator");
     require_different(*operator_, "operator", admin, "administrator");
   }
-  roles_.set_passphrase(Role::kAdministrator, admin, cost_, unix_ms_now());
+  roles_.set_passphrase(Role::kAdministrator, admin, cost_, unix_ms_now(), &keys->root);
   audit_.record(Role::kAdministrator, actor, "role.passphrase.set",
                 audit_details(AuditDetail::kFirstAdminPassphrase, {}));
   if (operator_) {
-    roles_.set_passphrase(Role::kOperator, *operator_, cost_, unix_ms_now());
+    roles_.set_passphrase(Role::kOperator, *operator_, cost_, unix_ms_now(), &keys->root);
     audit_.record(Role::kAdministrator, actor, "role.passphrase.set",
                   audit_details(AuditDetail::kFirstOperatorPassphrase, {}));
   }
@@ -102,8 +127,10 @@ void RoleGate::set_passphrase(const RoleGrant& admin, Role role, std::string_vie
   require(admin, Role::kAdministrator, "set role passphrases");
   if (role == Role::kOfficial) throw Error("the official role has no passphrase");
   require_strong_passphrase(passphrase, name_of(role));
+  const store::RecordsKeys* keys = profile_.records_keys();
+  if (!keys) throw AccessDenied("setting a passphrase needs the console's records key");
   store::Transaction transaction(profile_.database());
-  roles_.set_passphrase(role, passphrase, cost_, unix_ms_now());
+  roles_.set_passphrase(role, passphrase, cost_, unix_ms_now(), &keys->root);
   audit_.record(Role::kAdministrator, admin.actor(), "role.passphrase.set",
                 audit_details(AuditDetail::kPassphraseChanged, {name_of(role)}));
   transaction.commit();

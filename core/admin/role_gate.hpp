@@ -53,6 +53,10 @@ class RoleGate {
   void set_passphrase(const RoleGrant& admin, store::Role role, std::string_view passphrase);
 
  private:
+  // Gives the profile the records key the role's passphrase opened (or wraps it for the role,
+  // once); throws AccessDenied when neither can be done.
+  void take_records_key(store::Role role, std::string_view passphrase, store::RoleCheck& check);
+
   identity::Profile& profile_;
   AuditTrail& audit_;
   store::RoleStore roles_;

@@ -10,12 +10,24 @@
 
 namespace hotline::console {
 
-std::vector<call::PeerEntry> engine_peers(store::PeerStore& peers) {
-  std::vector<call::PeerEntry> out;
+EngineDirectory engine_directory(store::Database& db, const store::RecordsKeys& keys) {
+  EngineDirectory directory;
+  store::ReadSnapshot snapshot(db);  // the seals and the rows as one state
+  directory.tampered = store::check_directory(db, keys.directory_mac);
+  std::set<crypto::PublicKey> refused;
+  for (const auto& finding : directory.tampered) refused.insert(finding.public_key);
+  store::PeerStore peers(db);
+  peers.use_keys(&keys);
+  std::vector<call::PeerEntry>& out = directory.peers;
   for (auto& record : peers.list()) {
     call::PeerEntry entry;
     entry.name = record.name;
     entry.public_key = record.public_key;
+    if (refused.contains(record.public_key)) {
+      entry.enabled = false;  // its calls are refused; nothing it carries is used
+      out.push_back(std::move(entry));
+      continue;
+    }
     for (const auto& e : record.endpoints) {
       if (auto endpoint = net::parse_endpoint(e)) entry.endpoints.push_back(*endpoint);
     }
@@ -32,7 +44,7 @@ std::vector<call::PeerEntry> engine_peers(store::PeerStore& peers) {
     entry.removed = true;
     out.push_back(std::move(entry));
   }
-  return out;
+  return directory;
 }
 
 namespace {
@@ -47,6 +59,13 @@ bool same_peer(const call::PeerEntry& a, const call::PeerEntry& b) {
 
 bool same_directory(const std::vector<call::PeerEntry>& a, const std::vector<call::PeerEntry>& b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), same_peer);
+}
+
+bool same_findings(const std::vector<store::DirectoryFinding>& a,
+                   const std::vector<store::DirectoryFinding>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return x.public_key == y.public_key && x.field == y.field && x.problem == y.problem;
+  });
 }
 
 std::string settings_text(store::Database& db) {
@@ -77,7 +96,11 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
   call::EngineConfig config;
   config.identity = std::move(identity);
   config.listen = profile.listen();
-  config.peers = engine_peers(profile.peers());
+  on_directory_checked_ = std::move(options.on_directory_checked);
+  EngineDirectory directory = engine_directory(profile.database(), *profile.records_keys());
+  watched_peers_ = directory.peers;
+  note_findings(std::move(directory.tampered));
+  config.peers = std::move(directory.peers);
   config.peers.insert(config.peers.end(), extra_peers_.begin(), extra_peers_.end());
   config.presence_interval = options.presence_interval;
   config.initiation_timestamps = profile.peers().handshake_timestamps();
@@ -88,18 +111,31 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
   engine_->start();
 
   on_store_changed_ = std::move(options.on_store_changed);
-  watched_peers_ = engine_peers(profile.peers());
   watched_settings_ = settings_text(profile.database());
   watcher_ = std::make_unique<store::DatabaseWatcher>(
       db_path, [this](store::Database& db) { on_database_changed(db); });
 }
 
+void ConsoleRuntime::note_findings(std::vector<store::DirectoryFinding> tampered) {
+  const bool first = !findings_checked_;
+  findings_checked_ = true;
+  if (!first && same_findings(tampered, findings_)) return;
+  findings_ = std::move(tampered);
+  if (on_directory_checked_) on_directory_checked_(findings_);
+}
+
+std::vector<store::DirectoryFinding> ConsoleRuntime::directory_findings() const {
+  std::lock_guard lock(watched_mutex_);
+  return findings_;
+}
+
 void ConsoleRuntime::on_database_changed(store::Database& db) {
-  store::PeerStore store(db);
-  std::vector<call::PeerEntry> peers = engine_peers(store);
+  EngineDirectory checked = engine_directory(db, *profile_.records_keys());
+  std::vector<call::PeerEntry> peers = std::move(checked.peers);
   std::string settings = settings_text(db);
   {
     std::lock_guard lock(watched_mutex_);
+    note_findings(std::move(checked.tampered));
     const bool directory = !same_directory(peers, watched_peers_);
     if (!directory && settings == watched_settings_) return;  // the call history, say
     watched_settings_ = std::move(settings);
@@ -120,10 +156,12 @@ ConsoleRuntime::~ConsoleRuntime() {
 }
 
 void ConsoleRuntime::reload_peers() {
-  auto peers = engine_peers(profile_.peers());
+  EngineDirectory directory = engine_directory(profile_.database(), *profile_.records_keys());
+  auto peers = std::move(directory.peers);
   {
     std::lock_guard lock(watched_mutex_);
     watched_peers_ = peers;  // the watcher need not tell of this change again
+    note_findings(std::move(directory.tampered));
   }
   peers.insert(peers.end(), extra_peers_.begin(), extra_peers_.end());
   engine_->update_peers(std::move(peers));

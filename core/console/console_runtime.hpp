@@ -21,6 +21,7 @@
 #include "core/identity/profile.hpp"
 #include "core/store/database.hpp"
 #include "core/store/database_watcher.hpp"
+#include "core/store/directory_seal.hpp"
 
 namespace hotline::console {
 
@@ -38,10 +39,20 @@ struct ConsoleOptions {
   // command line, say), after the engine has the new directory (given here); on the
   // watcher's thread.
   std::function<void(const std::vector<call::PeerEntry>& directory)> on_store_changed;
+  // Told, at start and whenever it changes, what in the directory was changed outside the
+  // console (store/directory_seal.hpp); those peers are refused. On the constructing thread
+  // at start, then on the watcher's thread.
+  std::function<void(const std::vector<store::DirectoryFinding>& tampered)> on_directory_checked;
 };
 
 // The engine's view of the directory: every peer, and every removed key (refused on sight).
-std::vector<call::PeerEntry> engine_peers(store::PeerStore& peers);
+// A peer whose seal does not hold is given as disabled, with no endpoints and no pre-shared
+// key, and named in `tampered`.
+struct EngineDirectory {
+  std::vector<call::PeerEntry> peers;
+  std::vector<store::DirectoryFinding> tampered;
+};
+EngineDirectory engine_directory(store::Database& db, const store::RecordsKeys& keys);
 
 class ConsoleRuntime {
  public:
@@ -56,12 +67,16 @@ class ConsoleRuntime {
   call::Engine& engine() { return *engine_; }
   CallRecorder& recorder() { return *recorder_; }
   int interrupted_calls_closed() const { return interrupted_closed_; }
-  // Reads the directory again (through the profile's connection) and gives it to the engine.
-  // A change another process makes reaches the engine by itself (store::DatabaseWatcher).
+  // Reads and checks the directory again (through the profile's connection) and gives it
+  // to the engine; done before every call this console places. A change another process
+  // makes reaches the engine by itself (store::DatabaseWatcher).
   void reload_peers();
+  std::vector<store::DirectoryFinding> directory_findings() const;
 
  private:
   void on_database_changed(store::Database& db);
+  // Under watched_mutex_: tells the listener when the findings changed.
+  void note_findings(std::vector<store::DirectoryFinding> tampered);
 
   identity::Profile& profile_;
   std::vector<call::PeerEntry> extra_peers_;
@@ -70,8 +85,11 @@ class ConsoleRuntime {
   std::unique_ptr<CallRecorder> recorder_;
   std::unique_ptr<call::Engine> engine_;
   // The watcher thread's: what it last gave the engine and the listener.
-  std::mutex watched_mutex_;  // reload_peers() sets watched_peers_ too
+  mutable std::mutex watched_mutex_;  // reload_peers() sets watched_peers_ too
   std::vector<call::PeerEntry> watched_peers_;
+  std::vector<store::DirectoryFinding> findings_;
+  bool findings_checked_ = false;
+  std::function<void(const std::vector<store::DirectoryFinding>&)> on_directory_checked_;
   std::string watched_settings_;
   std::function<void(const std::vector<call::PeerEntry>&)> on_store_changed_;
   std::unique_ptr<store::DatabaseWatcher> watcher_;  // last: stopped first

@@ -14,6 +14,8 @@
 #include <ctime>
 #include <system_error>
 
+#include "core/store/audit_log.hpp"
+#include "core/store/directory_seal.hpp"
 #include "core/util/bytes.hpp"
 #include "core/util/error.hpp"
 
@@ -130,6 +132,7 @@ Profile Profile::create(const fs::path& dir, std::string name, net::Endpoint lis
 
   Profile profile = open(target);
   profile.identity_ = std::move(identity);
+  profile.protect_records();
   return profile;
 }
 
@@ -181,7 +184,36 @@ const crypto::Identity& Profile::unlock(std::optional<std::string_view> passphra
                 std::string(kDatabaseFileName) + ")");
   }
   identity_ = std::move(loaded);
+  protect_records();
   return *identity_;
+}
+
+void Profile::adopt_records_key(const crypto::SecretKey& records_key) {
+  // There is one records key; once held, it stays (other threads may be reading it).
+  if (records_keys_) return;
+  records_keys_ = std::make_unique<store::RecordsKeys>(records_key);
+  peers_.use_keys(records_keys_.get());
+}
+
+void Profile::protect_records() {
+  store::RecordsKeyStore keys(*database_);
+  if (std::optional<crypto::SecretKey> existing = keys.open(*identity_)) {
+    adopt_records_key(*existing);
+    return;
+  }
+  {
+    store::Transaction transaction(*database_);
+    const crypto::SecretKey created = keys.create(*identity_);
+    adopt_records_key(created);
+    peers_.encrypt_clear_psks();
+    store::seal_whole_directory(*database_, records_keys_->directory_mac);
+    store::AuditLog(*database_, public_key_)
+        .sign_pending(*identity_, &records_keys_->audit_mac, /*adopt_unvouched=*/true);
+    transaction.commit();
+  }
+  // The clear pre-shared keys were zeroed in the pages (secure_delete); the copies of those
+  // pages in the write-ahead log go with it.
+  database_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 const crypto::Identity& Profile::identity() const {

@@ -16,6 +16,7 @@
 #include "core/net/endpoint.hpp"
 #include "core/store/database.hpp"
 #include "core/store/peer_store.hpp"
+#include "core/store/records_key.hpp"
 #include "core/store/settings_store.hpp"
 
 namespace hotline::identity {
@@ -42,10 +43,18 @@ class Profile {
   ~Profile();
 
   bool key_needs_passphrase() const;
-  // Loads the identity; checks it is the one this profile was created with.
+  // Loads the identity; checks it is the one this profile was created with. Then opens the
+  // records key; on a profile that has none yet (schema v3 and before), creates it and
+  // protects what is there, once: pre-shared keys encrypted, the directory sealed, the audit
+  // log's unsigned entries signed (docs/records.md, "Protection").
   const crypto::Identity& unlock(std::optional<std::string_view> passphrase);
   bool unlocked() const { return identity_.has_value(); }
   const crypto::Identity& identity() const;  // throws if not unlocked
+
+  // The records key's subkeys, once unlock() or a role passphrase (adopt_records_key) opened
+  // it; null before. The peer store uses them from then on.
+  const store::RecordsKeys* records_keys() const { return records_keys_.get(); }
+  void adopt_records_key(const crypto::SecretKey& records_key);
 
   const std::string& name() const { return name_; }
   const net::Endpoint& listen() const { return listen_; }
@@ -70,6 +79,7 @@ class Profile {
 
  private:
   Profile(std::filesystem::path directory, store::Database database);
+  void protect_records();
 
   std::filesystem::path directory_;
   std::unique_ptr<store::Database> database_;  // on the heap so the stores' pointers survive moves
@@ -79,6 +89,7 @@ class Profile {
   net::Endpoint listen_;
   crypto::PublicKey public_key_{};
   std::optional<crypto::Identity> identity_;
+  std::unique_ptr<store::RecordsKeys> records_keys_;  // on the heap: peers_ points at it
 };
 
 }  // namespace hotline::identity

@@ -2,19 +2,18 @@
 
 #include <sodium.h>
 
-#include <cstring>
-#include <initializer_list>
-#include <iterator>
-
+#include "core/store/audit_anchor.hpp"
+#include "core/store/audit_codec.hpp"
 #include "core/store/database.hpp"
-#include "core/util/bytes.hpp"
 #include "core/util/error.hpp"
 
 namespace hotline::store {
+
+using audit_codec::Head;
+
 namespace {
 
 constexpr std::string_view kEntryLabel = "hotline-audit-entry/1";
-constexpr std::string_view kHeadLabel = "hotline-audit-head/1";
 constexpr std::string_view kGenesisLabel = "hotline-audit-genesis/1";
 // Appended, and reported by verify(), when the head row was found missing: entries may have
 // been cut off the end before the log carried on.
@@ -48,86 +47,23 @@ class Blake2b256 {
   crypto_generichash_state state_{};
 };
 
-// What is signed: a label, then the fields, so an entry's signature is never a head's.
-Bytes labelled(std::string_view label, std::initializer_list<ByteSpan> parts) {
-  std::size_t size = label.size();
-  for (ByteSpan p : parts) size += p.size();
-  Bytes m(size);
-  std::memcpy(m.data(), label.data(), label.size());
-  std::size_t at = label.size();
-  for (ByteSpan p : parts) {
-    std::memcpy(m.data() + at, p.data(), p.size());
-    at += p.size();
-  }
-  return m;
-}
-
-Bytes entry_message(const AuditHash& hash) {
-  return labelled(kEntryLabel, {ByteSpan(hash)});
-}
-
-Bytes head_message(std::int64_t seq, const AuditHash& hash) {
-  std::array<std::uint8_t, 8> le{};
-  store_le64(le.data(), static_cast<std::uint64_t>(seq));
-  return labelled(kHeadLabel, {ByteSpan(le), ByteSpan(hash)});
-}
-
-struct Head {
-  std::int64_t seq = 0;
-  AuditHash hash{};
-  std::optional<crypto::Signature> signature;
-};
-
-std::optional<Head> read_head(Database& db) {
-  Statement stmt = db.prepare("SELECT seq, hash, signature FROM audit_head WHERE id = 1");
-  if (!stmt.step()) return std::nullopt;
-  Head head;
-  head.seq = stmt.column_int64(0);
-  head.hash = stmt.column_array<32>(1, "audit head hash");
-  if (!stmt.is_null(2)) head.signature = stmt.column_array<64>(2, "audit head signature");
-  return head;
-}
-
-void write_head(Database& db, const Head& head) {
-  Statement stmt = db.prepare(
-      "INSERT INTO audit_head (id, seq, hash, signature) VALUES (1, ?1, ?2, ?3) "
-      "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, "
-      "signature = excluded.signature");
-  stmt.bind(1, head.seq).bind(2, ByteSpan(head.hash));
-  if (head.signature) {
-    stmt.bind(3, ByteSpan(*head.signature));
-  } else {
-    stmt.bind_null(3);
-  }
-  stmt.run();
-}
-
-AuditEntry read_entry(const Statement& row) {
-  AuditEntry e;
-  e.seq = row.column_int64(0);
-  e.at = row.column_int64(1);
-  e.role = row.column_text(2);
-  e.actor = row.column_text(3);
-  e.action = row.column_text(4);
-  e.details = row.column_text(5);
-  e.prev_hash = row.column_array<32>(6, "audit entry hash");
-  if (!row.is_null(7)) e.signature = row.column_array<64>(7, "audit entry signature");
-  return e;
-}
-
 std::optional<AuditEntry> last_entry(Database& db) {
-  Statement stmt = db.prepare(
-      "SELECT seq, at, role, actor, action, details, prev_hash, signature FROM audit_log "
-      "ORDER BY seq DESC LIMIT 1");
+  Statement stmt = db.prepare("SELECT " + std::string(audit_codec::kColumns) +
+                              " FROM audit_log ORDER BY seq DESC LIMIT 1");
   if (!stmt.step()) return std::nullopt;
-  return read_entry(stmt);
+  return audit_codec::read_entry(stmt);
 }
 
-std::int64_t insert(Database& db, AuditEntry& e, const crypto::Identity* signer) {
-  if (signer) e.signature = signer->sign(entry_message(AuditLog::entry_hash(e)));
+void insert(Database& db, AuditEntry& e, const AuditAuthority& authority) {
+  const AuditHash hash = AuditLog::entry_hash(e);
+  if (authority.signer) {
+    e.signature = authority.signer->sign(audit_codec::entry_message(hash));
+  } else if (authority.mac_key) {
+    e.mac = audit_codec::mac(*authority.mac_key, audit_codec::entry_message(hash));
+  }
   Statement stmt = db.prepare(
-      "INSERT INTO audit_log (seq, at, role, actor, action, details, prev_hash, signature) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      "INSERT INTO audit_log (seq, at, role, actor, action, details, prev_hash, signature, mac) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   stmt.bind(1, e.seq)
       .bind(2, e.at)
       .bind(3, e.role)
@@ -140,14 +76,46 @@ std::int64_t insert(Database& db, AuditEntry& e, const crypto::Identity* signer)
   } else {
     stmt.bind_null(8);
   }
+  if (e.mac) {
+    stmt.bind(9, ByteSpan(*e.mac));
+  } else {
+    stmt.bind_null(9);
+  }
   stmt.run();
-  Head head{e.seq, AuditLog::entry_hash(e), std::nullopt};
-  if (signer) head.signature = signer->sign(head_message(head.seq, head.hash));
-  write_head(db, head);
-  return e.seq;
+  audit_codec::write_head(db, audit_codec::vouched_head(e.seq, hash, authority));
+}
+
+std::filesystem::path anchor_path(const Database& db) {
+  return db.path().parent_path() / AuditLog::kAnchorFileName;
 }
 
 }  // namespace
+
+std::string_view to_string(AuditFinding finding) {
+  switch (finding) {
+    case AuditFinding::kNone:
+      return "none";
+    case AuditFinding::kEdited:
+      return "edited";
+    case AuditFinding::kRemoved:
+      return "removed";
+    case AuditFinding::kTruncated:
+      return "truncated";
+    case AuditFinding::kForged:
+      return "forged";
+    case AuditFinding::kReordered:
+      break;
+  }
+  return "reordered";
+}
+
+AuditLog::AuditLog(Database& db, const crypto::PublicKey& console_key)
+    : db_(&db), key_(console_key) {}
+
+bool AuditLog::keyless_action(std::string_view action) {
+  return action == "role.unlock.failed" || action == "role.unlock.throttled" ||
+         action == "role.unlock.refused" || action == kHeadMissingAction;
+}
 
 AuditHash AuditLog::entry_hash(const AuditEntry& e) {
   return Blake2b256()
@@ -168,14 +136,18 @@ AuditHash AuditLog::genesis() const {
 
 std::int64_t AuditLog::append(std::string_view role, std::string_view actor,
                               std::string_view action, std::string_view details,
-                              std::int64_t now_ms, const crypto::Identity* signer) {
-  if (signer && signer->public_key() != key_) {
+                              std::int64_t now_ms, AuditAuthority authority) {
+  if (authority.signer && authority.signer->public_key() != key_) {
     throw Error("audit entries must be signed with this console's key");
+  }
+  if (!authority.signer && !authority.mac_key && !keyless_action(action)) {
+    throw Error("'" + std::string(action) +
+                "' can go on record only with the console's key or a role's key");
   }
   Transaction transaction(*db_);
   // The head, not the last row, says where the log goes on: entries cut off the end then
   // leave a gap that verify() reports.
-  std::optional<Head> head = read_head(*db_);
+  std::optional<Head> head = audit_codec::read_head(*db_);
   const std::optional<AuditEntry> last = last_entry(*db_);
   if (!head && last) {
     // Carry on from the last row, but on record: this entry stays in the log for good.
@@ -188,8 +160,8 @@ std::int64_t AuditLog::append(std::string_view role, std::string_view actor,
     note.details = "the log's head record was missing; entries after " + std::to_string(last->seq) +
                    " may have been removed";
     note.prev_hash = entry_hash(*last);
-    insert(*db_, note, signer);
-    head = read_head(*db_);
+    insert(*db_, note, authority);
+    head = audit_codec::read_head(*db_);
   }
   AuditEntry e;
   e.seq = head ? head->seq + 1 : 1;
@@ -199,132 +171,51 @@ std::int64_t AuditLog::append(std::string_view role, std::string_view actor,
   e.action = std::string(action);
   e.details = std::string(details);
   e.prev_hash = head ? head->hash : genesis();
-  const std::int64_t seq = insert(*db_, e, signer);
+  insert(*db_, e, authority);
   transaction.commit();
-  return seq;
+  // After the commit: an anchor ahead of the log would be a false alarm; one behind it only
+  // checks less.
+  write_audit_anchor(anchor_path(*db_), e.seq, entry_hash(e), authority);
+  return e.seq;
 }
 
-std::int64_t AuditLog::sign_pending(const crypto::Identity& signer) {
+std::int64_t AuditLog::sign_pending(const crypto::Identity& signer,
+                                    const crypto::SecretKey* mac_key, bool adopt_unvouched) {
   if (signer.public_key() != key_)
     throw Error("audit entries must be signed with this console's key");
+  // Without the records key the checks are not strict, and a head rewritten by someone else
+  // would be signed over.
+  if (!mac_key && !adopt_unvouched) return 0;
   Transaction transaction(*db_);
-  const std::optional<Head> head = read_head(*db_);
-  if (!head || head->signature) return 0;
-  // Only an unbroken run of unsigned entries that ends exactly at the head is signed, after
-  // its chain is checked: a forged row slipped in elsewhere stays unsigned, for verify().
-  Statement stmt = db_->prepare(
-      "SELECT seq, at, role, actor, action, details, prev_hash, signature FROM audit_log "
-      "WHERE seq <= ?1 ORDER BY seq DESC");
-  stmt.bind(1, head->seq);
-  std::vector<AuditEntry> pending;  // newest first
-  std::optional<AuditHash> anchor;  // hash of the newest signed entry before them
-  while (stmt.step()) {
-    AuditEntry e = read_entry(stmt);
-    if (e.signature) {
-      anchor = entry_hash(e);
-      break;
-    }
-    pending.push_back(std::move(e));
-  }
-  if (pending.empty() || pending.front().seq != head->seq ||
-      entry_hash(pending.front()) != head->hash) {
-    return 0;
-  }
-  AuditHash expected = anchor ? *anchor : genesis();
-  for (auto it = pending.rbegin(); it != pending.rend(); ++it) {
-    if (it->prev_hash != expected ||
-        (it != pending.rbegin() && it->seq != std::prev(it)->seq + 1)) {
-      return 0;
-    }
-    expected = entry_hash(*it);
-  }
-  if (!anchor && pending.back().seq != 1) return 0;
-
-  Statement update = db_->prepare("UPDATE audit_log SET signature = ?2 WHERE seq = ?1");
-  for (const AuditEntry& e : pending) {
-    const crypto::Signature sig = signer.sign(entry_message(entry_hash(e)));
+  if (!verify(mac_key).intact) return 0;  // left as found, for an administrator to see
+  std::vector<AuditEntry> entries = list();
+  if (entries.empty()) return 0;
+  Statement update = db_->prepare("UPDATE audit_log SET signature = ?2, mac = NULL WHERE seq = ?1");
+  std::int64_t signed_now = 0;
+  for (const AuditEntry& e : entries) {
+    if (e.signature) continue;
+    // verify() passed with the key, so a MAC present was checked.
+    const bool vouched = e.mac.has_value() && mac_key != nullptr;
+    if (!vouched && !adopt_unvouched) continue;
+    const crypto::Signature sig = signer.sign(audit_codec::entry_message(entry_hash(e)));
     update.reset();
     update.bind(1, e.seq).bind(2, ByteSpan(sig)).run();
+    ++signed_now;
   }
-  write_head(*db_, Head{head->seq, head->hash, signer.sign(head_message(head->seq, head->hash))});
+  const AuditEntry& newest = entries.back();
+  const AuditHash hash = entry_hash(newest);
+  audit_codec::write_head(*db_, audit_codec::vouched_head(newest.seq, hash, {&signer, nullptr}));
   transaction.commit();
-  return static_cast<std::int64_t>(pending.size());
+  write_audit_anchor(anchor_path(*db_), newest.seq, hash, {&signer, nullptr});
+  return signed_now;
 }
 
 std::vector<AuditEntry> AuditLog::list() {
-  Statement stmt = db_->prepare(
-      "SELECT seq, at, role, actor, action, details, prev_hash, signature FROM audit_log "
-      "ORDER BY seq");
+  Statement stmt =
+      db_->prepare("SELECT " + std::string(audit_codec::kColumns) + " FROM audit_log ORDER BY seq");
   std::vector<AuditEntry> entries;
-  while (stmt.step()) entries.push_back(read_entry(stmt));
+  while (stmt.step()) entries.push_back(audit_codec::read_entry(stmt));
   return entries;
-}
-
-AuditVerdict AuditLog::verify() {
-  AuditVerdict v;
-  const auto bad = [&v](std::int64_t seq, std::string problem) {
-    v.intact = false;
-    v.first_bad = seq;
-    v.problem = std::move(problem);
-    return v;
-  };
-  const std::vector<AuditEntry> entries = list();
-  v.entries = static_cast<std::int64_t>(entries.size());
-  AuditHash expected = genesis();
-  std::int64_t expected_seq = 1;
-  bool previous_signed = true;
-  for (const AuditEntry& e : entries) {
-    const std::string n = std::to_string(e.seq);
-    if (e.seq != expected_seq) {
-      return bad(expected_seq, e.seq - expected_seq == 1
-                                   ? "entry " + std::to_string(expected_seq) + " was removed"
-                                   : "entries " + std::to_string(expected_seq) + " to " +
-                                         std::to_string(e.seq - 1) + " were removed");
-    }
-    const AuditHash hash = entry_hash(e);
-    if (e.signature && !crypto::verify_signature(key_, entry_message(hash), *e.signature)) {
-      return bad(e.seq, "entry " + n + " was edited: its signature does not match");
-    }
-    if (e.prev_hash != expected) {
-      if (!previous_signed) {
-        return bad(e.seq - 1, "entry " + std::to_string(e.seq - 1) +
-                                  " was edited: the next entry's hash of it does not match");
-      }
-      return bad(e.seq, "entry " + n + " does not follow entry " + std::to_string(e.seq - 1) +
-                            ": entries were reordered or replaced");
-    }
-    if (e.action == kHeadMissingAction) {
-      return bad(e.seq, "before entry " + n +
-                            " the log's head record was missing: entries may have been removed "
-                            "from the end");
-    }
-    if (!e.signature) ++v.unsigned_entries;
-    previous_signed = e.signature.has_value();
-    expected = hash;
-    ++expected_seq;
-  }
-  const std::optional<Head> head = read_head(*db_);
-  const std::int64_t last = expected_seq - 1;
-  if (!head) {
-    if (last > 0)
-      return bad(last,
-                 "the log's head record is missing: entries may have been removed from the end");
-    return v;
-  }
-  if (head->signature &&
-      !crypto::verify_signature(key_, head_message(head->seq, head->hash), *head->signature)) {
-    return bad(head->seq, "the log's head record was edited: its signature does not match");
-  }
-  if (head->seq > last) {
-    return bad(last + 1, head->seq == last + 1
-                             ? "entry " + std::to_string(last + 1) + " was removed from the end"
-                             : "entries " + std::to_string(last + 1) + " to " +
-                                   std::to_string(head->seq) + " were removed from the end");
-  }
-  if (head->seq != last || head->hash != expected) {
-    return bad(last, "entry " + std::to_string(last) + " does not match the log's head record");
-  }
-  return v;
 }
 
 }  // namespace hotline::store

@@ -3,18 +3,19 @@
 // replacements, verifications, pre-shared keys, peers disabled or removed, settings, role
 // passphrases and every attempt to unlock a role.
 //
-// Tamper evidence. Entry n holds the BLAKE2b-256 hash of entry n-1 (entry 1 holds a hash of
-// the console's public key, so a log cannot be moved to another console), and an Ed25519
-// signature by the console's key over its own hash. A separate head row holds the newest
-// entry's sequence number and hash, also signed. So an entry that was edited fails its
-// signature; one that was removed leaves a gap in the sequence; entries swapped keep neither
-// their hashes nor their signatures; and entries cut off the end disagree with the head.
-// What this cannot show: the whole database rolled back to an earlier copy of itself (keep
-// exports elsewhere for that; docs/security.md).
-//
-// Entries are appended unsigned when the key is locked (a command-line action on a console
-// whose key has a passphrase) and signed by the next process that holds the key
-// (sign_pending); verify() reports how many still wait.
+// Tamper evidence (docs/records.md, "Protection"). Entry n holds the BLAKE2b-256 hash of
+// entry n-1 (entry 1 holds a hash of the console's public key, so a log cannot be moved to
+// another console). Each entry is vouched for by the process that wrote it: an Ed25519
+// signature by the console's key, or, when that key is locked (a command-line action on a
+// console whose key has a passphrase), a MAC under the records key that the role's
+// passphrase opened; the next process holding the signing key signs MAC'd entries, after
+// checking the whole log. A head row holds the newest entry's number and hash, vouched for
+// the same way, and the anchor file next to the database (audit_anchor.hpp) holds the newest
+// position a keyed process wrote, so entries cut off the end are found even if the head row
+// is rewritten. Only attempts to unlock a role are written by a process that holds no key at
+// all; they are reported as such, never signed, and no other entry may lack a signature or
+// MAC: one that does was forged. What this cannot show: the whole profile rolled back to an
+// earlier copy of itself, anchor file included (docs/security.md).
 
 #include <array>
 #include <cstdint>
@@ -24,12 +25,14 @@
 #include <vector>
 
 #include "core/crypto/identity.hpp"
+#include "core/crypto/secret.hpp"
 
 namespace hotline::store {
 
 class Database;
 
 using AuditHash = std::array<std::uint8_t, 32>;
+using AuditMac = std::array<std::uint8_t, 32>;
 
 struct AuditEntry {
   std::int64_t seq = 0;  // 1, 2, 3, ...
@@ -40,32 +43,72 @@ struct AuditEntry {
   std::string details;   // free text; never a secret
   AuditHash prev_hash{};
   std::optional<crypto::Signature> signature;
+  std::optional<AuditMac> mac;
 };
+
+// What the writing process can vouch for an entry with.
+struct AuditAuthority {
+  const crypto::Identity* signer = nullptr;    // the console's identity
+  const crypto::SecretKey* mac_key = nullptr;  // RecordsKeys::audit_mac
+};
+
+enum class AuditFinding {
+  kNone,
+  kEdited,     // an entry, the head or the anchor changed after it was written
+  kRemoved,    // entries missing from the middle
+  kTruncated,  // entries missing from the end
+  kForged,     // an entry no keyed process wrote
+  kReordered,  // entries moved or replaced
+};
+std::string_view to_string(AuditFinding finding);  // "edited", "removed", ...
 
 struct AuditVerdict {
   bool intact = true;
+  AuditFinding finding = AuditFinding::kNone;
   std::int64_t entries = 0;
-  std::int64_t unsigned_entries = 0;      // waiting for the key (not tampering)
+  std::int64_t unsigned_entries = 0;  // MAC'd, waiting for the signing key (not tampering)
+  // Unlock attempts written by a process without any key: kept and shown, never trusted.
+  std::int64_t unauthenticated_entries = 0;
+  // False when verify() was given no records key: MACs and entries without one were not
+  // judged (a console that has no records key yet, or a process that holds none).
+  bool strict = false;
+  bool anchor_checked = false;
   std::optional<std::int64_t> first_bad;  // the first entry found edited, removed or moved
   std::string problem;                    // plain words, naming that entry
 };
 
 class AuditLog {
  public:
-  AuditLog(Database& db, const crypto::PublicKey& console_key) : db_(&db), key_(console_key) {}
+  // The anchor file lives next to the database file (kAnchorFileName).
+  AuditLog(Database& db, const crypto::PublicKey& console_key);
 
-  // Appends in its own transaction (or the caller's). `signer`, when given, must be the
-  // console's identity; the entry and the head are then signed at once.
+  static constexpr std::string_view kAnchorFileName = "audit.anchor";
+
+  // Appends in its own transaction (or the caller's). With neither a signer (which must be
+  // the console's identity) nor a MAC key, only an unlock attempt may be written; any other
+  // action throws hotline::Error and nothing is written.
+  std::int64_t append(std::string_view role, std::string_view actor, std::string_view action,
+                      std::string_view details, std::int64_t now_ms, AuditAuthority authority);
   std::int64_t append(std::string_view role, std::string_view actor, std::string_view action,
                       std::string_view details, std::int64_t now_ms,
-                      const crypto::Identity* signer);
-  // Signs the entries (and the head) appended while the key was locked. Returns how many.
-  std::int64_t sign_pending(const crypto::Identity& signer);
+                      const crypto::Identity* signer) {
+    return append(role, actor, action, details, now_ms, AuditAuthority{signer, nullptr});
+  }
+
+  // Signs the MAC'd entries and the head once verify(mac_key) finds the log intact; returns
+  // how many entries it signed. `adopt_unvouched` also signs entries that carry neither
+  // signature nor MAC: only for the one-time protection of a log written before MACs
+  // existed (store/records_protection.hpp).
+  std::int64_t sign_pending(const crypto::Identity& signer, const crypto::SecretKey* mac_key,
+                            bool adopt_unvouched = false);
 
   std::vector<AuditEntry> list();
-  AuditVerdict verify();
+  AuditVerdict verify(const crypto::SecretKey* mac_key = nullptr);
 
   static AuditHash entry_hash(const AuditEntry& entry);
+  // Actions a process holding no key may write: attempts to unlock a role, and the note that
+  // the head row was found missing.
+  static bool keyless_action(std::string_view action);
 
  private:
   AuditHash genesis() const;

@@ -69,6 +69,9 @@ Database Database::open_without_migrating(const std::filesystem::path& path, Ope
   sqlite3_extended_result_codes(raw, 1);
   db.check(sqlite3_busy_timeout(raw, kBusyTimeoutMs), "cannot set the busy timeout");
   db.exec("PRAGMA foreign_keys = ON");
+  // A secret replaced or removed (a clear pre-shared key being encrypted) is zeroed in the
+  // file, not left in a free page.
+  db.exec("PRAGMA secure_delete = ON");
   {
     Statement wal = db.prepare("PRAGMA journal_mode = WAL");
     if (!wal.step() || wal.column_text(0) != "wal") {
@@ -281,6 +284,15 @@ Transaction::~Transaction() {
   if (!db_.in_transaction()) return;
   const char* sql = nested_ ? "ROLLBACK TO hotline_nested; RELEASE hotline_nested" : "ROLLBACK";
   sqlite3_exec(db_.handle(), sql, nullptr, nullptr, nullptr);
+}
+
+ReadSnapshot::ReadSnapshot(Database& db) : db_(db), owner_(!db.in_transaction()) {
+  if (owner_) db_.exec("BEGIN DEFERRED");
+}
+
+ReadSnapshot::~ReadSnapshot() {
+  if (owner_ && db_.in_transaction())
+    sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr);
 }
 
 void Transaction::commit() {

@@ -151,4 +151,18 @@ class Transaction {
   bool done_ = false;
 };
 
+// A consistent view for several reads (BEGIN DEFERRED: no write lock is taken), ended on
+// destruction. Inside a transaction already open, it adds nothing.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Database& db);
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  ~ReadSnapshot();
+
+ private:
+  Database& db_;
+  bool owner_;
+};
+
 }  // namespace hotline::store

@@ -154,10 +154,35 @@ void schema_v3(Database& db) {
   )sql");
 }
 
-constexpr std::array<Migration, 3> kMigrations = {
+// v4: records that hold against someone with the files (docs/records.md, "Protection").
+// The records key sealed to the console; each role passphrase's wrap of it; a MAC on audit
+// entries and the head written without the signing key; pre-shared keys encrypted (the
+// clear `psk` column is emptied by the first process that holds the key); and the seals of
+// the peer directory: one per peer, over each of its fields, and one over the set of keys.
+void schema_v4(Database& db) {
+  db.exec(R"sql(
+    CREATE TABLE records_key (
+      id     INTEGER PRIMARY KEY CHECK (id = 1),
+      sealed BLOB NOT NULL
+    );
+    ALTER TABLE role_passphrases ADD COLUMN key_wrap BLOB NULL;
+    ALTER TABLE audit_log ADD COLUMN mac BLOB NULL CHECK (mac IS NULL OR length(mac) = 32);
+    ALTER TABLE audit_head ADD COLUMN mac BLOB NULL CHECK (mac IS NULL OR length(mac) = 32);
+    ALTER TABLE peers ADD COLUMN psk_sealed BLOB NULL;
+    ALTER TABLE peers ADD COLUMN seal BLOB NULL;
+    CREATE TABLE directory_seal (
+      id   INTEGER PRIMARY KEY CHECK (id = 1),
+      keys BLOB NOT NULL,
+      mac  BLOB NOT NULL CHECK (length(mac) = 32)
+    );
+  )sql");
+}
+
+constexpr std::array<Migration, 4> kMigrations = {
     &schema_v1,
     &schema_v2,
     &schema_v3,
+    &schema_v4,
 };
 
 }  // namespace

@@ -1,6 +1,13 @@
 #include "core/store/peer_store.hpp"
 
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+
 #include "core/store/database.hpp"
+#include "core/store/directory_seal.hpp"
+#include "core/store/records_key.hpp"
 #include "core/util/error.hpp"
 
 namespace hotline::store {
@@ -8,7 +15,32 @@ namespace {
 
 constexpr std::string_view kPeerColumns =
     "id, name, public_key, endpoints, card_text, psk, enabled, verified_by, verified_at, "
-    "imported_at";
+    "imported_at, psk_sealed";
+
+constexpr std::string_view kPskLabel = "hotline-psk/1";
+constexpr std::size_t kPskNonceLen = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr std::size_t kSealedPskLen = kPskNonceLen + 32 + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+
+std::array<std::uint8_t, kPskLabel.size() + 32> psk_ad(const crypto::PublicKey& peer) {
+  std::array<std::uint8_t, kPskLabel.size() + 32> ad{};
+  std::copy(kPskLabel.begin(), kPskLabel.end(), ad.begin());
+  std::copy(peer.begin(), peer.end(), ad.begin() + kPskLabel.size());
+  return ad;
+}
+
+std::optional<crypto::SecretKey> open_psk(const RecordsKeys& keys, const crypto::PublicKey& peer,
+                                          ByteSpan sealed) {
+  if (sealed.size() != kSealedPskLen) return std::nullopt;
+  const auto ad = psk_ad(peer);
+  crypto::SecretKey psk;
+  unsigned long long len = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          psk.data(), &len, nullptr, sealed.data() + kPskNonceLen, sealed.size() - kPskNonceLen,
+          ad.data(), ad.size(), sealed.data(), keys.psk_aead.data()) != 0) {
+    return std::nullopt;
+  }
+  return psk;
+}
 
 // Endpoints are stored as one "host:port" per line; a line break inside one would split it.
 std::string encode_endpoints(const std::vector<std::string>& endpoints) {
@@ -36,7 +68,7 @@ std::vector<std::string> decode_endpoints(std::string_view joined) {
   return endpoints;
 }
 
-PeerRecord read_row(const Statement& row) {
+PeerRecord read_row(const Statement& row, const RecordsKeys* keys) {
   PeerRecord peer;
   peer.id = row.column_int64(0);
   peer.name = row.column_text(1);
@@ -49,6 +81,11 @@ PeerRecord read_row(const Statement& row) {
       throw Error("the stored pre-shared key of peer '" + peer.name + "' is damaged");
     }
     peer.psk.emplace(psk.first<crypto::SecretKey::size()>());
+    peer.has_psk = true;
+  } else if (!row.is_null(10)) {
+    peer.has_psk = true;
+    // One that does not open is left out; the directory's check names the change.
+    if (keys) peer.psk = open_psk(*keys, peer.public_key, row.column_blob(10));
   }
   peer.enabled = row.column_int64(6) != 0;
   peer.verified_by = row.column_optional_text(7);
@@ -57,19 +94,22 @@ PeerRecord read_row(const Statement& row) {
   return peer;
 }
 
-std::optional<PeerRecord> first_row(Statement& stmt) {
+std::optional<PeerRecord> first_row(Statement& stmt, const RecordsKeys* keys) {
   if (!stmt.step()) return std::nullopt;
-  return read_row(stmt);
+  return read_row(stmt, keys);
 }
 
-// Runs an UPDATE ... WHERE name = ?1 RETURNING id; throws when no peer has that name.
-void update_named(Statement& stmt, std::string_view name) {
+// Runs an UPDATE ... WHERE name = ?1 RETURNING public_key; throws when no peer has that
+// name. Returns the key of the peer changed.
+crypto::PublicKey update_named(Statement& stmt, std::string_view name) {
   const bool updated = stmt.step();
-  while (stmt.step()) {
-  }
   if (!updated)
     throw Error(ErrorCode::kPeerNotFound, "no peer named '" + std::string(name) + "'",
                 {std::string(name)});
+  const crypto::PublicKey key = stmt.column_array<32>(0, "peer public key");
+  while (stmt.step()) {
+  }
+  return key;
 }
 
 }  // namespace
@@ -92,8 +132,8 @@ std::int64_t PeerStore::add(const PeerRecord& peer) {
   }
 
   Statement insert = db_->prepare(
-      "INSERT INTO peers (name, public_key, endpoints, card_text, psk, enabled, verified_by, "
-      "verified_at, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "INSERT INTO peers (name, public_key, endpoints, card_text, psk_sealed, enabled, "
+      "verified_by, verified_at, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   insert.bind(1, peer.name)
       .bind(2, ByteSpan(peer.public_key))
       .bind(3, endpoints)
@@ -102,9 +142,8 @@ std::int64_t PeerStore::add(const PeerRecord& peer) {
       .bind(7, peer.verified_by)
       .bind(8, peer.verified_at)
       .bind(9, peer.imported_at);
-  // SQLite keeps its own copy of bound blobs; that copy lives in SQLite's heap until freed.
   if (peer.psk) {
-    insert.bind(5, ByteSpan(peer.psk->span()));
+    insert.bind(5, ByteSpan(seal_psk(peer.public_key, *peer.psk)));
   } else {
     insert.bind_null(5);
   }
@@ -113,6 +152,7 @@ std::int64_t PeerStore::add(const PeerRecord& peer) {
   db_->prepare("DELETE FROM removed_peers WHERE public_key = ?1")
       .bind(1, ByteSpan(peer.public_key))
       .run();
+  seal(peer.public_key);
   transaction.commit();
   return id;
 }
@@ -121,7 +161,7 @@ std::vector<PeerRecord> PeerStore::list() {
   Statement stmt =
       db_->prepare("SELECT " + std::string(kPeerColumns) + " FROM peers ORDER BY name");
   std::vector<PeerRecord> peers;
-  while (stmt.step()) peers.push_back(read_row(stmt));
+  while (stmt.step()) peers.push_back(read_row(stmt, keys_));
   return peers;
 }
 
@@ -129,14 +169,14 @@ std::optional<PeerRecord> PeerStore::find_by_name(std::string_view name) {
   Statement stmt =
       db_->prepare("SELECT " + std::string(kPeerColumns) + " FROM peers WHERE name = ?1");
   stmt.bind(1, name);
-  return first_row(stmt);
+  return first_row(stmt, keys_);
 }
 
 std::optional<PeerRecord> PeerStore::find_by_key(const crypto::PublicKey& key) {
   Statement stmt =
       db_->prepare("SELECT " + std::string(kPeerColumns) + " FROM peers WHERE public_key = ?1");
   stmt.bind(1, ByteSpan(key));
-  return first_row(stmt);
+  return first_row(stmt, keys_);
 }
 
 bool PeerStore::remove(std::string_view name, std::int64_t removed_at) {
@@ -156,6 +196,7 @@ bool PeerStore::remove(std::string_view name, std::int64_t removed_at) {
       .run();
   // Its calls are refused as removed now; should it be imported again, it starts afresh.
   forget_handshake_timestamp(key);
+  if (keys_) unseal_peer(*db_, keys_->directory_mac, key);
   transaction.commit();
   return true;
 }
@@ -172,34 +213,51 @@ std::vector<RemovedPeer> PeerStore::removed() {
 }
 
 void PeerStore::set_endpoints(std::string_view name, const std::vector<std::string>& endpoints) {
-  Statement stmt = db_->prepare("UPDATE peers SET endpoints = ?2 WHERE name = ?1 RETURNING id");
+  Transaction transaction(*db_);
+  Statement stmt =
+      db_->prepare("UPDATE peers SET endpoints = ?2 WHERE name = ?1 RETURNING public_key");
   stmt.bind(1, name).bind(2, encode_endpoints(endpoints));
-  update_named(stmt, name);
+  seal(update_named(stmt, name));
+  transaction.commit();
 }
 
 void PeerStore::set_psk(std::string_view name, const crypto::SecretKey* psk) {
-  Statement stmt = db_->prepare("UPDATE peers SET psk = ?2 WHERE name = ?1 RETURNING id");
+  Transaction transaction(*db_);
+  Statement key_of = db_->prepare("SELECT public_key FROM peers WHERE name = ?1");
+  if (!key_of.bind(1, name).step()) {
+    throw Error(ErrorCode::kPeerNotFound, "no peer named '" + std::string(name) + "'",
+                {std::string(name)});
+  }
+  const crypto::PublicKey key = key_of.column_array<32>(0, "peer public key");
+  Statement stmt = db_->prepare(
+      "UPDATE peers SET psk = NULL, psk_sealed = ?2 WHERE name = ?1 RETURNING public_key");
   stmt.bind(1, name);
   if (psk) {
-    stmt.bind(2, ByteSpan(psk->span()));
+    stmt.bind(2, ByteSpan(seal_psk(key, *psk)));
   } else {
     stmt.bind_null(2);
   }
-  update_named(stmt, name);
+  seal(update_named(stmt, name));
+  transaction.commit();
 }
 
 void PeerStore::set_enabled(std::string_view name, bool enabled) {
-  Statement stmt = db_->prepare("UPDATE peers SET enabled = ?2 WHERE name = ?1 RETURNING id");
+  Transaction transaction(*db_);
+  Statement stmt =
+      db_->prepare("UPDATE peers SET enabled = ?2 WHERE name = ?1 RETURNING public_key");
   stmt.bind(1, name).bind(2, std::int64_t{enabled ? 1 : 0});
-  update_named(stmt, name);
+  seal(update_named(stmt, name));
+  transaction.commit();
 }
 
 void PeerStore::set_verified(std::string_view name, std::optional<std::string> by,
                              std::optional<std::int64_t> at) {
+  Transaction transaction(*db_);
   Statement stmt = db_->prepare(
-      "UPDATE peers SET verified_by = ?2, verified_at = ?3 WHERE name = ?1 RETURNING id");
+      "UPDATE peers SET verified_by = ?2, verified_at = ?3 WHERE name = ?1 RETURNING public_key");
   stmt.bind(1, name).bind(2, by).bind(3, at);
-  update_named(stmt, name);
+  seal(update_named(stmt, name));
+  transaction.commit();
 }
 
 void PeerStore::replace_key(std::string_view name, const crypto::PublicKey& key,
@@ -220,9 +278,24 @@ void PeerStore::replace_key(std::string_view name, const crypto::PublicKey& key,
   const crypto::PublicKey replaced = old_key.column_array<32>(0, "peer public key");
   Statement stmt = db_->prepare(
       "UPDATE peers SET public_key = ?2, card_text = ?3, endpoints = ?4, imported_at = ?5, "
-      "verified_by = NULL, verified_at = NULL WHERE name = ?1 RETURNING id");
+      "verified_by = NULL, verified_at = NULL WHERE name = ?1 RETURNING public_key");
   stmt.bind(1, name).bind(2, ByteSpan(key)).bind(3, card_text).bind(4, joined).bind(5, imported_at);
   update_named(stmt, name);
+  // The pre-shared key was bound to the old key: bind it to the new one.
+  if (keys_) {
+    Statement sealed = db_->prepare("SELECT psk_sealed FROM peers WHERE name = ?1");
+    if (sealed.bind(1, name).step() && !sealed.is_null(0)) {
+      const auto psk = open_psk(*keys_, replaced, sealed.column_blob(0));
+      if (!psk)
+        throw Error("the stored pre-shared key of peer '" + std::string(name) + "' is damaged");
+      db_->prepare("UPDATE peers SET psk_sealed = ?2 WHERE name = ?1")
+          .bind(1, name)
+          .bind(2, ByteSpan(seal_psk(key, *psk)))
+          .run();
+    }
+    unseal_peer(*db_, keys_->directory_mac, replaced);
+  }
+  seal(key);
   // The old key is treated as removed: a call made with it is refused and recorded.
   db_->prepare(
          "INSERT INTO removed_peers (public_key, name, removed_at) VALUES (?1, ?2, ?3) "
@@ -234,6 +307,48 @@ void PeerStore::replace_key(std::string_view name, const crypto::PublicKey& key,
       .run();
   db_->prepare("DELETE FROM removed_peers WHERE public_key = ?1").bind(1, ByteSpan(key)).run();
   transaction.commit();
+}
+
+void PeerStore::seal(const crypto::PublicKey& key) {
+  if (keys_) seal_peer(*db_, keys_->directory_mac, key);
+}
+
+Bytes PeerStore::seal_psk(const crypto::PublicKey& peer, const crypto::SecretKey& psk) const {
+  if (!keys_) {
+    throw Error(
+        "a pre-shared key can be stored only with the console's records key (unlock the "
+        "console's key or a role)");
+  }
+  const auto ad = psk_ad(peer);
+  Bytes sealed(kSealedPskLen);
+  randombytes_buf(sealed.data(), kPskNonceLen);
+  unsigned long long len = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(sealed.data() + kPskNonceLen, &len, psk.data(),
+                                             psk.size(), ad.data(), ad.size(), nullptr,
+                                             sealed.data(), keys_->psk_aead.data());
+  return sealed;
+}
+
+int PeerStore::encrypt_clear_psks() {
+  if (!keys_) throw Error("encrypting pre-shared keys needs the console's records key");
+  Transaction transaction(*db_);
+  Statement clear = db_->prepare("SELECT public_key, psk FROM peers WHERE psk IS NOT NULL");
+  std::vector<std::pair<crypto::PublicKey, Bytes>> sealed;
+  while (clear.step()) {
+    const crypto::PublicKey key = clear.column_array<32>(0, "peer public key");
+    const ByteSpan psk = clear.column_blob(1);
+    if (psk.size() != crypto::SecretKey::size()) continue;  // damaged: left for the check
+    const crypto::SecretKey secret(psk.first<crypto::SecretKey::size()>());
+    sealed.emplace_back(key, seal_psk(key, secret));
+  }
+  Statement update =
+      db_->prepare("UPDATE peers SET psk_sealed = ?2, psk = NULL WHERE public_key = ?1");
+  for (const auto& [key, blob] : sealed) {
+    update.reset();
+    update.bind(1, ByteSpan(key)).bind(2, ByteSpan(blob)).run();
+  }
+  transaction.commit();
+  return static_cast<int>(sealed.size());
 }
 
 bool PeerStore::accept_handshake_timestamp(const crypto::PublicKey& peer,

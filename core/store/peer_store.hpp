@@ -25,7 +25,10 @@ struct PeerRecord {
   crypto::PublicKey public_key{};
   std::vector<std::string> endpoints;  // "host:port", at least one
   std::string card_text;               // the card as imported, for re-export and audit
+  // Filled only when the store holds the records key (use_keys); has_psk says whether the
+  // peer has one either way.
   std::optional<crypto::SecretKey> psk;
+  bool has_psk = false;
   bool enabled = true;
   std::optional<std::string> verified_by;   // who compared fingerprints by voice
   std::optional<std::int64_t> verified_at;  // unix seconds
@@ -39,9 +42,16 @@ struct RemovedPeer {
   std::int64_t removed_at = 0;  // unix seconds
 };
 
+struct RecordsKeys;
+
+// Pre-shared keys are stored encrypted under the records key (XChaCha20-Poly1305, the peer's
+// public key as associated data), and every change re-seals the peer (directory_seal.hpp). A
+// store without the records key reads everything but the pre-shared keys, refuses to store
+// one, and leaves what it changes unsealed, which the console then refuses to use.
 class PeerStore {
  public:
   explicit PeerStore(Database& db) : db_(&db) {}
+  void use_keys(const RecordsKeys* keys) { keys_ = keys; }
 
   // Throws hotline::Error "a peer named 'X' already exists" or "this key is already imported
   // as peer 'Y'"; nothing is written then. Returns the new row id.
@@ -77,8 +87,16 @@ class PeerStore {
   // Every stored one, by peer key (what a starting engine keeps in memory).
   std::map<crypto::PublicKey, HandshakeTimestamp> handshake_timestamps();
 
+  // Encrypts every pre-shared key still stored in the clear (a profile from before schema
+  // v4); needs the records key. Returns how many.
+  int encrypt_clear_psks();
+
  private:
+  void seal(const crypto::PublicKey& key);
+  Bytes seal_psk(const crypto::PublicKey& peer, const crypto::SecretKey& psk) const;
+
   Database* db_;
+  const RecordsKeys* keys_ = nullptr;
 };
 
 }  // namespace hotline::store

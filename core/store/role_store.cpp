@@ -3,12 +3,16 @@
 #include <algorithm>
 
 #include "core/store/database.hpp"
+#include "core/store/records_key.hpp"
 #include "core/util/error.hpp"
 
 namespace hotline::store {
 namespace {
 
-constexpr int kFreeFailures = 2;  // wrong passphrases allowed before the role shuts
+constexpr int kFreeFailures = 2;
+// The verifier column of a role whose passphrase is checked by opening its key wrap.
+constexpr std::string_view kWrapVerifier =
+    "key-wrap";  // wrong passphrases allowed before the role shuts
 constexpr std::chrono::seconds kFirstLockout{5};
 constexpr std::chrono::seconds kMaxLockout{15 * 60};
 
@@ -66,21 +70,41 @@ bool RoleStore::has_passphrase(Role role) {
 }
 
 void RoleStore::set_passphrase(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
-                               std::int64_t now_ms) {
+                               std::int64_t now_ms, const crypto::SecretKey* records_key) {
   require_passphrase_role(role);
-  const std::string verifier = crypto::hash_passphrase(passphrase, cost);
+  if (passphrase.empty()) throw Error("the passphrase must not be empty");
+  // With a wrap, opening it checks the passphrase: no second slow hash is stored.
+  const std::string verifier =
+      records_key ? std::string(kWrapVerifier) : crypto::hash_passphrase(passphrase, cost);
+  std::optional<Bytes> wrap;
+  if (records_key) wrap = RecordsKeyStore::wrap_for_role(role, passphrase, cost, *records_key);
   Transaction transaction(*db_);
-  db_->prepare(
-         "INSERT INTO role_passphrases (role, verifier, set_at) VALUES (?1, ?2, ?3) "
-         "ON CONFLICT (role) DO UPDATE SET verifier = excluded.verifier, set_at = excluded.set_at")
-      .bind(1, to_string(role))
-      .bind(2, verifier)
-      .bind(3, now_ms)
-      .run();
+  Statement upsert = db_->prepare(
+      "INSERT INTO role_passphrases (role, verifier, set_at, key_wrap) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (role) DO UPDATE SET verifier = excluded.verifier, set_at = excluded.set_at, "
+      "key_wrap = excluded.key_wrap");
+  upsert.bind(1, to_string(role)).bind(2, verifier).bind(3, now_ms);
+  if (wrap) {
+    upsert.bind(4, ByteSpan(*wrap));
+  } else {
+    upsert.bind_null(4);
+  }
+  upsert.run();
   db_->prepare("UPDATE role_attempts SET consecutive_failures = 0 WHERE role = ?1")
       .bind(1, to_string(role))
       .run();
   transaction.commit();
+}
+
+void RoleStore::add_key_wrap(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
+                             const crypto::SecretKey& records_key) {
+  require_passphrase_role(role);
+  const Bytes wrap = RecordsKeyStore::wrap_for_role(role, passphrase, cost, records_key);
+  db_->prepare("UPDATE role_passphrases SET key_wrap = ?2, verifier = ?3 WHERE role = ?1")
+      .bind(1, to_string(role))
+      .bind(2, ByteSpan(wrap))
+      .bind(3, std::string(kWrapVerifier))
+      .run();
 }
 
 int RoleStore::consecutive_failures(Role role) {
@@ -91,14 +115,20 @@ RoleCheck RoleStore::check(Role role, std::string_view passphrase, std::int64_t 
   require_passphrase_role(role);
   RoleCheck out;
   std::string verifier;
+  std::optional<Bytes> wrap;
   {
     Transaction transaction(*db_);
-    Statement stmt = db_->prepare("SELECT verifier FROM role_passphrases WHERE role = ?1");
+    Statement stmt =
+        db_->prepare("SELECT verifier, key_wrap FROM role_passphrases WHERE role = ?1");
     if (!stmt.bind(1, to_string(role)).step()) {
       out.result = RoleCheck::Result::kNotSet;
       return out;
     }
     verifier = stmt.column_text(0);
+    if (!stmt.is_null(1)) {
+      const ByteSpan blob = stmt.column_blob(1);
+      wrap.emplace(blob.begin(), blob.end());
+    }
     const Attempts before = read_attempts(*db_, role);
     const auto lockout = lockout_after(before.consecutive);
     if (before.last_failure_at && lockout.count() > 0) {
@@ -121,7 +151,10 @@ RoleCheck RoleStore::check(Role role, std::string_view passphrase, std::int64_t 
         .run();
     transaction.commit();
   }
-  if (crypto::verify_passphrase(verifier, passphrase)) {
+  if (wrap) {
+    out.records_key = RecordsKeyStore::unwrap_for_role(role, *wrap, passphrase);
+  }
+  if (wrap ? out.records_key.has_value() : crypto::verify_passphrase(verifier, passphrase)) {
     Transaction transaction(*db_);
     db_->prepare(
            "UPDATE role_attempts SET consecutive_failures = 0, total_failures = "

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "core/crypto/passphrase_hash.hpp"
+#include "core/crypto/secret.hpp"
 
 namespace hotline::store {
 
@@ -34,6 +35,8 @@ struct RoleCheck {
   Result result = Result::kWrong;
   int consecutive_failures = 0;         // after this attempt
   std::chrono::seconds retry_after{0};  // kThrottled, or kWrong when the next one must wait
+  // kAccepted with a wrap of the records key: the key it opened (records_key.hpp).
+  std::optional<crypto::SecretKey> records_key;
 };
 
 class RoleStore {
@@ -42,10 +45,15 @@ class RoleStore {
 
   // Only operator and administrator have passphrases.
   bool has_passphrase(Role role);
-  // Replaces the verifier and clears the failure count. Throws for the official role or an
-  // empty passphrase.
+  // Replaces the verifier and clears the failure count; with `records_key`, the passphrase
+  // wraps it, and the wrap (not the verifier) is what check() opens from then on. Throws for
+  // the official role or an empty passphrase.
   void set_passphrase(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
-                      std::int64_t now_ms);
+                      std::int64_t now_ms, const crypto::SecretKey* records_key = nullptr);
+  // Adds the wrap to a passphrase set before the records key existed (after check() accepted
+  // it through the verifier).
+  void add_key_wrap(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
+                    const crypto::SecretKey& records_key);
   RoleCheck check(Role role, std::string_view passphrase, std::int64_t now_ms);
   int consecutive_failures(Role role);
 

@@ -81,12 +81,14 @@ TEST_CASE("start-up: a wrong passphrase asks again; a port in use can be exchang
 
     // The user picks another address; a malformed one is refused with the reason.
     std::optional<QString> problem;
-    session.change_listen_address("nowhere", &session, [&](QString p) { problem = p; });
+    session.change_listen_address("nowhere", std::string("right passphrase"), &session,
+                                  [&](QString p) { problem = p; });
     wait_until([&] { return problem.has_value(); }, "the refusal");
     CHECK_FALSE(problem->isEmpty());
     const std::uint16_t other = free_udp_port();
     problem.reset();
-    session.change_listen_address(QString("127.0.0.1:%1").arg(other), &session,
+    session.change_listen_address(QString("127.0.0.1:%1").arg(other),
+                                  std::string("right passphrase"), &session,
                                   [&](QString p) { problem = p; });
     wait_until([&] { return problem.has_value(); }, "the change");
     CHECK(problem->isEmpty());

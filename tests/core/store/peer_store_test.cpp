@@ -6,6 +6,7 @@
 #include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "core/store/database.hpp"
+#include "core/store/records_key.hpp"
 #include "core/store/settings_store.hpp"
 #include "tests/support/test_paths.hpp"
 
@@ -32,6 +33,16 @@ PeerRecord make_peer(std::string name, const crypto::PublicKey& key) {
   return peer;
 }
 
+// The records key a console would hold (pre-shared keys are stored only under it).
+const RecordsKeys& test_keys() {
+  static const RecordsKeys keys = [] {
+    crypto::SecretKey root;
+    randombytes_buf(root.data(), root.size());
+    return RecordsKeys(root);
+  }();
+  return keys;
+}
+
 HandshakeTimestamp timestamp(std::uint64_t seconds, std::uint32_t nanos) {
   HandshakeTimestamp ts{};
   for (int i = 0; i < 8; ++i) ts[7 - i] = static_cast<std::uint8_t>(seconds >> (8 * i));
@@ -50,6 +61,7 @@ TEST_CASE("peers round-trip through the store with every field") {
   {
     Database db = Database::open(path);
     PeerStore peers(db);
+    peers.use_keys(&test_keys());
     PeerRecord peer = make_peer("北京国防部", key);
     peer.psk = psk.clone();
     peer.enabled = false;
@@ -59,6 +71,7 @@ TEST_CASE("peers round-trip through the store with every field") {
   }
   Database db = Database::open(path);
   PeerStore peers(db);
+  peers.use_keys(&test_keys());
   const auto found = peers.find_by_name("北京国防部");
   REQUIRE(found);
   CHECK(found->public_key == key);
@@ -82,6 +95,7 @@ TEST_CASE("duplicate names and keys are refused without changing anything") {
   test::TempDir dir;
   Database db = Database::open(dir.path() / "hotline.db");
   PeerStore peers(db);
+  peers.use_keys(&test_keys());
   const crypto::PublicKey key = random_key();
   peers.add(make_peer("Alpha", key));
 
@@ -99,6 +113,7 @@ TEST_CASE("list is ordered by name; remove and set_endpoints work by name") {
   test::TempDir dir;
   Database db = Database::open(dir.path() / "hotline.db");
   PeerStore peers(db);
+  peers.use_keys(&test_keys());
   peers.add(make_peer("Charlie", random_key()));
   peers.add(make_peer("Alpha", random_key()));
   peers.add(make_peer("Bravo", random_key()));
@@ -140,6 +155,7 @@ TEST_CASE("handshake timestamps must strictly increase and persist across reopen
   {
     Database db = Database::open(path);
     PeerStore peers(db);
+    peers.use_keys(&test_keys());
     CHECK_FALSE(peers.last_handshake_timestamp(alice));
     CHECK(peers.accept_handshake_timestamp(alice, timestamp(1000, 5)));
     CHECK_FALSE(peers.accept_handshake_timestamp(alice, timestamp(1000, 5)));  // replay
@@ -153,6 +169,7 @@ TEST_CASE("handshake timestamps must strictly increase and persist across reopen
   }
   Database db = Database::open(path);
   PeerStore peers(db);
+  peers.use_keys(&test_keys());
   CHECK(peers.last_handshake_timestamp(alice) == timestamp(1001, 0));
   CHECK_FALSE(peers.accept_handshake_timestamp(alice, timestamp(1001, 0)));
   CHECK_FALSE(peers.accept_handshake_timestamp(alice, timestamp(1000, 999)));
@@ -180,6 +197,7 @@ TEST_CASE("peer changes: key replacement, pre-shared key, enable and verificatio
   test::TempDir dir;
   Database db = Database::open(dir.path() / "hotline.db");
   PeerStore peers(db);
+  peers.use_keys(&test_keys());
   const crypto::PublicKey old_key = random_key();
   const crypto::PublicKey new_key = random_key();
   const crypto::PublicKey other_key = random_key();
