@@ -116,6 +116,18 @@ void CallController::apply_records_health(const console::RecordsHealth& health) 
   emit recordsHealthChanged();
 }
 
+void CallController::apply_directory_tampering(const QStringList& problems) {
+  if (problems == tampering_) return;
+  tampering_ = problems;
+  emit directoryTamperingChanged();
+}
+
+void EngineEvents::on_directory_checked(const std::vector<store::DirectoryFinding>& tampered) {
+  QStringList problems;
+  for (const auto& f : tampered) problems << QString::fromStdString(f.problem);
+  post_to(&controller_, [c = &controller_, problems] { c->apply_directory_tampering(problems); });
+}
+
 void EngineEvents::on_store_changed() {
   post_to(&controller_, [c = &controller_] { emit c->storeChanged(); });
 }

@@ -6,11 +6,13 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <map>
 #include <optional>
 
 #include "core/call/engine.hpp"
 #include "core/console/call_recorder.hpp"
+#include "core/store/directory_seal.hpp"
 
 Q_DECLARE_METATYPE(hotline::call::CallStats)
 
@@ -46,12 +48,15 @@ class CallController : public QObject {
   std::optional<call::PeerStatus> status_of(const QString& peer) const;
   // Whether the store takes the console's records (calls go on either way).
   const console::RecordsHealth& records_health() const { return records_; }
+  // The peer directory's edits made outside the console, in plain words; empty when sealed.
+  const QStringList& directory_tampering() const { return tampering_; }
 
   // From EngineEvents, on the GUI thread.
   void apply_changed(const call::CallStats& stats);
   void apply_ended(const call::CallStats& stats);
   void apply_status(const call::PeerStatus& status);
   void apply_records_health(const console::RecordsHealth& health);
+  void apply_directory_tampering(const QStringList& problems);
 
  signals:
   void activeChanged();
@@ -60,6 +65,7 @@ class CallController : public QObject {
   void missedChanged(int count);
   void peerStatusChanged(const QString& peer);
   void recordsHealthChanged();
+  void directoryTamperingChanged();
   // Another process changed the directory or the settings; the engine already has them.
   void storeChanged();
 
@@ -70,6 +76,7 @@ class CallController : public QObject {
   int missed_ = 0;
   std::map<QString, call::PeerStatus> statuses_;
   console::RecordsHealth records_;
+  QStringList tampering_;
 };
 
 // The engine's listener: every event is posted to the controller's thread unchanged.
@@ -82,6 +89,7 @@ class EngineEvents final : public call::EngineListener {
   // Not engine events: the recorder's and the database watcher's, on their own threads.
   void on_records_health(const console::RecordsHealth& h);
   void on_store_changed();
+  void on_directory_checked(const std::vector<store::DirectoryFinding>& tampered);
 
  private:
   CallController& controller_;

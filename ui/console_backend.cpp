@@ -51,6 +51,10 @@ ConsoleBackend::ConsoleBackend(const SessionOptions& options,
     if (h.lost > 0) std::cerr << console::describe(h) << '\n';
     events.on_records_health(h);
   };
+  run.on_directory_checked = [&events](const std::vector<store::DirectoryFinding>& tampered) {
+    for (const auto& f : tampered) std::cerr << "peer directory: " << f.problem << '\n';
+    events.on_directory_checked(tampered);
+  };
   run.on_store_changed = [&events](const std::vector<call::PeerEntry>&) {
     events.on_store_changed();
   };

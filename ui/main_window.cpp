@@ -71,6 +71,13 @@ MainWindow::MainWindow(ConsoleSession& session, QWidget* parent)
                          QSystemTrayIcon::Warning);
     }
   });
+  connect(&session_.calls(), &CallController::directoryTamperingChanged, this, [this] {
+    update_directory_warning();
+    if (directory_warning_->isVisible() && tray_) {
+      tray_->showMessage(tr("Peer directory changed outside the console"),
+                         directory_warning_->text(), QSystemTrayIcon::Critical);
+    }
+  });
   build();
 }
 
@@ -117,6 +124,11 @@ void MainWindow::build() {
   records_warning_->setStyleSheet("background: #FDECEA; color: #8A1C1C; padding: 6px;");
   records_warning_->setAccessibleName(tr("Records warning"));
   layout->addWidget(records_warning_);
+  directory_warning_ = new QLabel(central);
+  directory_warning_->setWordWrap(true);
+  directory_warning_->setStyleSheet(records_warning_->styleSheet());
+  directory_warning_->setAccessibleName(tr("Peer directory warning"));
+  layout->addWidget(directory_warning_);
   call_strip_ = new QWidget(central);
   call_strip_->setObjectName("callStrip");
   call_strip_->setStyleSheet("#callStrip { background: #E3F2FD; }");
@@ -172,6 +184,7 @@ void MainWindow::build() {
   update_call_strip();
   update_roles();
   update_records_warning();
+  update_directory_warning();
 }
 
 RoleGatedPage* MainWindow::gate(store::Role role) const {
@@ -327,6 +340,16 @@ void MainWindow::update_records_warning() {
          "Calls go on; what waits is kept in memory and retried every %2 seconds.")
           .arg(QString::fromStdString(health.problem))
           .arg(console::CallRecorder::kHeartbeat.count()));
+}
+
+void MainWindow::update_directory_warning() {
+  const QStringList& problems = session_.calls().directory_tampering();
+  directory_warning_->setVisible(!problems.isEmpty());
+  if (problems.isEmpty()) return;
+  directory_warning_->setText(
+      tr("⚠ The peer directory was changed outside the console; those peers are refused until "
+         "an administrator removes them and imports their cards again: %1")
+          .arg(problems.join("; ")));
 }
 
 void MainWindow::on_incoming(const call::CallStats& call) {

@@ -57,6 +57,7 @@ class MainWindow : public QMainWindow {
   QLabel* notice_label() const { return notice_label_; }
   // Shown while the store refuses the console's records.
   QLabel* records_warning() const { return records_warning_; }
+  QLabel* directory_warning() const { return directory_warning_; }
   // The call, shown above the tabs while another tab is in front.
   QWidget* call_strip() const { return call_strip_; }
   QPushButton* quit_button() const { return quit_; }
@@ -87,6 +88,7 @@ class MainWindow : public QMainWindow {
   void on_incoming(const call::CallStats& call);
   void update_roles();
   void update_records_warning();
+  void update_directory_warning();
   void update_call_strip();
   void place_call_window();
   void show_from_tray();
@@ -97,6 +99,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs_ = nullptr;
   QLabel* notice_label_ = nullptr;
   QLabel* records_warning_ = nullptr;
+  QLabel* directory_warning_ = nullptr;
   QLabel* roles_label_ = nullptr;
   CallsPage* calls_ = nullptr;
   HistoryPage* history_ = nullptr;

@@ -72,6 +72,10 @@ ConsoleSession::ConsoleSession(identity::Profile& profile, AudioSetup audio)
   options.on_records_health = [](const console::RecordsHealth& health) {
     std::cerr << console::describe(health) << "\n";
   };
+  // A peer edited in the file outside the console is refused; say which and why.
+  options.on_directory_checked = [](const std::vector<store::DirectoryFinding>& tampered) {
+    for (const auto& f : tampered) std::cerr << "warning: peer directory: " << f.problem << "\n";
+  };
   try {
     runtime_ = std::make_unique<console::ConsoleRuntime>(profile, *this, std::move(options));
   } catch (const call::ListenError& e) {

@@ -1,6 +1,7 @@
 // init, card, fingerprint, and the peer directory: import, list, verify, endpoint, psk,
 // enable, disable, remove. Changes need the administrator role.
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -190,11 +191,13 @@ int run_peer_import(const Invocation& in) {
 }
 
 int run_peer_list(const Invocation& in) {
-  const Arguments args(in.args, {});
+  const Arguments args(in.args, {{"--passphrase-file"}, {}});
   args.expect_positional(0, "");
   auto profile = identity::Profile::open(in.profile_dir);
+  unlock_key_if_possible(profile, args);  // to check the directory's seals
   const auto peers = profile.peers().list();
-  if (peers.empty()) {
+  const auto findings = profile.directory_findings();
+  if (peers.empty() && (!findings || findings->empty())) {
     std::cout << "No peers. Import a card with 'hotline peer import FILE'.\n";
     return 0;
   }
@@ -209,6 +212,21 @@ int run_peer_list(const Invocation& in) {
                                       format_local(*p.verified_at * 1000)
                                 : std::string("UNVERIFIED"))
               << (p.has_psk ? ", pre-shared key set" : "") << "\n";
+    if (!findings) continue;
+    for (const auto& f : *findings) {
+      if (f.public_key == p.public_key) std::cout << "  TAMPERED:    " << f.problem << "\n";
+    }
+  }
+  if (!findings) {
+    std::cout << "(The directory's seals were not checked: the key is locked. Give "
+                 "--passphrase-file to check them.)\n";
+    return 0;
+  }
+  if (!findings->empty()) {
+    std::cout << "The peer directory was changed outside the console; tampered peers are "
+                 "refused:\n";
+    for (const auto& f : *findings) std::cout << "  " << f.problem << "\n";
+    return 1;
   }
   return 0;
 }

@@ -163,19 +163,38 @@ int run_audit_verify(const Invocation& in) {
   const Arguments args(in.args, with_role_options({}));
   args.expect_positional(0, "");
   RoleSession session(in, args, store::Role::kAdministrator);
+  bool tampered = false;
   const store::AuditVerdict v = session.audit().verify();
   if (!v.intact) {
-    std::cout << "Audit log TAMPERED: " << v.problem << "\n";
-    return 1;
+    std::cout << "Audit log TAMPERED (" << store::to_string(v.finding) << "): " << v.problem
+              << "\n";
+    tampered = true;
+  } else {
+    std::cout << "Audit log intact: " << v.entries << " entries, hash chain"
+              << (v.strict ? ", entry MACs" : "") << " and signatures check"
+              << (v.anchor_checked ? ", none cut from the end" : "");
+    if (v.unsigned_entries > 0) {
+      std::cout << "; " << v.unsigned_entries
+                << " not signed yet (made while the key was locked; the next console run signs "
+                   "them)";
+    }
+    std::cout << "\n";
   }
-  std::cout << "Audit log intact: " << v.entries << " entries, hash chain and signatures check";
-  if (v.unsigned_entries > 0) {
-    std::cout << "; " << v.unsigned_entries
-              << " not signed yet (made while the key was locked; the next console run signs "
-                 "them)";
+  if (v.unauthenticated_entries > 0) {
+    std::cout << "  " << v.unauthenticated_entries
+              << " unlock attempts were written without any key: shown, not vouched for\n";
   }
-  std::cout << "\n";
-  return 0;
+  const auto findings = session.profile().directory_findings();
+  if (!findings) {
+    std::cout << "Peer directory not checked: the records key is not open\n";
+  } else if (findings->empty()) {
+    std::cout << "Peer directory intact: every peer's fields carry the console's seal\n";
+  } else {
+    tampered = true;
+    std::cout << "Peer directory TAMPERED (those peers are refused):\n";
+    for (const auto& f : *findings) std::cout << "  " << f.problem << "\n";
+  }
+  return tampered ? 1 : 0;
 }
 
 int run_role_passphrase(const Invocation& in) {

@@ -188,6 +188,11 @@ const crypto::Identity& Profile::unlock(std::optional<std::string_view> passphra
   return *identity_;
 }
 
+std::optional<std::vector<store::DirectoryFinding>> Profile::directory_findings() {
+  if (!records_keys_) return std::nullopt;
+  return store::check_directory(*database_, records_keys_->directory_mac);
+}
+
 void Profile::adopt_records_key(const crypto::SecretKey& records_key) {
   // There is one records key; once held, it stays (other threads may be reading it).
   if (records_keys_) return;

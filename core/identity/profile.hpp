@@ -15,6 +15,7 @@
 #include "core/identity/peer_card.hpp"
 #include "core/net/endpoint.hpp"
 #include "core/store/database.hpp"
+#include "core/store/directory_seal.hpp"
 #include "core/store/peer_store.hpp"
 #include "core/store/records_key.hpp"
 #include "core/store/settings_store.hpp"
@@ -55,6 +56,9 @@ class Profile {
   // it; null before. The peer store uses them from then on.
   const store::RecordsKeys* records_keys() const { return records_keys_.get(); }
   void adopt_records_key(const crypto::SecretKey& records_key);
+  // What in the peer directory was changed outside the console (store/directory_seal.hpp);
+  // nullopt when the records key is not held, so the seals cannot be checked.
+  std::optional<std::vector<store::DirectoryFinding>> directory_findings();
 
   const std::string& name() const { return name_; }
   const net::Endpoint& listen() const { return listen_; }

@@ -67,34 +67,39 @@ DatabaseWatcher::~DatabaseWatcher() {
   ::close(stop_);
 }
 
+bool DatabaseWatcher::check(Database& db, std::int64_t& seen, bool first) {
+  try {
+    const std::int64_t now = data_version(db);
+    if (now == seen && !first) return true;
+    changed_(db);
+    seen = now;  // only once handled: a failed check is tried again
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 void DatabaseWatcher::run() {
   Database db = Database::open(path_, Database::OpenMode::kMustExist);
-  std::int64_t seen = data_version(db);
+  std::int64_t seen = -1;
   const std::string name = path_.filename().string();
   // Once at start: a commit made after the caller last read the database and before `seen`
   // has no event left to tell of it (the watch was added before, so any later one has).
-  try {
-    changed_(db);
-  } catch (const std::exception&) {
-    // As below: the next write wakes us again.
-  }
+  // A check that fails (the database busy or locked past the timeout) is retried after
+  // kRetryAfterMs even if nothing else is written, so no change is ever lost to it.
+  constexpr int kRetryAfterMs = 1000;
+  bool retry = !check(db, seen, /*first=*/true);
   for (;;) {
     std::array<pollfd, 2> fds{pollfd{inotify_, POLLIN, 0}, pollfd{stop_, POLLIN, 0}};
-    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) return;
+    const int ready = ::poll(fds.data(), fds.size(), retry ? kRetryAfterMs : -1);
+    if (ready < 0 && errno != EINTR) return;
     if (fds[1].revents != 0) return;
-    if (!drain(inotify_, name)) continue;
+    if (ready > 0 && !drain(inotify_, name) && !retry) continue;
     // A burst of writes (a transaction, a checkpoint) is taken as one change.
     pollfd stop{stop_, POLLIN, 0};
     if (::poll(&stop, 1, static_cast<int>(settle_.count())) > 0) return;
     drain(inotify_, name);
-    try {
-      const std::int64_t now = data_version(db);
-      if (now == seen) continue;
-      seen = now;
-      changed_(db);
-    } catch (const std::exception&) {
-      // A locked or busy database: the next write wakes us again.
-    }
+    retry = !check(db, seen, /*first=*/false);
   }
 }
 

@@ -31,6 +31,9 @@ class DatabaseWatcher {
   void run();
 
   std::filesystem::path path_;
+  // Calls `changed_` if another connection committed since `seen` (always when `first`);
+  // false when that failed.
+  bool check(Database& db, std::int64_t& seen, bool first);
   std::function<void(Database&)> changed_;
   std::chrono::milliseconds settle_;
   int inotify_ = -1;

@@ -124,17 +124,34 @@ Bytes row_seal(const crypto::SecretKey& mac_key, const Row& row) {
   return seal;
 }
 
-// The first field whose tag differs; nullopt when the seal matches.
-std::optional<std::string> changed_field(const crypto::SecretKey& mac_key, const Row& row) {
-  if (!row.seal || row.seal->size() != kSealLen) return std::string();
-  const Bytes expected = row_seal(mac_key, row);
+// The fields whose tags differ, with the row's tags bound to `bound_to` (its own key, or the
+// key it was sealed under before someone swapped it). nullopt when the row carries no seal.
+std::optional<std::vector<std::size_t>> changed_fields(const crypto::SecretKey& mac_key,
+                                                       const Row& row,
+                                                       const crypto::PublicKey& bound_to) {
+  if (!row.seal || row.seal->size() != kSealLen) return std::nullopt;
+  std::vector<std::size_t> changed;
   for (std::size_t i = 0; i < kFieldNames.size(); ++i) {
-    if (sodium_memcmp(expected.data() + i * kTagLen, row.seal->data() + i * kTagLen, kTagLen) !=
-        0) {
-      return std::string(kFieldNames[i]);
+    const Tag tag = field_tag(mac_key, bound_to, i, row.fields[i]);
+    if (sodium_memcmp(tag.data(), row.seal->data() + i * kTagLen, kTagLen) != 0) {
+      changed.push_back(i);
     }
   }
-  return std::nullopt;
+  return changed;
+}
+
+bool seal_holds(const crypto::SecretKey& mac_key, const Row& row) {
+  const auto changed = changed_fields(mac_key, row, row.key);
+  return changed && changed->empty();
+}
+
+std::string field_list(const std::vector<std::size_t>& fields) {
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out += i + 1 == fields.size() ? " and " : ", ";
+    out += kFieldNames[fields[i]];
+  }
+  return out;
 }
 
 void write_row_seal(Database& db, const crypto::PublicKey& key, const Bytes& seal) {
@@ -194,7 +211,7 @@ std::set<crypto::PublicKey> trusted_set(Database& db, const crypto::SecretKey& m
   if (auto keys = sealed_set(db, mac_key)) return *keys;
   std::set<crypto::PublicKey> keys;
   for (const Row& row : read_rows(db)) {
-    if (!changed_field(mac_key, row)) keys.insert(row.key);
+    if (seal_holds(mac_key, row)) keys.insert(row.key);
   }
   return keys;
 }
@@ -238,31 +255,44 @@ std::vector<DirectoryFinding> check_directory(Database& db, const crypto::Secret
   if (!sealed) {
     findings.push_back({{}, "", "", "the directory's list of peers was edited in the file"});
   }
-  std::set<crypto::PublicKey> present;
+  std::set<crypto::PublicKey> missing;  // sealed, and no row carries that key now
+  if (sealed) missing = *sealed;
+  for (const Row& row : rows) missing.erase(row.key);
+
   for (const Row& row : rows) {
-    present.insert(row.key);
-    const std::optional<std::string> field = changed_field(mac_key, row);
+    const auto note = [&](std::string field, std::string problem) {
+      findings.push_back({row.key, row.name, std::move(field), std::move(problem)});
+    };
     if (sealed && !sealed->contains(row.key)) {
-      findings.push_back({row.key, row.name, "",
-                          "peer '" + row.name + "' was added to the file outside the console"});
-    } else if (field && field->empty()) {
-      findings.push_back({row.key, row.name, "",
-                          "peer '" + row.name +
-                              "' carries no seal: it was written "
-                              "outside the console"});
-    } else if (field) {
-      findings.push_back({row.key, row.name, *field,
-                          "peer '" + row.name + "': its " + *field +
-                              " was changed in the file outside the console"});
+      // A key swapped in the file: the row still holds under a missing key but for the key.
+      const auto swapped = std::find_if(missing.begin(), missing.end(), [&](const auto& k) {
+        const auto changed = changed_fields(mac_key, row, k);
+        return changed && *changed == std::vector<std::size_t>{1};
+      });
+      if (swapped != missing.end()) {
+        note("key", "peer '" + row.name + "': its key was changed in the file outside the " +
+                        "console (sealed with fingerprint " + crypto::fingerprint(*swapped) + ")");
+        missing.erase(swapped);
+      } else {
+        note("", "peer '" + row.name + "' was added to the file outside the console");
+      }
+      continue;
+    }
+    const auto changed = changed_fields(mac_key, row, row.key);
+    if (!changed) {
+      note("", "peer '" + row.name + "' carries no seal: it was written outside the console");
+    } else if (changed->size() == kFieldNames.size()) {
+      note("", "peer '" + row.name + "': its seal was changed in the file outside the console");
+    } else if (!changed->empty()) {
+      note(std::string(kFieldNames[changed->front()]),
+           "peer '" + row.name + "' was changed in the file outside the console (" +
+               field_list(*changed) + ")");
     }
   }
-  if (sealed) {
-    for (const auto& key : *sealed) {
-      if (present.contains(key)) continue;
-      findings.push_back({key, "", "",
-                          "the peer with fingerprint " + crypto::fingerprint(key) +
-                              " was deleted from the file outside the console"});
-    }
+  for (const auto& key : missing) {
+    findings.push_back({key, "", "",
+                        "the peer with fingerprint " + crypto::fingerprint(key) +
+                            " was deleted from the file outside the console"});
   }
   return findings;
 }

@@ -19,9 +19,10 @@ class Database;
 struct DirectoryFinding {
   crypto::PublicKey public_key{};  // the peer as stored (or as sealed, for a deleted one)
   std::string peer;                // its name as stored now ("" when the row was deleted)
-  std::string field;    // "name", "key", "endpoints", "card", "pre-shared key", "enabled",
-                        // "verified by", "verified at", "imported at"; "" for the whole row
-  std::string problem;  // plain words, naming both
+  std::string field;               // the first changed of "name", "key", "endpoints", "card",
+                                   // "pre-shared key", "enabled", "verified by", "verified at",
+                                   // "imported at"; "" for the whole row
+  std::string problem;             // plain words, naming the peer and every changed field
 };
 
 // Seals the row of `key` (which must exist) and adds the key to the sealed set. In the

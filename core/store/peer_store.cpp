@@ -196,7 +196,11 @@ bool PeerStore::remove(std::string_view name, std::int64_t removed_at) {
       .run();
   // Its calls are refused as removed now; should it be imported again, it starts afresh.
   forget_handshake_timestamp(key);
-  if (keys_) unseal_peer(*db_, keys_->directory_mac, key);
+  if (keys_) {
+    unseal_peer(*db_, keys_->directory_mac, key);
+  } else {
+    refuse_unsealed_change();
+  }
   transaction.commit();
   return true;
 }
@@ -214,6 +218,7 @@ std::vector<RemovedPeer> PeerStore::removed() {
 
 void PeerStore::set_endpoints(std::string_view name, const std::vector<std::string>& endpoints) {
   Transaction transaction(*db_);
+  refuse_tampered(name);
   Statement stmt =
       db_->prepare("UPDATE peers SET endpoints = ?2 WHERE name = ?1 RETURNING public_key");
   stmt.bind(1, name).bind(2, encode_endpoints(endpoints));
@@ -223,6 +228,7 @@ void PeerStore::set_endpoints(std::string_view name, const std::vector<std::stri
 
 void PeerStore::set_psk(std::string_view name, const crypto::SecretKey* psk) {
   Transaction transaction(*db_);
+  refuse_tampered(name);
   Statement key_of = db_->prepare("SELECT public_key FROM peers WHERE name = ?1");
   if (!key_of.bind(1, name).step()) {
     throw Error(ErrorCode::kPeerNotFound, "no peer named '" + std::string(name) + "'",
@@ -243,6 +249,7 @@ void PeerStore::set_psk(std::string_view name, const crypto::SecretKey* psk) {
 
 void PeerStore::set_enabled(std::string_view name, bool enabled) {
   Transaction transaction(*db_);
+  refuse_tampered(name);
   Statement stmt =
       db_->prepare("UPDATE peers SET enabled = ?2 WHERE name = ?1 RETURNING public_key");
   stmt.bind(1, name).bind(2, std::int64_t{enabled ? 1 : 0});
@@ -253,6 +260,7 @@ void PeerStore::set_enabled(std::string_view name, bool enabled) {
 void PeerStore::set_verified(std::string_view name, std::optional<std::string> by,
                              std::optional<std::int64_t> at) {
   Transaction transaction(*db_);
+  refuse_tampered(name);
   Statement stmt = db_->prepare(
       "UPDATE peers SET verified_by = ?2, verified_at = ?3 WHERE name = ?1 RETURNING public_key");
   stmt.bind(1, name).bind(2, by).bind(3, at);
@@ -265,6 +273,7 @@ void PeerStore::replace_key(std::string_view name, const crypto::PublicKey& key,
                             std::int64_t imported_at) {
   const std::string joined = encode_endpoints(endpoints);
   Transaction transaction(*db_);
+  refuse_tampered(name);
   Statement by_key = db_->prepare("SELECT name FROM peers WHERE public_key = ?1 AND name != ?2");
   if (by_key.bind(1, ByteSpan(key)).bind(2, name).step()) {
     const std::string taken = by_key.column_text(0);
@@ -310,7 +319,31 @@ void PeerStore::replace_key(std::string_view name, const crypto::PublicKey& key,
 }
 
 void PeerStore::seal(const crypto::PublicKey& key) {
-  if (keys_) seal_peer(*db_, keys_->directory_mac, key);
+  if (keys_) {
+    seal_peer(*db_, keys_->directory_mac, key);
+  } else {
+    refuse_unsealed_change();
+  }
+}
+
+void PeerStore::refuse_tampered(std::string_view name) {
+  // Changing a row someone edited in the file would seal their edit as the console's own.
+  if (!keys_) return;  // refused later, as a change without the key
+  for (const auto& finding : check_directory(*db_, keys_->directory_mac)) {
+    if (finding.peer == name && !finding.peer.empty()) {
+      throw Error(finding.problem + ". Remove the peer and import its card again");
+    }
+  }
+}
+
+void PeerStore::refuse_unsealed_change() {
+  // Once sealed, a change without the key would only make the peer look tampered with (and
+  // refused): say so instead, and the caller's transaction leaves the directory as it was.
+  if (db_->prepare("SELECT 1 FROM directory_seal WHERE id = 1").step()) {
+    throw Error(
+        "changing the peer directory needs the console's records key (unlock the console's "
+        "key or give a role passphrase)");
+  }
 }
 
 Bytes PeerStore::seal_psk(const crypto::PublicKey& peer, const crypto::SecretKey& psk) const {

@@ -92,6 +92,8 @@ class PeerStore {
   int encrypt_clear_psks();
 
  private:
+  void refuse_unsealed_change();
+  void refuse_tampered(std::string_view name);
   void seal(const crypto::PublicKey& key);
   Bytes seal_psk(const crypto::PublicKey& peer, const crypto::SecretKey& psk) const;
 

@@ -1349,6 +1349,18 @@ Listen on this address instead (peers then need this console's new card):</sourc
         <translation>记录警告</translation>
     </message>
     <message>
+        <source>Peer directory warning</source>
+        <translation>对端目录警告</translation>
+    </message>
+    <message>
+        <source>Peer directory changed outside the console</source>
+        <translation>对端目录在控制台之外被修改</translation>
+    </message>
+    <message>
+        <source>⚠ The peer directory was changed outside the console; those peers are refused until an administrator removes them and imports their cards again: %1</source>
+        <translation>⚠ 对端目录在控制台之外被修改；在管理员删除这些对端并重新导入其名片之前，将拒绝与其通话：%1</translation>
+    </message>
+    <message>
         <source>⚠ The console cannot write its records now (call history, replay protection): %1. Calls go on; what waits is kept in memory and retried every %2 seconds.</source>
         <translation>⚠ 控制台目前无法写入记录（通话历史、重放保护）：%1。通话照常进行；待写内容保存在内存中，每 %2 秒重试一次。</translation>
     </message>

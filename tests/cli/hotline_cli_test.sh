@@ -14,7 +14,7 @@ hotline=$1
 data=$2
 work=$(mktemp -d)
 pids=()
-trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; [[ -n ${HOTLINE_KEEP_WORK:-} ]] || rm -rf "$work"' EXIT
 failures=0
 passes=0
 
@@ -274,6 +274,16 @@ check "generate a pre-shared key on A" sh -c \
   "'$hotline' --profile '$work/a' peer psk 新加坡 --generate --role-passphrase-file '$work/admin' > '$work/psk' 2>/dev/null"
 check "set it on B from the file" "$hotline" "${b[@]}" peer psk Beijing --file "$work/psk" "${as_admin[@]}"
 check "... peer list says so" sh -c "'$hotline' --profile '$work/a' peer list | grep -q 'pre-shared key set'"
+# The reviewer's `select hex(psk) from peers`: the key is in no column, no page, no dump.
+psk_hex=$(python3 -c 'import base64,sys; print(base64.b64decode(open(sys.argv[1]).read().strip()).hex())' "$work/psk")
+check "the pre-shared key is in no sqlite3 .dump" sh -c \
+  "! sqlite3 '$work/a/hotline.db' .dump | tr 'A-F' 'a-f' | grep -q '$psk_hex'"
+check "... nor in the database's bytes or its write-ahead log" python3 -c "
+import pathlib, sys
+key = bytes.fromhex('$psk_hex')
+for f in pathlib.Path('$work/a').glob('hotline.db*'):
+    assert key not in f.read_bytes(), f
+"
 check "disable A on B" "$hotline" "${b[@]}" peer disable Beijing "${as_admin[@]}"
 "$hotline" "${b[@]}" answer --passphrase-file "$work/pass" --calls 0 --record "$work/b2.wav" > "$work/b2.log" 2>&1 &
 answer_pid=$!
@@ -430,10 +440,38 @@ edited=$(sqlite3 "$work/a/hotline.db" "SELECT min(seq) FROM audit_log WHERE deta
 "$hotline" "${a[@]}" audit verify "${as_admin[@]}" > "$work/verify.out"
 check "an entry edited with sqlite3 fails the check with exit 1" test $? -eq 1
 check "... naming that entry" grep -q "entry $edited was edited" "$work/verify.out"
+cp -r "$work/b" "$work/b-cut" && rm -f "$work/b-cut/"*.lock
 sqlite3 "$work/b/hotline.db" "DELETE FROM audit_log WHERE seq = 3"
 expect_fail "an entry removed with sqlite3 is named" 1 "" \
   "$hotline" "${b[@]}" audit verify "${as_admin[@]}"
 check "... as removed" sh -c "'$hotline' --profile '$work/b' audit verify --role-passphrase-file '$work/admin' | grep -q 'entry 3 was removed'"
+# Cut from the end, head included (an unsigned head after signed entries is tampering too).
+sqlite3 "$work/b-cut/hotline.db" "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 2 FROM audit_log); DELETE FROM audit_head"
+expect_fail "entries cut from the end are found" 1 "" \
+  "$hotline" --profile "$work/b-cut" audit verify "${as_admin[@]}"
+check "... as truncated" sh -c "'$hotline' --profile '$work/b-cut' audit verify --role-passphrase-file '$work/admin' | grep -q 'TAMPERED (truncated)'"
+
+# The reviewer's `UPDATE peers SET enabled=1, verified_by='nobody'` on a disabled peer.
+check "disable A on B once more" "$hotline" "${b[@]}" peer disable Beijing "${as_admin[@]}"
+sqlite3 "$work/b/hotline.db" "UPDATE peers SET enabled = 1, verified_by = 'nobody' WHERE name = 'Beijing'"
+"$hotline" "${b[@]}" audit verify "${as_admin[@]}" > "$work/verify-dir.out"
+check "a peer edited with sqlite3 fails audit verify with exit 1" test $? -eq 1
+check "... naming the peer and the fields" grep -q "peer 'Beijing' was changed in the file outside the console (enabled and verified by)" "$work/verify-dir.out"
+"$hotline" "${b[@]}" peer list --passphrase-file "$work/pass" > "$work/list-dir.out"
+check "peer list marks it TAMPERED" grep -q "TAMPERED:.*Beijing" "$work/list-dir.out"
+expect_fail "an administrator's change does not seal the edit" 1 "import its card again" \
+  "$hotline" "${b[@]}" peer verify Beijing "${as_admin[@]}"
+"$hotline" "${b[@]}" answer --passphrase-file "$work/pass" --calls 0 --record "$work/b8.wav" > "$work/b8.log" 2>&1 &
+answer_pid=$!
+pids+=("$answer_pid")
+check "the console starts, warning about the edit" wait_for_line "$work/b8.log" "Waiting for calls"
+check "... naming the peer" grep -q "warning: peer directory: peer 'Beijing' was changed" "$work/b8.log"
+expect_fail "the edited peer's call is refused" 1 "" \
+  "$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" --seconds 1
+check "... it did not ring" sh -c "! grep -q 'Incoming call' '$work/b8.log'"
+kill -TERM "$answer_pid"; wait "$answer_pid"
+check "removing the peer clears the finding" "$hotline" "${b[@]}" peer remove Beijing "${as_admin[@]}"
+check "... and the directory checks again" sh -c "'$hotline' --profile '$work/b' audit verify --role-passphrase-file '$work/admin' | grep -q '^Peer directory intact'"
 
 # ---- Wrong passphrases are counted, slowed down and audited -----------------------------------
 for _ in 1 2 3; do "$hotline" "${a[@]}" history --role-passphrase-file "$work/wrong" 2>/dev/null; done

@@ -14,6 +14,7 @@
 #include "core/crypto/fingerprint.hpp"
 #include "core/identity/peer_card.hpp"
 #include "core/identity/profile.hpp"
+#include "core/store/database.hpp"
 #include "tests/ui/console_fixture.hpp"
 #include "ui/language.hpp"
 #include "ui/texts.hpp"
@@ -311,6 +312,7 @@ TEST_CASE("a change made by another process reaches the open window") {
   wait_for_tile(bj, "Singapore");
   REQUIRE(bj.page().tile("Singapore")->call_button()->isEnabled());
   auto other = identity::Profile::open(set.root() / "Beijing");
+  other.unlock(std::nullopt);  // an administrator's change is sealed with the records key
   other.peers().set_enabled("Singapore", false);
   other.settings().set(console::kSettingRoleIdleMinutes, "9");
   wait_until(
@@ -321,4 +323,18 @@ TEST_CASE("a change made by another process reaches the open window") {
       "the tile to show Singapore disabled");
   wait_until([&] { return bj.session->info().settings.role_idle_minutes == 9; },
              "the new idle time");
+}
+
+TEST_CASE("a peer edited in the file outside the console is refused and the window says so") {
+  ConsoleSet set({"Beijing", "Singapore"});
+  UiConsole& bj = set[0];
+  wait_for_tile(bj, "Singapore");
+  CHECK_FALSE(bj.window->directory_warning()->isVisible());
+  {
+    auto attacker = store::Database::open(set.root() / "Beijing" / "hotline.db");
+    attacker.exec("UPDATE peers SET endpoints = '203.0.113.66:47000' WHERE name = 'Singapore'");
+  }
+  wait_until([&] { return bj.window->directory_warning()->isVisible(); }, "the directory warning");
+  CHECK_THAT(bj.window->directory_warning()->text().toStdString(),
+             ContainsSubstring("Singapore") && ContainsSubstring("endpoints"));
 }

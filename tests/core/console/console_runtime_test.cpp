@@ -97,6 +97,7 @@ struct RunningConsole {
   std::mutex directory_mutex;
   std::condition_variable directory_changed;
   std::vector<call::PeerEntry> directory;
+  std::vector<store::DirectoryFinding> findings;  // what the last check found tampered with
 
   explicit RunningConsole(const std::string& name, call::EngineTimers timers = {})
       : profile(identity::Profile::create(dir.path() / "p", name,
@@ -108,6 +109,11 @@ struct RunningConsole {
     options.on_store_changed = [this](const std::vector<call::PeerEntry>& peers) {
       std::lock_guard lock(directory_mutex);
       directory = peers;
+      directory_changed.notify_all();
+    };
+    options.on_directory_checked = [this](const std::vector<store::DirectoryFinding>& found) {
+      std::lock_guard lock(directory_mutex);
+      findings = found;
       directory_changed.notify_all();
     };
     options.make_device = [](const call::CallStats&) {
@@ -317,6 +323,7 @@ TEST_CASE("an administrator's change from another process reaches the running co
   singapore.know(beijing, true);
   // Another process: its own profile object and connection on Singapore's files.
   auto other = identity::Profile::open(singapore.profile.directory());
+  other.unlock(std::nullopt);  // an administrator's change is sealed with the records key
   other.peers().set_enabled("Beijing", false);
   // No reload_peers() here: the running console sees the commit (inotify, no polling).
   {
@@ -332,6 +339,40 @@ TEST_CASE("an administrator's change from another process reaches the running co
       [](const auto& s) { return s.end_reason == call::EndReason::kUnreachable; });
   CHECK(singapore.events.count(state_is(CallState::kRinging)) == 0);  // refused, never rang
   CHECK(singapore.history().at(0).outcome == CallOutcome::kRefused);
+}
+
+TEST_CASE("a peer enabled in the file behind the console's back is named and refused") {
+  // The reviewer's attack: `UPDATE peers SET enabled=1, verified_by='nobody'` with sqlite3.
+  call::EngineTimers quick;
+  quick.unreachable_after = 1500ms;
+  RunningConsole beijing("Beijing", quick), singapore("Singapore", quick);
+  beijing.know(singapore, true);
+  singapore.know(beijing, false);
+  singapore.profile.peers().set_enabled("Beijing", false);
+  singapore.runtime->reload_peers();
+  {
+    auto attacker = store::Database::open(singapore.profile.directory() / "hotline.db");
+    attacker.exec("UPDATE peers SET enabled = 1, verified_by = 'nobody' WHERE name = 'Beijing'");
+  }
+  {
+    std::unique_lock lock(singapore.directory_mutex);
+    REQUIRE(singapore.directory_changed.wait_for(lock, 10s,
+                                                 [&] { return !singapore.findings.empty(); }));
+    CHECK(singapore.findings.at(0).peer == "Beijing");
+    CHECK(singapore.findings.at(0).field == "enabled");
+  }
+  CHECK(singapore.runtime->directory_findings().size() == 1);
+  beijing.engine().call("Singapore", {});
+  beijing.events.wait_for(
+      [](const auto& s) { return s.end_reason == call::EndReason::kUnreachable; });
+  CHECK(singapore.events.count(state_is(CallState::kRinging)) == 0);
+  CHECK(singapore.history().at(0).outcome == CallOutcome::kRefused);
+  // Nor does the console call out to it.
+  const call::CallId outgoing = singapore.engine().call("Beijing", {});
+  const auto ended = singapore.events.wait_for(
+      [&](const auto& s) { return s.id == outgoing && s.state == CallState::kEnded; });
+  CHECK(ended.end_reason == call::EndReason::kRefused);
+  CHECK(beijing.events.count(state_is(CallState::kRinging)) == 0);
 }
 
 TEST_CASE("a second console on the same profile is refused") {

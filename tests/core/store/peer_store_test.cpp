@@ -4,6 +4,8 @@
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "core/store/database.hpp"
 #include "core/store/records_key.hpp"
@@ -232,4 +234,66 @@ TEST_CASE("peer changes: key replacement, pre-shared key, enable and verificatio
   peers.set_enabled("Bravo", true);
   CHECK(peers.find_by_name("Bravo")->enabled);
   CHECK_THROWS_WITH(peers.set_enabled("Zulu", true), Equals("no peer named 'Zulu'"));
+}
+
+namespace {
+
+bool file_contains(const std::filesystem::path& path, const crypto::SecretKey& secret) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string needle(reinterpret_cast<const char*>(secret.data()), secret.size());
+  return bytes.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a pre-shared key is never in the database's bytes, its journal, or a clear column") {
+  test::TempDir dir;
+  const auto path = dir.path() / "hotline.db";
+  crypto::SecretKey psk;
+  randombytes_buf(psk.data(), psk.size());
+  {
+    Database db = Database::open(path);
+    PeerStore peers(db);
+    peers.use_keys(&test_keys());
+    PeerRecord peer = make_peer("Singapore", random_key());
+    peer.psk = psk.clone();
+    peers.add(peer);
+    peers.set_psk("Singapore", &psk);  // written twice: the log holds both versions of the row
+    // While open, the write-ahead log holds the pages.
+    REQUIRE(std::filesystem::exists(dir.path() / "hotline.db-wal"));
+    CHECK_FALSE(file_contains(dir.path() / "hotline.db-wal", psk));
+    CHECK_FALSE(file_contains(path, psk));
+    Statement clear = db.prepare("SELECT count(*) FROM peers WHERE psk IS NOT NULL");
+    clear.step();
+    CHECK(clear.column_int64(0) == 0);
+  }
+  CHECK_FALSE(file_contains(path, psk));
+  // Without the records key the store knows a key is set, and cannot read it.
+  Database db = Database::open(path);
+  PeerStore keyless(db);
+  const auto found = keyless.find_by_name("Singapore");
+  REQUIRE(found);
+  CHECK(found->has_psk);
+  CHECK_FALSE(found->psk);
+}
+
+TEST_CASE("clear pre-shared keys of an older profile are encrypted in place, leaving no copy") {
+  test::TempDir dir;
+  const auto path = dir.path() / "hotline.db";
+  crypto::SecretKey psk;
+  randombytes_buf(psk.data(), psk.size());
+  Database db = Database::open(path);
+  PeerStore peers(db);
+  peers.add(make_peer("Singapore", random_key()));
+  // As an earlier schema stored it.
+  db.prepare("UPDATE peers SET psk = ?1 WHERE name = 'Singapore'").bind(1, psk.span()).run();
+  peers.use_keys(&test_keys());
+  peers.encrypt_clear_psks();
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  CHECK_FALSE(file_contains(path, psk));
+  CHECK_FALSE(file_contains(dir.path() / "hotline.db-wal", psk));
+  const auto found = peers.find_by_name("Singapore");
+  REQUIRE(found->psk);
+  CHECK(sodium_memcmp(found->psk->data(), psk.data(), psk.size()) == 0);
 }
