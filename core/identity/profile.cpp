@@ -16,6 +16,7 @@
 
 #include "core/store/audit_log.hpp"
 #include "core/store/directory_seal.hpp"
+#include "core/store/upgrade_backup.hpp"
 #include "core/util/bytes.hpp"
 #include "core/util/error.hpp"
 
@@ -204,6 +205,7 @@ void Profile::protect_records() {
   store::RecordsKeyStore keys(*database_);
   if (std::optional<crypto::SecretKey> existing = keys.open(*identity_)) {
     adopt_records_key(*existing);
+    store::remove_unprotected_backups(database_->path());
     return;
   }
   {
@@ -219,6 +221,8 @@ void Profile::protect_records() {
   // The clear pre-shared keys were zeroed in the pages (secure_delete); the copies of those
   // pages in the write-ahead log go with it.
   database_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  // The upgrade's backup holds them in the clear as well; the protected file replaces it.
+  store::remove_unprotected_backups(database_->path());
 }
 
 const crypto::Identity& Profile::identity() const {

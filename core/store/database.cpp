@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/store/migrations.hpp"
+#include "core/store/upgrade_backup.hpp"
 
 namespace hotline::store {
 namespace {
@@ -50,6 +51,7 @@ int to_int(std::size_t size) {
 
 Database Database::open(const std::filesystem::path& path, OpenMode mode) {
   Database db = open_without_migrating(path, mode);
+  back_up_before_upgrade(db);
   migrate(db);
   return db;
 }

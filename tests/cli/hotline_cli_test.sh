@@ -484,5 +484,10 @@ check "change the operator passphrase" sh -c "printf 'new operator\n' > '$work/o
 expect_fail "role names are checked" 2 "operator and admin" \
   "$hotline" "${a[@]}" role passphrase official "${as_admin[@]}"
 
+# ---- Everything the consoles wrote is private ---------------------------------------------------
+check "every file in both profiles is 0600 and every folder 0700 (database, WAL, anchor, lock, key)" \
+  sh -c "test -z \"\$(find '$work/a' '$work/b' \( -type f ! -perm 600 \) -o \( -type d ! -perm 700 \))\""
+check "... and the anchor file is among them" test -f "$work/b/audit.anchor"
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -1,0 +1,154 @@
+// A profile written by every earlier version (plaintext pre-shared keys, an unsealed peer
+// directory, no records key) is backed up once, upgraded atomically and, at its first unlock,
+// brought into the protected state; the backup, which holds the clear keys, goes then.
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators_range.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+#include <fstream>
+#include <iterator>
+
+#include "core/identity/profile.hpp"
+#include "core/store/audit_log.hpp"
+#include "core/store/database.hpp"
+#include "core/store/migrations.hpp"
+#include "core/store/upgrade_backup.hpp"
+#include "tests/support/test_paths.hpp"
+
+using namespace hotline;
+using namespace hotline::identity;
+namespace fs = std::filesystem;
+using Catch::Matchers::ContainsSubstring;
+
+namespace {
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+bool holds(const fs::path& path, const crypto::SecretKey& secret) {
+  if (!fs::exists(path)) return false;
+  const std::string bytes = file_bytes(path);
+  const std::string needle(reinterpret_cast<const char*>(secret.data()), secret.size());
+  return bytes.find(needle) != std::string::npos;
+}
+
+unsigned mode_of(const fs::path& path) {
+  struct stat info {};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  return info.st_mode & 07777;
+}
+
+int user_version_of(const fs::path& path) {
+  store::Database db = store::Database::open_without_migrating(path);
+  return db.user_version();
+}
+
+struct OwnSettings {
+  std::string name, listen, public_key;
+};
+
+// Replaces the profile's database with one of schema `version`, as that version left it: the
+// console's settings, and a verified peer with a pre-shared key in the clear.
+void write_old_database(const fs::path& dir, int version, const OwnSettings& own,
+                        const crypto::SecretKey& psk) {
+  for (const char* name : {"hotline.db", "hotline.db-wal", "hotline.db-shm", "audit.anchor"}) {
+    fs::remove(dir / name);
+  }
+  store::Database old = store::Database::open_without_migrating(dir / "hotline.db");
+  store::migrate(old, store::schema_migrations().first(static_cast<std::size_t>(version)));
+  old.prepare(
+         "INSERT INTO settings (key, value) VALUES ('own_name', ?1), ('listen_endpoint', ?2), "
+         "('public_key', ?3)")
+      .bind(1, own.name)
+      .bind(2, own.listen)
+      .bind(3, own.public_key)
+      .run();
+  crypto::PublicKey peer{};
+  peer.fill(7);
+  old.prepare(
+         "INSERT INTO peers (name, public_key, endpoints, card_text, psk, enabled, verified_by, "
+         "verified_at, imported_at) VALUES ('Singapore', ?1, '127.0.0.1:4501', 'card', ?2, 1, "
+         "'Col. Tan', 1700000000, 1690000000)")
+      .bind(1, ByteSpan(peer))
+      .bind(2, ByteSpan(psk.data(), psk.size()))
+      .run();
+}
+
+}  // namespace
+
+TEST_CASE("a profile of every earlier version is backed up, upgraded once and then protected") {
+  const int from = GENERATE(range(1, store::kFirstProtectedVersion));
+  CAPTURE(from);
+  test::TempDir dir;
+  OwnSettings own;
+  {
+    Profile created =
+        Profile::create(dir.path(), "Beijing", net::parse_endpoint_or_throw("127.0.0.1:4500"),
+                        std::nullopt, KeyFileCost::kInteractive);
+    own = {*created.settings().get("own_name"), *created.settings().get("listen_endpoint"),
+           *created.settings().get("public_key")};
+  }
+  crypto::SecretKey psk;
+  randombytes_buf(psk.data(), psk.size());
+  write_old_database(dir.path(), from, own, psk);
+  const fs::path db_path = dir.path() / "hotline.db";
+  const fs::path backup = store::upgrade_backup_path(db_path, from);
+  REQUIRE(holds(db_path, psk));  // the attack's starting point: the key in the clear
+
+  {
+    // Opening upgrades the schema (a command that holds no key, e.g. `peer list`).
+    Profile opened = Profile::open(dir.path());
+    CHECK(opened.database().user_version() == store::latest_schema_version());
+    REQUIRE(fs::exists(backup));
+    CHECK(mode_of(backup) == 0600);
+    CHECK(user_version_of(backup) == from);
+    CHECK_FALSE(fs::exists(fs::path(backup.string() + ".partial")));
+  }
+  {
+    Profile again = Profile::open(dir.path());  // upgraded once: no second backup
+    CHECK(again.database().user_version() == store::latest_schema_version());
+  }
+  CHECK(user_version_of(backup) == from);
+
+  Profile console = Profile::open(dir.path());
+  console.unlock(std::nullopt);
+  REQUIRE(console.records_keys() != nullptr);
+  const auto peer = console.peers().find_by_name("Singapore");
+  REQUIRE(peer);
+  REQUIRE(peer->psk);
+  CHECK(sodium_memcmp(peer->psk->data(), psk.data(), psk.size()) == 0);
+  CHECK(peer->verified_by == "Col. Tan");
+  const auto findings = console.directory_findings();
+  REQUIRE(findings);
+  CHECK(findings->empty());
+  CHECK(store::AuditLog(console.database(), console.public_key())
+            .verify(&console.records_keys()->audit_mac)
+            .intact);
+  // No clear copy left: not in the database, its write-ahead log, nor a backup.
+  CHECK_FALSE(holds(db_path, psk));
+  CHECK_FALSE(holds(dir.path() / "hotline.db-wal", psk));
+  CHECK_FALSE(fs::exists(backup));
+}
+
+TEST_CASE("an upgrade that cannot make its backup changes nothing and says why") {
+  test::TempDir dir;
+  const fs::path path = dir.path() / "hotline.db";
+  {
+    store::Database old = store::Database::open_without_migrating(path);
+    store::migrate(old, store::schema_migrations().first(3));
+  }
+  // Something in the way of the copy that cannot be cleared (a folder with a file in it).
+  const fs::path in_the_way = store::upgrade_backup_path(path, 3).string() + ".partial";
+  fs::create_directories(in_the_way / "x");
+  CHECK_THROWS_WITH(store::Database::open(path),
+                    ContainsSubstring("cannot back up") &&
+                        ContainsSubstring("before upgrading it from schema version 3") &&
+                        ContainsSubstring("nothing was changed"));
+  CHECK(user_version_of(path) == 3);
+  CHECK_FALSE(fs::exists(store::upgrade_backup_path(path, 3)));
+}
