@@ -43,6 +43,7 @@ ConsoleBackend::ConsoleBackend(const SessionOptions& options,
   apply_settings();
   console::ConsoleOptions run;
   run.voice.echo_cancellation = settings.echo_cancellation;
+  run.voice.noise_suppression = settings.noise_suppression;
   run.timers = options.timers;
   run.presence_interval = options.presence_interval;
   run.make_device = [this](const call::CallStats&) { return make_device(); };

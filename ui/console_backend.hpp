@@ -31,6 +31,7 @@ using console::kSettingFrameMs;
 using console::kSettingInput;
 using console::kSettingLanguage;
 using console::kSettingListen;
+using console::kSettingNoiseSuppression;
 using console::kSettingOutput;
 using console::kSettingRoleIdleMinutes;
 using console::read_settings;

@@ -73,8 +73,11 @@ SettingsPage::SettingsPage(ConsoleSession& session, QWidget* parent)
   bitrate_->setSingleStep(4000);
   bitrate_->setSuffix(tr(" b/s"));
   form->addRow(tr("Bitrate:"), bitrate_);
-  aec_ = new QCheckBox(tr("Echo cancellation and noise suppression"), this);
+  aec_ = new QCheckBox(tr("Echo cancellation"), this);
   form->addRow(QString(), aec_);
+  noise_ = new QCheckBox(tr("Noise suppression"), this);
+  noise_->setToolTip(tr("Also takes out the echo that echo cancellation leaves"));
+  form->addRow(QString(), noise_);
   listen_ = new QLineEdit(this);
   listen_->setPlaceholderText("0.0.0.0:47000");
   listen_->setAccessibleName(tr("Listening address"));
@@ -190,6 +193,7 @@ void SettingsPage::show_values(const ConsoleSettings& s) {
   frame_->setCurrentIndex(std::max(0, frame_->findData(s.frame_ms)));
   bitrate_->setValue(s.bitrate);
   aec_->setChecked(s.echo_cancellation);
+  noise_->setChecked(s.noise_suppression);
   listen_->setText(QString::fromStdString(s.listen));
   language_->setCurrentIndex(std::max(0, language_->findData(current_language())));
   idle_->setValue(s.role_idle_minutes);
@@ -260,6 +264,7 @@ void SettingsPage::save() {
     return;
   }
   s.echo_cancellation = aec_->isChecked();
+  s.noise_suppression = noise_->isChecked();
   s.listen = listen_->text().trimmed().toStdString();
   s.language = language_->currentData().toString().toStdString();
   s.role_idle_minutes = idle_->value();
@@ -275,6 +280,8 @@ void SettingsPage::save() {
   changed(kSettingBitrate, std::to_string(s.bitrate), std::to_string(was.bitrate));
   changed(kSettingEchoCancellation, s.echo_cancellation ? "on" : "off",
           was.echo_cancellation ? "on" : "off");
+  changed(kSettingNoiseSuppression, s.noise_suppression ? "on" : "off",
+          was.noise_suppression ? "on" : "off");
   changed(kSettingListen, s.listen, was.listen);
   changed(kSettingLanguage, s.language, was.language);
   changed(kSettingRoleIdleMinutes, std::to_string(s.role_idle_minutes),

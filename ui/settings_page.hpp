@@ -36,6 +36,8 @@ class SettingsPage : public QWidget {
   QCheckBox* autostart() const { return autostart_; }
   QWidget* form() const { return form_box_; }
   QSpinBox* idle_minutes() const { return idle_; }
+  QCheckBox* echo_cancellation() const { return aec_; }
+  QCheckBox* noise_suppression() const { return noise_; }
   QLineEdit* listen_address() const { return listen_; }
 
  signals:
@@ -65,6 +67,7 @@ class SettingsPage : public QWidget {
   QComboBox* frame_;
   QSpinBox* bitrate_;
   QCheckBox* aec_;
+  QCheckBox* noise_;
   QLineEdit* listen_;
   QComboBox* language_;
   QSpinBox* idle_;

@@ -198,6 +198,7 @@ QString setting_text(const QString& key) {
   if (k == console::kSettingFrameMs) return Texts::tr("frame size (ms)");
   if (k == console::kSettingBitrate) return Texts::tr("bitrate (b/s)");
   if (k == console::kSettingEchoCancellation) return Texts::tr("echo cancellation");
+  if (k == console::kSettingNoiseSuppression) return Texts::tr("noise suppression");
   if (k == console::kSettingLanguage) return Texts::tr("language");
   if (k == console::kSettingRoleIdleMinutes) return Texts::tr("role idle time (minutes)");
   if (k == console::kSettingListen) return Texts::tr("listening address");

@@ -56,7 +56,13 @@ constexpr SettingKey kSettings[] = {
     {console::kSettingBitrate,
      "Opus bitrate of the calls this console places, 16000..64000 (default 32000)",
      [](const std::string& v) { return integer_in(v, 16000, 64000); }},
-    {console::kSettingEchoCancellation, "on or off (default on)",
+    {console::kSettingEchoCancellation, "echo cancellation: on or off (default on)",
+     [](const std::string& v) {
+       return one_of(v, {"on", "off"});
+     }},
+    {console::kSettingNoiseSuppression,
+     "noise suppression (which also takes out what echo cancellation leaves): on or off "
+     "(default on)",
      [](const std::string& v) {
        return one_of(v, {"on", "off"});
      }},

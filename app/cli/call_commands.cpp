@@ -10,6 +10,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/console_session.hpp"
+#include "core/console/console_settings.hpp"
 #include "core/util/error.hpp"
 
 namespace hotline::cli {
@@ -22,10 +23,10 @@ using call::EndReason;
 
 const OptionSpec kCallOptions{{"--play", "--record", "--seconds", "--stats-json", "--frame-ms",
                                "--bitrate", "--passphrase-file", "--input", "--output"},
-                              {"--no-aec", "--agc", "--no-tones"}};
+                              {"--no-aec", "--no-ns", "--agc", "--no-tones"}};
 const OptionSpec kAnswerOptions{
     {"--play", "--record", "--calls", "--stats-json", "--passphrase-file", "--input", "--output"},
-    {"--no-aec", "--agc", "--no-tones"}};
+    {"--no-aec", "--no-ns", "--agc", "--no-tones"}};
 
 // A device name from its option, else from the profile setting, else the system default.
 void choose_device(const Arguments& args, identity::Profile& profile, const char* option,
@@ -45,9 +46,9 @@ void choose_device(const Arguments& args, identity::Profile& profile, const char
 // Read before the engine starts: the store's connection then belongs to the engine thread.
 AudioSetup audio_setup(const Arguments& args, identity::Profile& profile) {
   AudioSetup audio;
-  audio.voice.echo_cancellation =
-      !args.flag("--no-aec") &&
-      profile.settings().get("audio.echo_cancellation").value_or("on") != "off";
+  const console::ConsoleSettings stored = console::read_settings(profile);
+  audio.voice.echo_cancellation = !args.flag("--no-aec") && stored.echo_cancellation;
+  audio.voice.noise_suppression = !args.flag("--no-ns") && stored.noise_suppression;
   audio.voice.agc = args.flag("--agc");
   audio.voice.tones = !args.flag("--no-tones");
   const auto play = args.value("--play");
@@ -65,6 +66,13 @@ AudioSetup audio_setup(const Arguments& args, identity::Profile& profile) {
   choose_device(args, profile, "--input", kInputSetting, audio.input, audio.input_origin);
   choose_device(args, profile, "--output", kOutputSetting, audio.output, audio.output_origin);
   return audio;
+}
+
+std::string describe_voice(const audio::VoiceOptions& voice) {
+  const auto on = [](bool b) { return b ? "on" : "off"; };
+  return std::string("Voice processing: echo cancellation ") + on(voice.echo_cancellation) +
+         ", noise suppression " + on(voice.noise_suppression) + ", automatic gain control " +
+         on(voice.agc);
 }
 
 void append_stats(const std::optional<std::string>& path, const call::CallStats& stats) {
@@ -229,9 +237,11 @@ int run_call(const Invocation& in) {
   if (!record->enabled) throw Error("peer '" + peer + "' is disabled");
   warn_if_unverified(unverified_peers(profile), peer);
   AudioSetup audio = audio_setup(args, profile);
+  const audio::VoiceOptions voice = audio.voice;
   unlock(profile, args);
   ConsoleSession session(profile, std::move(audio));
 
+  std::cout << describe_voice(voice) << "\n";
   std::cout << "Calling " << peer << "...\n" << std::flush;
   const call::CallId id = session.engine().call(peer, options);
   std::optional<Clock::time_point> hangup_at;
@@ -272,9 +282,11 @@ int run_answer(const Invocation& in) {
 
   auto profile = identity::Profile::open(in.profile_dir);
   AudioSetup audio = audio_setup(args, profile);
+  const audio::VoiceOptions voice = audio.voice;
   unlock(profile, args);
   const auto unverified = unverified_peers(profile);
   ConsoleSession session(profile, std::move(audio));
+  std::cout << describe_voice(voice) << "\n";
   std::cout << "Waiting for calls on " << session.engine().local_endpoint().to_string() << "\n"
             << std::flush;
 

@@ -21,9 +21,9 @@ Official (no passphrase):
   peer list
   call NAME [--input DEV] [--output DEV] [--seconds N] [--stats-json F]
             [--frame-ms 10|20] [--bitrate 16000..64000] [--passphrase-file F]
-            [--no-aec] [--agc] [--no-tones] [--play IN.wav] [--record OUT.wav]
+            [--no-aec] [--no-ns] [--agc] [--no-tones] [--play IN.wav] [--record OUT.wav]
   answer [--input DEV] [--output DEV] [--calls N] [--stats-json F] [--passphrase-file F]
-         [--no-aec] [--agc] [--no-tones] [--play IN.wav] [--record OUT.wav]
+         [--no-aec] [--no-ns] [--agc] [--no-tones] [--play IN.wav] [--record OUT.wav]
          During a call, type: confirm (the SAS words matched), mute, unmute, hangup
   devices                                     list sound devices (no profile needed)
   settings list | get KEY

@@ -28,6 +28,7 @@ ConsoleSettings read_settings(identity::Profile& p) {
       std::clamp(int_setting(p, kSettingBitrate, 32000), wire::kMinBitrate, wire::kMaxBitrate);
   if (s.frame_ms == 10) s.bitrate = std::max(s.bitrate, 32000);
   s.echo_cancellation = p.settings().get(kSettingEchoCancellation).value_or("on") != "off";
+  s.noise_suppression = p.settings().get(kSettingNoiseSuppression).value_or("on") != "off";
   s.listen = p.listen().to_string();
   s.language = p.settings().get(kSettingLanguage).value_or("");
   s.role_idle_minutes = std::clamp(int_setting(p, kSettingRoleIdleMinutes, 5), 1, 120);

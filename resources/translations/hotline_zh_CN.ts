@@ -262,6 +262,10 @@ Listen on this address instead (peers then need this console's new card):</sourc
         <translation>回声消除</translation>
     </message>
     <message>
+        <source>noise suppression</source>
+        <translation>噪声抑制</translation>
+    </message>
+    <message>
         <source>bitrate (b/s)</source>
         <translation>码率（比特/秒）</translation>
     </message>
@@ -1866,8 +1870,16 @@ Listen on this address instead (peers then need this console's new card):</sourc
         <translation>比特率：</translation>
     </message>
     <message>
-        <source>Echo cancellation and noise suppression</source>
-        <translation>回声消除与噪声抑制</translation>
+        <source>Echo cancellation</source>
+        <translation>回声消除</translation>
+    </message>
+    <message>
+        <source>Noise suppression</source>
+        <translation>噪声抑制</translation>
+    </message>
+    <message>
+        <source>Also takes out the echo that echo cancellation leaves</source>
+        <translation>同时消除回声消除后残留的回声</translation>
     </message>
     <message>
         <source>Listening address</source>

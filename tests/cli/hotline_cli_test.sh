@@ -193,6 +193,9 @@ echo confirm | "$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav"
 check "call connects and hangs up after 4 s" test $? -eq 0
 wait "$answer_pid"; check "answer exits 0 after one call" test $? -eq 0
 check "the callee is told the caller is unverified" grep -q "NOT VERIFIED" "$work/b.log"
+check "a call says how its voice is processed (defaults: echo cancellation, noise suppression)" \
+  grep -q "^Voice processing: echo cancellation on, noise suppression on, automatic gain control off" \
+  "$work/a.log"
 check "the caller sees the callee confirm the SAS" grep -q "新加坡 confirmed the SAS" "$work/a.log"
 check "stats are one JSON line per side with the same SAS and 104-byte voice packets" python3 - \
   "$work/a.json" "$work/b.json" <<'PY'
@@ -285,12 +288,22 @@ for f in pathlib.Path('$work/a').glob('hotline.db*'):
     assert key not in f.read_bytes(), f
 "
 check "disable A on B" "$hotline" "${b[@]}" peer disable Beijing "${as_admin[@]}"
+check "noise suppression can be switched off as a setting" \
+  "$hotline" "${b[@]}" settings set audio.noise_suppression off "${as_admin[@]}"
+expect_fail "... on or off only" 2 "not valid for audio.noise_suppression" \
+  "$hotline" "${b[@]}" settings set audio.noise_suppression maybe "${as_admin[@]}"
 "$hotline" "${b[@]}" answer --passphrase-file "$work/pass" --calls 0 --record "$work/b2.wav" > "$work/b2.log" 2>&1 &
 answer_pid=$!
 pids+=("$answer_pid")
 check "answer starts again" wait_for_line "$work/b2.log" "Waiting for calls"
-expect_fail "a call to a console that disabled us is unreachable" 1 "" \
-  "$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" --seconds 1
+check "... with noise suppression off, echo cancellation on" grep -q \
+  "^Voice processing: echo cancellation on, noise suppression off, automatic gain control off" \
+  "$work/b2.log"
+"$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" --seconds 1 --no-ns --no-aec \
+  > "$work/a-refused.log" 2>&1
+check "a call to a console that disabled us is unreachable" test $? -eq 1
+check "... --no-ns and --no-aec switch both off for this call" grep -q \
+  "^Voice processing: echo cancellation off, noise suppression off" "$work/a-refused.log"
 check "... and it did not ring there" sh -c "! grep -q 'Incoming call' '$work/b2.log'"
 kill -TERM "$answer_pid"; wait "$answer_pid"
 check "B recorded the refused call once" sh -c \

@@ -80,6 +80,31 @@ TEST_CASE("Settings: disabled while loading; Save writes only the fields that we
         "Enter the address this console listens on, such as 0.0.0.0:47000.");
 }
 
+TEST_CASE("Settings: noise suppression has its own switch, stored apart from echo cancellation") {
+  // The defect: one box said "Echo cancellation and noise suppression" but turned only echo
+  // cancellation off; the suppressor could not be switched off at all.
+  ConsoleSet set({"Beijing"});
+  UiConsole& bj = set[0];
+  ignore_worker_leaks(bj);
+  bj.unlock(store::Role::kAdministrator, kAdminPassphrase);
+  bj.window->tabs()->setCurrentIndex(4);
+  ui::SettingsPage& page = *bj.window->settings_page();
+  wait_until([&] { return page.form()->isEnabled(); }, "the values to arrive");
+  CHECK(page.echo_cancellation()->isChecked());
+  CHECK(page.noise_suppression()->isChecked());
+  page.noise_suppression()->setChecked(false);
+  click(page.save_button());
+  wait_until([&] { return page.status()->text().startsWith("Saved"); }, "the save");
+  const auto stored = on_worker<console::ConsoleSettings>(
+      bj, [](ui::ConsoleBackend& b) { return console::read_settings(b.profile); });
+  CHECK_FALSE(stored.noise_suppression);
+  CHECK(stored.echo_cancellation);
+  const auto value = on_worker<std::string>(bj, [](ui::ConsoleBackend& b) {
+    return b.profile.settings().get(console::kSettingNoiseSuppression).value_or("");
+  });
+  CHECK(value == "off");
+}
+
 TEST_CASE("the audit page's verdict and its rows are of the same log") {
   ConsoleSet set({"Beijing"});
   UiConsole& bj = set[0];
