@@ -75,17 +75,7 @@ void write_head(Database& db, const Head& head) {
       "INSERT INTO audit_head (id, seq, hash, signature, mac) VALUES (1, ?1, ?2, ?3, ?4) "
       "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, "
       "signature = excluded.signature, mac = excluded.mac");
-  stmt.bind(1, head.seq).bind(2, ByteSpan(head.hash));
-  if (head.signature) {
-    stmt.bind(3, ByteSpan(*head.signature));
-  } else {
-    stmt.bind_null(3);
-  }
-  if (head.mac) {
-    stmt.bind(4, ByteSpan(*head.mac));
-  } else {
-    stmt.bind_null(4);
-  }
+  stmt.bind(1, head.seq).bind(2, ByteSpan(head.hash)).bind(3, head.signature).bind(4, head.mac);
   stmt.run();
 }
 

@@ -70,17 +70,9 @@ void insert(Database& db, AuditEntry& e, const AuditAuthority& authority) {
       .bind(4, e.actor)
       .bind(5, e.action)
       .bind(6, e.details)
-      .bind(7, ByteSpan(e.prev_hash));
-  if (e.signature) {
-    stmt.bind(8, ByteSpan(*e.signature));
-  } else {
-    stmt.bind_null(8);
-  }
-  if (e.mac) {
-    stmt.bind(9, ByteSpan(*e.mac));
-  } else {
-    stmt.bind_null(9);
-  }
+      .bind(7, ByteSpan(e.prev_hash))
+      .bind(8, e.signature)
+      .bind(9, e.mac);
   stmt.run();
   audit_codec::write_head(db, audit_codec::vouched_head(e.seq, hash, authority));
 }
