@@ -316,8 +316,8 @@ void SettingsPage::save() {
           return;
         }
         status_->setText(
-            tr("Saved. Echo cancellation and the listening address apply from the "
-               "next start of the console."));
+            tr("Saved. Echo cancellation, noise suppression and the listening address "
+               "apply from the next start of the console."));
         show_values(*out.value);  // with what others changed meanwhile
         session_.set_settings(*out.value);
         session_.calls().set_call_options({out.value->frame_ms, out.value->bitrate});

@@ -30,7 +30,7 @@ const OptionSpec kAnswerOptions{
 
 // A device name from its option, else from the profile setting, else the system default.
 void choose_device(const Arguments& args, identity::Profile& profile, const char* option,
-                   const char* setting, std::string& name, std::string& origin) {
+                   const char* setting, std::optional<std::string>& name, std::string& origin) {
   if (auto value = args.value(option)) {
     name = *value;
     origin = option;
@@ -53,18 +53,21 @@ AudioSetup audio_setup(const Arguments& args, identity::Profile& profile) {
   audio.voice.tones = !args.flag("--no-tones");
   const auto play = args.value("--play");
   const auto record = args.value("--record");
-  audio.headless = play || record;
-  if (audio.headless) {
-    if (args.value("--input") || args.value("--output")) {
-      throw UsageError(
-          "--input/--output are for live audio; --play/--record make the call headless");
-    }
-    if (play) audio.play = audio::read_wav(*play);
-    if (record) audio.record = *record;
-    return audio;
+  if (play && args.value("--input")) {
+    throw UsageError("--play takes the microphone's place; give --play or --input, not both");
   }
-  choose_device(args, profile, "--input", kInputSetting, audio.input, audio.input_origin);
-  choose_device(args, profile, "--output", kOutputSetting, audio.output, audio.output_origin);
+  if (record && args.value("--output")) {
+    throw UsageError("--record takes the loudspeaker's place; give --record or --output, not both");
+  }
+  if (play) audio.play = audio::read_wav(*play);
+  if (record) audio.record = *record;
+  // A file on one side: the other side is live only when asked for by name.
+  if (!play && (!record || args.value("--input"))) {
+    choose_device(args, profile, "--input", kInputSetting, audio.input, audio.input_origin);
+  }
+  if (!record && (!play || args.value("--output"))) {
+    choose_device(args, profile, "--output", kOutputSetting, audio.output, audio.output_origin);
+  }
   return audio;
 }
 

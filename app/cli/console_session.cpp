@@ -13,6 +13,7 @@
 #include "core/audio/clocked_device.hpp"
 #include "core/audio/portaudio_device.hpp"
 #include "core/audio/sample_io.hpp"
+#include "core/audio/split_device.hpp"
 #include "core/util/error.hpp"
 
 namespace hotline::cli {
@@ -38,8 +39,8 @@ void check_live_audio(const AudioSetup& audio) {
       throw Error(std::string(e.what()) + (origin.empty() ? "" : " (from " + origin + ")"));
     }
   };
-  check({.input = audio.input, .output = std::nullopt}, audio.input_origin);
-  check({.input = std::nullopt, .output = audio.output}, audio.output_origin);
+  if (audio.input) check({.input = audio.input, .output = std::nullopt}, audio.input_origin);
+  if (audio.output) check({.input = std::nullopt, .output = audio.output}, audio.output_origin);
 }
 
 }  // namespace
@@ -54,7 +55,7 @@ std::filesystem::path numbered_path(const std::filesystem::path& path, int call_
 
 ConsoleSession::ConsoleSession(identity::Profile& profile, AudioSetup audio)
     : audio_(std::move(audio)) {
-  if (!audio_.headless) {
+  if (audio_.live()) {
     portaudio_.emplace();
     check_live_audio(audio_);
   }
@@ -144,7 +145,7 @@ void ConsoleSession::read_commands() {
 }
 
 std::shared_ptr<audio::AudioDevice> ConsoleSession::make_device(const call::CallStats&) {
-  if (!audio_.headless) {
+  if (audio_.input && audio_.output) {
     return std::make_shared<audio::PortAudioDevice>(
         audio::PortAudioDeviceOptions{.input = audio_.input, .output = audio_.output});
   }
@@ -161,7 +162,15 @@ std::shared_ptr<audio::AudioDevice> ConsoleSession::make_device(const call::Call
   } else {
     sink = std::make_unique<audio::DiscardSink>();
   }
-  return std::make_shared<audio::ClockedDevice>(std::move(source), std::move(sink));
+  if (!audio_.live()) {
+    return std::make_shared<audio::ClockedDevice>(std::move(source), std::move(sink));
+  }
+  // One side live, the other a file: the file's side of the clocked device is the one used.
+  auto files = std::make_shared<audio::ClockedDevice>(std::move(source), std::move(sink));
+  auto live = std::make_shared<audio::PortAudioDevice>(
+      audio::PortAudioDeviceOptions{.input = audio_.input, .output = audio_.output});
+  if (audio_.output) return std::make_shared<audio::SplitDevice>(files, live);
+  return std::make_shared<audio::SplitDevice>(live, files);
 }
 
 void ConsoleSession::push(SessionEvent event) {

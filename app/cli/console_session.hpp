@@ -27,18 +27,21 @@ struct SessionEvent {
   std::string command;  // kCommand: the line typed, trimmed
 };
 
-// Where calls get their audio: live sound devices through PortAudio, or — headless, when
-// --play or --record is given — WAV files through a clocked device (a missing side is
-// silence or discarded).
+// Where calls get their audio. Each direction is a live sound device through PortAudio or a
+// WAV file through a clocked device: --play replaces the microphone, --record the
+// loudspeaker. With a file on one side, the other side is live only when its device was named
+// on the command line (--output with --play, --input with --record); otherwise it is silence
+// or discarded, and the call is headless.
 struct AudioSetup {
-  bool headless = false;
   std::optional<audio::PcmBuffer> play;  // loaded (and validated) before any call
   std::optional<std::filesystem::path> record;
-  std::string input = "default";  // device names, live only
-  std::string output = "default";
+  std::optional<std::string> input;  // live device names; nullopt: that side is not live
+  std::optional<std::string> output;
   std::string input_origin;  // where the name came from, for error messages
   std::string output_origin;
   audio::VoiceOptions voice;
+
+  bool live() const { return input || output; }
 };
 
 class ConsoleSession final : public call::EngineListener {

@@ -47,8 +47,10 @@ Administrator (administrator passphrase):
 Role commands read the role's passphrase from --role-passphrase-file F or ask on the
 terminal, and take --passphrase-file F (the key's) to sign their audit entries at once.
 Calls use the sound devices named by --input/--output, else by the audio.input/audio.output
-settings, else the system's default ones. --play/--record make a call headless: audio comes
-from and goes to WAV files instead (a side not given is silence / discarded).
+settings, else the system's default ones. --play IN.wav takes the microphone's place and
+--record OUT.wav the loudspeaker's. With a file on one side, the other side is live only
+when named: --play with --output, --record with --input; otherwise the call is headless (a
+side not given is silence / discarded).
 The profile directory defaults to $XDG_DATA_HOME/hotline-console.
 )";
 

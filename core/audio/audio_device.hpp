@@ -57,6 +57,8 @@ class AudioDevice {
   virtual std::string description() const = 0;
 
  protected:
+  // A device made of two others hands out their rings.
+  friend class SplitDevice;
   // The rings themselves, for the device's implementation.
   virtual SpscRing<std::int16_t>& capture_ring() = 0;   // device -> engine
   virtual SpscRing<std::int16_t>& playback_ring() = 0;  // engine -> device

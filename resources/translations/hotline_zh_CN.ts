@@ -1918,8 +1918,8 @@ Listen on this address instead (peers then need this console's new card):</sourc
         <translation>10 ms 帧长需要 32000 b/s 或以上的比特率。</translation>
     </message>
     <message>
-        <source>Saved. Echo cancellation and the listening address apply from the next start of the console.</source>
-        <translation>已保存。回声消除和监听地址将在控制台下次启动时生效。</translation>
+        <source>Saved. Echo cancellation, noise suppression and the listening address apply from the next start of the console.</source>
+        <translation>已保存。回声消除、噪声抑制和监听地址将在控制台下次启动时生效。</translation>
     </message>
 </context>
 <context>

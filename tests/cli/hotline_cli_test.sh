@@ -159,8 +159,17 @@ ASAN_OPTIONS=detect_leaks=0 "$hotline" "${a[@]}" call 新加坡 --input nosuchde
 check "a missing input device fails the call with exit 1" test $? -eq 1
 check "... naming the device" grep -q "nosuchdevice" "$work/nodev.err"
 check "... before anything is dialled" test ! -s "$work/nodev.out"
-expect_fail "--input with --play is a usage error" 2 "headless" \
+expect_fail "--input with --play is a usage error (two microphones)" 2 "--play or --input" \
   "$hotline" "${a[@]}" call 新加坡 --input x --play "$data/speech-16k.wav"
+expect_fail "--output with --record is a usage error (two loudspeakers)" 2 "--record or --output" \
+  "$hotline" "${a[@]}" answer --output x --record "$work/never.wav"
+# --play with --output is allowed: the loudspeaker is live, so the named device is opened
+# (and a missing one refused, naming it) before anything is dialled.
+ASAN_OPTIONS=detect_leaks=0 "$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" \
+  --output nosuchspeaker > "$work/nodev2.out" 2> "$work/nodev2.err"
+check "--play with --output opens the named loudspeaker (a missing one: exit 1)" test $? -eq 1
+check "... naming it" grep -q "no output device named 'nosuchspeaker'" "$work/nodev2.err"
+check "... before anything is dialled" test ! -s "$work/nodev2.out"
 expect_fail "settings set needs the administrator" 1 "administrator passphrase" \
   setsid "$hotline" "${a[@]}" settings set audio.input "Studio Mic" < /dev/null
 check "settings set" "$hotline" "${a[@]}" settings set audio.input "Studio Mic" "${as_admin[@]}"
