@@ -20,6 +20,14 @@ struct DeviceHealth {
   std::string problem;  // human-readable, empty while both directions work
 };
 
+// How the device's timing went over its life, for the call's statistics: each counts periods
+// (callbacks, ticks) in which it happened.
+struct DeviceCounters {
+  std::uint64_t playback_underruns = 0;  // the loudspeaker found too little queued
+  std::uint64_t capture_overruns = 0;    // the microphone's samples did not all fit
+  std::uint64_t host_xruns = 0;          // the sound system itself reported an xrun
+};
+
 class AudioDevice {
  public:
   virtual ~AudioDevice() = default;
@@ -34,6 +42,8 @@ class AudioDevice {
   // its real-time callback) and checks that its streams are still alive.
   virtual void service() {}
   virtual DeviceHealth health() const { return {}; }
+  // Any thread.
+  virtual DeviceCounters counters() const { return {}; }
   // What the device played, written in step with capture(): the samples played while the
   // samples at the same position in capture() were recorded (silence where playback ran
   // dry). The echo canceller's reference. Null when a device cannot tell.
@@ -54,6 +64,9 @@ class AudioDevice {
   // Samples the device takes from playback() at a time, at most. The engine keeps this much
   // plus one engine tick queued: every queued sample is delay.
   virtual std::size_t period_samples() const { return 480; }
+  // How far ahead of its schedule the device may take a period: a sound server may run a
+  // callback early, or two back to back. The engine keeps this much queued on top of a period.
+  virtual std::size_t period_jitter_samples() const { return 0; }
   virtual std::string description() const = 0;
 
  protected:

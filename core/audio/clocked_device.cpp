@@ -102,6 +102,7 @@ ClockedDeviceStats ClockedDevice::stats() const {
   ClockedDeviceStats s;
   s.ticks = ticks_.load(std::memory_order_relaxed);
   s.samples = samples_.load(std::memory_order_relaxed);
+  s.capture_overruns = overruns_.load(std::memory_order_relaxed);
   s.capture_overrun_samples = overrun_samples_.load(std::memory_order_relaxed);
   s.playback_underruns = underruns_.load(std::memory_order_relaxed);
   s.playback_underrun_samples = underrun_samples_.load(std::memory_order_relaxed);
@@ -143,6 +144,10 @@ void ClockedDevice::run(Clock::time_point start) {
   next_tick_.store(0, std::memory_order_release);
 }
 
+DeviceCounters ClockedDevice::counters() const {
+  return {underruns_.load(std::memory_order_relaxed), overruns_.load(std::memory_order_relaxed), 0};
+}
+
 std::optional<AudioDevice::PeriodClock> ClockedDevice::period_clock() const {
   const std::uint64_t periods = periods_done_.load(std::memory_order_acquire);
   const Clock::rep next = next_tick_.load(std::memory_order_acquire);
@@ -159,6 +164,7 @@ void ClockedDevice::tick(std::size_t samples) {
       const std::size_t written = capture_.write(cap);
       captured = written;
       if (written < samples) {
+        overruns_.fetch_add(1, std::memory_order_relaxed);
         overrun_samples_.fetch_add(samples - written, std::memory_order_relaxed);
       }
     }

@@ -32,6 +32,7 @@ struct ClockedDeviceOptions {
 struct ClockedDeviceStats {
   std::uint64_t ticks = 0;
   std::uint64_t samples = 0;                  // moved in each direction
+  std::uint64_t capture_overruns = 0;         // ticks whose capture did not all fit
   std::uint64_t capture_overrun_samples = 0;  // capture ring full: the engine fell behind
   std::uint64_t playback_underruns = 0;       // ticks where the playback ring ran short
   std::uint64_t playback_underrun_samples = 0;
@@ -55,6 +56,7 @@ class ClockedDevice final : public AudioDevice {
   std::size_t period_samples() const override { return capture_buf_.size(); }
   std::optional<PeriodClock> period_clock() const override;
   DeviceHealth health() const override;
+  DeviceCounters counters() const override;
   std::string description() const override;
 
  protected:
@@ -105,6 +107,7 @@ class ClockedDevice final : public AudioDevice {
 
   std::atomic<std::uint64_t> ticks_{0};
   std::atomic<std::uint64_t> samples_{0};
+  std::atomic<std::uint64_t> overruns_{0};
   std::atomic<std::uint64_t> overrun_samples_{0};
   std::atomic<std::uint64_t> underruns_{0};
   std::atomic<std::uint64_t> underrun_samples_{0};

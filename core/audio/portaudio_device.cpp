@@ -133,6 +133,10 @@ PortAudioDevice::Stream* PortAudioDevice::clock_stream() const {
   return nullptr;
 }
 
+std::size_t PortAudioDevice::period_samples() const {
+  return static_cast<std::size_t>(kSampleRate * options_.buffer.count() / 1'000'000);
+}
+
 std::optional<AudioDevice::PeriodClock> PortAudioDevice::period_clock() const {
   if (!running_) return std::nullopt;
   const Stream* s = clock_stream();
@@ -310,6 +314,11 @@ void PortAudioDevice::add_counts(const Stream& s, PortAudioDeviceStats& out) {
     out.reference_shift_ms = 1000.0 * static_cast<double>(reference->shift()) / s.pa->rate();
     out.reference_shifts += reference->shifts();
   }
+}
+
+DeviceCounters PortAudioDevice::counters() const {
+  const PortAudioDeviceStats s = stats();
+  return {s.playback_underruns, s.capture_overruns, s.host_xruns};
 }
 
 PortAudioDeviceStats PortAudioDevice::stats() const {

@@ -9,7 +9,7 @@
 // (at most kMaxDuplexRestarts times), else replaces it with two streams, and only a direction
 // whose own stream cannot be opened fails. Either direction may be absent. A stream runs at
 // 48 kHz when the devices support it, otherwise at another rate with rate bridges resampling
-// in service(). Buffers are ~5 ms.
+// in service(). Buffers are 5 ms by default.
 //
 // Threads: the constructor, start(), stop() and service() belong to the engine thread
 // (PortAudio is not thread-safe); health() and stats() may be asked from any thread. The
@@ -35,7 +35,10 @@ struct PortAudioDeviceOptions {
   // Device names as find_input()/find_output() take them; nullopt: no such stream.
   std::optional<std::string> input = "default";
   std::optional<std::string> output = "default";
-  std::chrono::microseconds buffer{5'000};  // per callback
+  // Per callback. 10 ms halves the wake-ups through a sound server and saves about a tenth of
+  // the CPU, but the jitter buffer then keeps 14 ms more and still conceals more often
+  // (docs/performance.md): for a hotline the delay and the sound weigh more.
+  std::chrono::microseconds buffer{5'000};
   // One full-duplex stream when both devices are on one host API; false: always two streams.
   bool duplex = true;
   // A running stream whose callback has not run for this long has failed (device gone, or
@@ -95,6 +98,11 @@ class PortAudioDevice final : public AudioDevice {
   // and when the next should have run, as learnt in service() (CallbackPhase). Null before
   // service() could date a callback, and once that stream failed: the engine polls then.
   std::optional<PeriodClock> period_clock() const override;
+  // What one callback moves (the buffer option), at the engine's 48 kHz. A sound server
+  // may run callbacks a whole period early or back to back, so the jitter is one period.
+  std::size_t period_samples() const override;
+  std::size_t period_jitter_samples() const override { return period_samples(); }
+  DeviceCounters counters() const override;
 
  protected:
   SpscRing<std::int16_t>& capture_ring() override { return capture_; }

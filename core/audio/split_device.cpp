@@ -43,6 +43,13 @@ DeviceHealth SplitDevice::health() const {
   return health;
 }
 
+DeviceCounters SplitDevice::counters() const {
+  const DeviceCounters capture = capture_from_->counters();
+  const DeviceCounters playback = playback_to_->counters();
+  return {playback.playback_underruns, capture.capture_overruns,
+          capture.host_xruns + playback.host_xruns};
+}
+
 std::optional<AudioDevice::PeriodClock> SplitDevice::period_clock() const {
   if (auto clock = playback_to_->period_clock()) return clock;
   return capture_from_->period_clock();

@@ -27,8 +27,12 @@ class SplitDevice final : public AudioDevice {
   void stop() override;
   void service() override;
   DeviceHealth health() const override;
+  DeviceCounters counters() const override;
   std::optional<PeriodClock> period_clock() const override;
   std::size_t period_samples() const override { return playback_to_->period_samples(); }
+  std::size_t period_jitter_samples() const override {
+    return playback_to_->period_jitter_samples();
+  }
   std::string description() const override;
 
  protected:

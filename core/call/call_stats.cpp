@@ -52,6 +52,9 @@ std::string to_json_line(const CallStats& s) {
   j["jitter_ms"] = s.media.interarrival_jitter_ms;
   j["input_level_dbfs"] = s.media.input_level_dbfs;
   j["output_level_dbfs"] = s.media.output_level_dbfs;
+  j["device_underruns"] = s.media.device.playback_underruns;
+  j["device_overruns"] = s.media.device.capture_overruns;
+  j["device_xruns"] = s.media.device.host_xruns;
   j["capture_ok"] = s.media.capture_ok;
   j["playback_ok"] = s.media.playback_ok;
   return j.dump();

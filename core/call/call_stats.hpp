@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/audio/audio_device.hpp"
 #include "core/call/call_types.hpp"
 
 namespace hotline::call {
@@ -42,6 +43,7 @@ struct MediaCounters {
   std::uint64_t highest_voice_counter = 0;
   double input_level_dbfs = -100;   // microphone, before muting
   double output_level_dbfs = -100;  // speaker
+  audio::DeviceCounters device;     // the sound device's underruns, overruns and xruns
   bool capture_ok = true;           // false once the microphone failed mid-call
   bool playback_ok = true;          // false once the speaker failed mid-call
 };

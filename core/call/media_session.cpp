@@ -10,7 +10,7 @@ namespace hotline::call {
 namespace {
 
 std::size_t playback_lead(const audio::AudioDevice* device) {
-  return device ? MediaSession::playback_lead_for(device->period_samples()) : 0;
+  return device ? MediaSession::playback_lead_for(*device) : 0;
 }
 
 }  // namespace
@@ -187,6 +187,7 @@ MediaCounters MediaSession::counters() const {
   c.output_level_dbfs = output_level_.level_dbfs();
   c.capture_ok = health_.capture_ok;
   c.playback_ok = health_.playback_ok;
+  if (device_) c.device = device_->counters();
   return c;
 }
 

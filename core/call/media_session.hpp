@@ -53,15 +53,22 @@ class MediaSession {
   // A device problem not yet reported, once.
   std::optional<std::string> take_device_problem();
 
-  // Samples kept queued for a device that takes `period_samples` at a time: one period plus
-  // one engine tick (2 ms), and no more, since every queued sample is delay. At most
-  // kPlaybackLeadSamples (10 ms periods). Simulations that stand in for the engine use it too.
-  static constexpr std::size_t kPlaybackLeadSamples = 576;
+  // Samples kept queued for a device that takes `period_samples` at a time, up to
+  // `jitter_samples` ahead of its schedule: one period, one engine tick (2 ms) and the jitter,
+  // and no more, since every queued sample is delay. A device that claims a period or jitter
+  // longer than kMaxPeriodSamples (50 ms) gets that much. Simulations that stand in for the
+  // engine use it too.
+  static constexpr std::size_t kMaxPeriodSamples = 48 * 50;
   // How often the engine services the rings while voice flows (ProtocolCore::kVoiceTick).
   static constexpr auto kServiceInterval = std::chrono::milliseconds(2);
   static constexpr std::size_t kEngineTickSamples = 48 * kServiceInterval.count();
-  static constexpr std::size_t playback_lead_for(std::size_t period_samples) {
-    return std::min(kPlaybackLeadSamples, period_samples + kEngineTickSamples);
+  static constexpr std::size_t playback_lead_for(std::size_t period_samples,
+                                                 std::size_t jitter_samples = 0) {
+    return std::min(kMaxPeriodSamples, period_samples) + kEngineTickSamples +
+           std::min(kMaxPeriodSamples, jitter_samples);
+  }
+  static std::size_t playback_lead_for(const audio::AudioDevice& device) {
+    return playback_lead_for(device.period_samples(), device.period_jitter_samples());
   }
 
  private:

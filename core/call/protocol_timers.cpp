@@ -246,9 +246,9 @@ void ProtocolCore::pump_tone(Call& call) {
   capture.discard(capture.available_read());
   if (auto played = device.played()) played->discard(played->available_read());
   auto ring = device.playback();
-  std::array<std::int16_t, MediaSession::kPlaybackLeadSamples> chunk{};
-  while (ring.queued() < MediaSession::kPlaybackLeadSamples &&
-         ring.available_write() >= chunk.size()) {
+  const std::size_t lead = MediaSession::playback_lead_for(device);
+  std::array<std::int16_t, 480> chunk{};
+  while (ring.queued() < lead && ring.available_write() >= chunk.size()) {
     call.tone->fill(chunk);
     ring.write(chunk);
   }

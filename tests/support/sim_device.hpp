@@ -30,7 +30,10 @@ class SimDevice final : public audio::AudioDevice {
 
   void start() override { running_ = true; }
   void stop() override { running_ = false; }
-  std::size_t period_samples() const override { return kPeriodSamples; }
+  std::size_t period_samples() const override { return claimed_period_samples_; }
+  // A card that says it takes less at a time than it does, so the engine keeps too little
+  // queued and the card runs dry (as PortAudio devices did before they said their period).
+  void understate_period(std::size_t claimed) { claimed_period_samples_ = claimed; }
   std::optional<PeriodClock> period_clock() const override {
     if (!running_ || !clock_set_) return std::nullopt;
     return PeriodClock{periods_, next_};
@@ -51,6 +54,7 @@ class SimDevice final : public audio::AudioDevice {
   bool running() const { return running_; }
   const std::vector<std::int16_t>& recording() const { return recording_; }
   std::uint64_t underrun_periods() const { return underruns_; }
+  audio::DeviceCounters counters() const override { return {underruns_, 0, 0}; }
 
  private:
   void tick();
@@ -71,6 +75,7 @@ class SimDevice final : public audio::AudioDevice {
   audio::SpscRing<std::int16_t> played_{audio::kDeviceRingSamples};
   std::vector<std::int16_t> recording_;
   std::uint64_t underruns_ = 0;
+  std::size_t claimed_period_samples_ = kPeriodSamples;
 };
 
 }  // namespace hotline::test

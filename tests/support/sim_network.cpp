@@ -46,6 +46,7 @@ std::shared_ptr<audio::AudioDevice> SimConsole::open_device(const call::CallStat
   auto device = play_ ? std::make_shared<SimDevice>(std::make_unique<audio::PcmSource>(*play_),
                                                     device_clock_rate_)
                       : std::make_shared<SimDevice>(440.0, device_clock_rate_);
+  if (device_claimed_period_ != 0) device->understate_period(device_claimed_period_);
   device->start();
   devices_.push_back(device);
   return device;

@@ -86,6 +86,8 @@ class SimConsole final : public call::CoreOutput {
   void set_wall_clock_offset(std::chrono::seconds offset) { wall_clock_offset_ = offset; }
   // Sound cards of calls from now on run at this rate against the simulated clock.
   void set_device_clock_rate(double rate) { device_clock_rate_ = rate; }
+  // Devices made from now on claim this period (SimDevice::understate_period); 0: the truth.
+  void set_device_claimed_period(std::size_t samples) { device_claimed_period_ = samples; }
   // The microphones of calls from now on hear `pcm` (once, then silence) instead of a tone.
   void set_play(audio::PcmBuffer pcm) { play_ = std::move(pcm); }
   std::uint64_t deadlines_run() const { return deadlines_run_; }
@@ -122,6 +124,7 @@ class SimConsole final : public call::CoreOutput {
   std::uint64_t deadlines_run_ = 0;
   bool record_sent_ = true;
   double device_clock_rate_ = 1.0;
+  std::size_t device_claimed_period_ = 0;
   std::chrono::seconds wall_clock_offset_{0};
   std::optional<audio::PcmBuffer> play_;
   std::map<std::uint64_t, call::CallStats> latest_;

@@ -121,6 +121,24 @@ TEST_CASE("clocked device moves samples at its clock rate, in order") {
   CHECK(std::all_of(played.begin() + 1000, played.end(), [](std::int16_t s) { return s == 0; }));
   CHECK(stats.playback_underrun_samples == stats.samples - 1000);
   CHECK(stats.playback_underruns >= stats.ticks - 3);
+  // What a call's statistics see of the same device.
+  const DeviceCounters counters = dev.counters();
+  CHECK(counters.playback_underruns == stats.playback_underruns);
+  CHECK(counters.capture_overruns == 0);
+  CHECK(counters.host_xruns == 0);
+}
+
+TEST_CASE("clocked device counts the ticks whose capture did not fit") {
+  auto source = std::make_unique<PcmSource>(ramp(48000), "ramp");
+  ClockedDevice dev(std::move(source), std::make_unique<DiscardSink>(), {.max_catch_up = 10s});
+  dev.start();
+  // Nobody reads the microphone: once its ring is full, every tick overruns.
+  REQUIRE(wait_for([&] { return dev.counters().capture_overruns >= 3; }));
+  dev.stop();
+  const ClockedDeviceStats stats = dev.stats();
+  CHECK(stats.capture_overruns == dev.counters().capture_overruns);
+  CHECK(stats.capture_overrun_samples >= stats.capture_overruns);
+  CHECK(dev.capture().available_read() > 0);
 }
 
 TEST_CASE("clocked device restarts and keeps counting") {

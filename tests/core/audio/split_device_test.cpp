@@ -24,6 +24,7 @@ class HandDevice final : public AudioDevice {
   void stop() override { ++stops; }
   void service() override { ++services; }
   DeviceHealth health() const override { return health_now; }
+  DeviceCounters counters() const override { return counters_now; }
   std::optional<PeriodClock> period_clock() const override { return clock; }
   std::size_t period_samples() const override { return period; }
   std::string description() const override { return name_; }
@@ -34,6 +35,7 @@ class HandDevice final : public AudioDevice {
 
   int starts = 0, stops = 0, services = 0;
   DeviceHealth health_now;
+  DeviceCounters counters_now;
   std::optional<PeriodClock> clock;
   std::size_t period = 480;
 
@@ -123,6 +125,19 @@ TEST_CASE("split device: each device's health counts for the direction it serves
   CHECK_FALSE(h.capture_ok);
   CHECK_THAT(h.problem, Catch::Matchers::ContainsSubstring("truncated") &&
                             Catch::Matchers::ContainsSubstring("stalled"));
+}
+
+TEST_CASE("split device: each device's counters count for the direction it serves") {
+  auto mic = std::make_shared<HandDevice>("sound card");
+  auto speaker = std::make_shared<HandDevice>("file");
+  SplitDevice split(mic, speaker);
+  // The unused directions underrun and overrun by design; they do not count.
+  mic->counters_now = {.playback_underruns = 500, .capture_overruns = 2, .host_xruns = 1};
+  speaker->counters_now = {.playback_underruns = 3, .capture_overruns = 400, .host_xruns = 0};
+  const DeviceCounters c = split.counters();
+  CHECK(c.playback_underruns == 3);
+  CHECK(c.capture_overruns == 2);
+  CHECK(c.host_xruns == 1);
 }
 
 TEST_CASE("split device refuses a missing or shared device") {

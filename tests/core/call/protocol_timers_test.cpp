@@ -3,6 +3,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "core/call/call_stats.hpp"
 #include "tests/support/sim_network.hpp"
 
 using namespace std::chrono_literals;
@@ -237,6 +238,26 @@ TEST_CASE("timers: an idle console has nothing due, and line-status probes cost 
     REQUIRE(!p.beijing.statuses().empty());
     CHECK(p.beijing.statuses().back().online);
   }
+}
+
+TEST_CASE("a call's statistics count its sound card's underruns", "[call][timers]") {
+  // A card that claims a 5 ms period but takes 10 ms at a time finds the ring short at its
+  // periods; the call's statistics must say so, as they do for a PortAudio device.
+  Pair p;
+  p.beijing.set_device_claimed_period(240);
+  p.start();
+  const auto id = p.connect();
+  p.net.run_for(10s);
+  const auto heard = p.beijing.latest(id);
+  REQUIRE(heard);
+  REQUIRE_FALSE(p.beijing.devices().empty());
+  const std::uint64_t underruns = p.beijing.devices().back()->underrun_periods();
+  CHECK(underruns > 0);
+  CHECK(heard->media.device.playback_underruns > 0);
+  CHECK(heard->media.device.playback_underruns <= underruns);
+  const auto json = hotline::call::to_json_line(*heard);
+  CHECK(json.find("\"device_underruns\":" +
+                  std::to_string(heard->media.device.playback_underruns)) != std::string::npos);
 }
 
 TEST_CASE("timers: in a call the core wakes once per sound-card period, not more",
