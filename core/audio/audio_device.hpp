@@ -26,6 +26,11 @@ struct DeviceCounters {
   std::uint64_t playback_underruns = 0;  // the loudspeaker found too little queued
   std::uint64_t capture_overruns = 0;    // the microphone's samples did not all fit
   std::uint64_t host_xruns = 0;          // the sound system itself reported an xrun
+  // Times the echo canceller's reference was moved to follow a drifting echo path (a duplex
+  // stream whose playback and capture slipped against each other), and by how much it is
+  // moved now.
+  std::uint64_t reference_shifts = 0;
+  double reference_shift_ms = 0.0;
 };
 
 class AudioDevice {

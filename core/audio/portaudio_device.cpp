@@ -318,7 +318,8 @@ void PortAudioDevice::add_counts(const Stream& s, PortAudioDeviceStats& out) {
 
 DeviceCounters PortAudioDevice::counters() const {
   const PortAudioDeviceStats s = stats();
-  return {s.playback_underruns, s.capture_overruns, s.host_xruns};
+  return {s.playback_underruns, s.capture_overruns, s.host_xruns, s.reference_shifts,
+          s.reference_shift_ms};
 }
 
 PortAudioDeviceStats PortAudioDevice::stats() const {

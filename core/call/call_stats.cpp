@@ -55,6 +55,8 @@ std::string to_json_line(const CallStats& s) {
   j["device_underruns"] = s.media.device.playback_underruns;
   j["device_overruns"] = s.media.device.capture_overruns;
   j["device_xruns"] = s.media.device.host_xruns;
+  j["echo_reference_shifts"] = s.media.device.reference_shifts;
+  j["echo_reference_shift_ms"] = s.media.device.reference_shift_ms;
   j["capture_ok"] = s.media.capture_ok;
   j["playback_ok"] = s.media.playback_ok;
   return j.dump();

@@ -62,7 +62,11 @@ a = json.loads(open(sys.argv[1]).read()); b = json.loads(open(sys.argv[2]).read(
 for side, s in (("A", a), ("B", b)):
     print(side, {k: s.get(k) for k in ("end_reason", "duration_s", "voice_packets_sent",
           "voice_packets_received", "lost", "concealed_samples", "jitter_buffer_delay_ms",
-          "capture_ok", "playback_ok", "device_problem") if k in s})
+          "capture_ok", "playback_ok", "device_problem", "device_underruns", "device_overruns",
+          "device_xruns", "echo_reference_shifts") if k in s})
+    # The sound device's own counts reach the statistics (a duplex stream: the echo path too).
+    assert all(k in s for k in ("device_underruns", "device_overruns", "device_xruns",
+                                "echo_reference_shifts", "echo_reference_shift_ms"))
 assert a["end_reason"] == "local_hangup" and b["end_reason"] == "remote_hangup"
 assert b["voice_packets_received"] > 50 * 10
 PY
