@@ -66,8 +66,8 @@ class AudioDevice {
     std::chrono::steady_clock::time_point next_end;
   };
   virtual std::optional<PeriodClock> period_clock() const { return std::nullopt; }
-  // Samples the device takes from playback() at a time, at most. The engine keeps this much
-  // plus one engine tick queued: every queued sample is delay.
+  // Samples the device takes from playback() at a time, at most. The engine keeps this much,
+  // one engine tick and period_jitter_samples() queued: every queued sample is delay.
   virtual std::size_t period_samples() const { return 480; }
   // How far ahead of its schedule the device may take a period: a sound server may run a
   // callback early, or two back to back. The engine keeps this much queued on top of a period.
