@@ -92,12 +92,13 @@ struct RunningConsole {
   identity::Profile profile;
   EventLog events;
   HealthLog health;
-  std::unique_ptr<console::ConsoleRuntime> runtime;
   // Told by the runtime that another process changed the store: the directory it now uses.
   std::mutex directory_mutex;
   std::condition_variable directory_changed;
   std::vector<call::PeerEntry> directory;
   std::vector<store::DirectoryFinding> findings;  // what the last check found tampered with
+  // Last, so it is destroyed first: its threads call back into the members above.
+  std::unique_ptr<console::ConsoleRuntime> runtime;
 
   explicit RunningConsole(const std::string& name, call::EngineTimers timers = {})
       : profile(identity::Profile::create(dir.path() / "p", name,
