@@ -28,7 +28,10 @@ ProtocolCore::ProtocolCore(EngineConfig config, CoreOutput& output)
       per_source_({wire::kInitiationsPerSecondPerSource, wire::kInitiationBurstPerSource}),
       per_peer_({wire::kInitiationsPerSecondPerPeer, wire::kInitiationBurstPerPeer}),
       incoming_calls_per_peer_(
-          {wire::kIncomingCallsPerSecondPerPeer, wire::kIncomingCallBurstPerPeer}) {
+          {wire::kIncomingCallsPerSecondPerPeer, wire::kIncomingCallBurstPerPeer}),
+      initiation_load_(wire::kInitiationBurstBeforeLoad, TimePoint{}),
+      handshake_budget_(wire::kHandshakeBurst, TimePoint{}),
+      own_cookie_key_(own_dh_) {
   set_peers(std::move(config_.peers));
   // A stored timestamp ahead of the bound (kept by an earlier version, or this clock was set
   // back since) would refuse the peer until its clock caught up, perhaps for years: it is
@@ -47,6 +50,7 @@ void ProtocolCore::set_peers(std::vector<PeerEntry> peers) {
     if (!dh) continue;  // the directory validated it; a bad key can never be reached
     Peer p;
     p.dh = *dh;
+    p.cookie_key.emplace(*dh);
     p.fingerprint = crypto::fingerprint(entry.public_key);
     // Converted here, once: an endpoint the host cannot use (an IPv6 scope it does not have)
     // is skipped and counted, so no call or probe ever throws on it.
@@ -112,6 +116,9 @@ void ProtocolCore::on_datagram(ByteSpan packet, const asio::ip::udp::endpoint& f
       break;
     case wire::MessageType::kResponse:
       handle_response(packet, from, now);
+      break;
+    case wire::MessageType::kCookieReply:
+      handle_cookie_reply(packet, now);
       break;
     case wire::MessageType::kVoice:
     case wire::MessageType::kControl:

@@ -30,6 +30,7 @@
 #include "core/call/link.hpp"
 #include "core/call/media_session.hpp"
 #include "core/call/protocol_types.hpp"
+#include "core/crypto/cookie.hpp"
 #include "core/crypto/mac.hpp"
 #include "core/net/handshake_messages.hpp"
 #include "core/net/rate_limiter.hpp"
@@ -117,7 +118,8 @@ class ProtocolCore {
     PeerEntry entry;
     crypto::DhPublicKey dh{};
     std::string fingerprint;
-    std::vector<asio::ip::udp::endpoint> endpoints;  // the card's, converted once
+    std::vector<asio::ip::udp::endpoint> endpoints;   // the card's, converted once
+    std::optional<crypto::CookieSealKey> cookie_key;  // opens its cookie replies
   };
 
   struct Call {
@@ -194,6 +196,13 @@ class ProtocolCore {
   void send_initiation(Association& a, TimePoint now);
   void handle_initiation(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
   void handle_response(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
+  void handle_cookie_reply(ByteSpan packet, TimePoint now);
+  // Load (§3.7): true when an initiation from `from` must first prove, with mac2, that it can
+  // receive there; it is then answered with a cookie reply instead of a Noise read.
+  bool needs_cookie(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
+  crypto::Cookie cookie_for(const asio::ip::udp::endpoint& from, TimePoint now);
+  // A peer's card endpoint or the address a peer last proved (ports aside: NATs change them).
+  bool from_peer_address(const asio::ip::udp::endpoint& from) const;
   bool accept_timestamp(const crypto::PublicKey& peer, const crypto::Tai64n& timestamp);
   // A handshake with the peer now re-keys a call both sides hold (§8.1): it must build on
   // the chain of the session the call runs on. The same test on both sides.
@@ -252,6 +261,16 @@ class ProtocolCore {
   net::RateLimiter<SourceAddress, net::ByteArrayHash> per_source_;
   net::RateLimiter<std::string> per_peer_;
   net::RateLimiter<std::string> incoming_calls_per_peer_;
+  // Handshake load (§3.7): the rate of initiations passing mac1 that puts this console under
+  // load, until when it is, and the global budget of Noise reads.
+  net::TokenBucket initiation_load_;
+  TimePoint under_load_until_{};
+  net::TokenBucket handshake_budget_;
+  crypto::CookieSealKey own_cookie_key_;
+  crypto::SecretKey cookie_secret_;  // replaced every wire::kCookieSecretLifetime
+  std::optional<TimePoint> cookie_secret_born_;
+  // Cookies peers gave this console (initiator side), by peer name, and when.
+  std::map<std::string, std::pair<crypto::Cookie, TimePoint>> cookies_;
   EngineCounters counters_;
   EngineCounters published_counters_;
   // When each refused peer's last initiation came: its retries within one attempt make no

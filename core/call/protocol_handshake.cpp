@@ -1,9 +1,14 @@
 // Handshakes. Cheap checks come first so junk costs no Diffie-Hellman: length and type, then
-// mac1 (keyed by our public key), then the per-source rate limit; only then the Noise read,
+// mac1 (keyed by our public key), then, under load, mac2 (a cookie only the initiation's
+// source can have received; without it the answer is a cookie reply), then the per-source
+// rate limit and the global budget of Noise reads; only then the Noise read,
 // the directory lookup, the timestamp check that refuses replayed initiations (in memory; each
 // accepted timestamp is handed out as a record to persist), the refusal of disabled and
 // removed peers, and the per-peer rate limit.
 
+#include <sodium.h>
+
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -24,13 +29,25 @@ const crypto::SecretKey& own_psk(const PeerEntry& peer) {
   return peer.psk ? *peer.psk : zero_psk();
 }
 
-std::array<std::uint8_t, 16> source_key(const asio::ip::udp::endpoint& from) {
-  // Rate limits apply per address, not per port: a flood cannot dodge them by port hopping.
-  const auto address = from.address();
+std::array<std::uint8_t, 16> address_bytes(const asio::ip::address& address) {
   if (address.is_v4())
     return asio::ip::make_address_v6(asio::ip::v4_mapped, address.to_v4()).to_bytes();
   return address.to_v6().to_bytes();
 }
+
+std::array<std::uint8_t, 16> source_key(const asio::ip::udp::endpoint& from) {
+  // Rate limits apply per address, not per port, so a flood cannot dodge them by port
+  // hopping; per /64 for IPv6, the least a host is given, so it cannot by address hopping.
+  auto key = address_bytes(from.address());
+  if (from.address().is_v6() && !from.address().to_v6().is_v4_mapped()) {
+    std::fill(key.begin() + 8, key.end(), 0);
+  }
+  return key;
+}
+
+constexpr net::RateLimit kLoadLimit{wire::kInitiationsPerSecondBeforeLoad,
+                                    wire::kInitiationBurstBeforeLoad};
+constexpr net::RateLimit kHandshakeBudget{wire::kHandshakesPerSecond, wire::kHandshakeBurst};
 
 }  // namespace
 
@@ -53,8 +70,15 @@ void ProtocolCore::send_initiation(Association& a, TimePoint now) {
   a.pending_is_rekey = rekeys_a_call(a);
   const std::uint32_t index = new_local_index(a.peer);
   const crypto::SecretKey psk = handshake_psk(a, *peer);
-  const Bytes packet = net::build_initiation(*config_.identity, peer->dh, psk, index,
-                                             config_.wall_clock.tai64n(), *a.pending);
+  std::optional<crypto::Cookie> cookie;
+  if (auto found = cookies_.find(a.peer);
+      found != cookies_.end() && now - found->second.second < wire::kCookieUsableFor) {
+    cookie = found->second.first;
+  }
+  const auto purpose = a.probing ? wire::InitiationPurpose::kProbe : wire::InitiationPurpose::kCall;
+  const Bytes packet =
+      net::build_initiation(*config_.identity, peer->dh, psk, index, config_.wall_clock.tai64n(),
+                            purpose, cookie, *a.pending);
   a.last_initiation = now;
   a.last_sent = now;
   send_datagram(packet, a.link.endpoint());
@@ -85,8 +109,20 @@ void ProtocolCore::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
     ++counters_.mac_failures;
     return;
   }
+  if (needs_cookie(packet, from, now)) {
+    ++counters_.cookie_replies_sent;
+    send_datagram(net::build_cookie_reply(packet, cookie_for(from, now), own_cookie_key_), from);
+    return;
+  }
   if (!per_source_.allow(source_key(from), now)) {
     ++counters_.rate_limited;
+    return;
+  }
+  // A directory peer's own address draws on no global budget, so a botnet that can answer
+  // cookies at addresses of its own cannot lock the genuine peer out; spoofing that address
+  // gains nothing under load (no cookie) and little otherwise (the per-source limit).
+  if (!from_peer_address(from) && !handshake_budget_.take(kHandshakeBudget, now)) {
+    ++counters_.over_handshake_budget;
     return;
   }
   auto received = net::read_initiation(packet, *config_.identity);
@@ -117,7 +153,12 @@ void ProtocolCore::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
   }
   if (!peer->entry.enabled) {
     ++counters_.disabled_peer;
-    report_refused(*peer, now);
+    // A probe is not a call: its refusal is counted, never written into the call history.
+    if (received->purpose == wire::InitiationPurpose::kProbe) {
+      ++counters_.probes_refused;
+    } else {
+      report_refused(*peer, now);
+    }
     return;
   }
   if (!per_peer_.allow(peer->entry.name, now)) {
@@ -160,6 +201,69 @@ void ProtocolCore::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
   a.last_sent = now;
   send_datagram(response, from);
   note_alive(a.peer, std::nullopt, now);
+}
+
+bool ProtocolCore::needs_cookie(ByteSpan packet, const asio::ip::udp::endpoint& from,
+                                TimePoint now) {
+  if (!initiation_load_.take(kLoadLimit, now)) under_load_until_ = now + wire::kUnderLoadFor;
+  if (now >= under_load_until_) return false;
+  return !net::initiation_passes_mac2(packet, cookie_for(from, now));
+}
+
+bool ProtocolCore::from_peer_address(const asio::ip::udp::endpoint& from) const {
+  const auto source = address_bytes(from.address());  // IPv4 and IPv4-mapped alike
+  for (const Peer& peer : peers_) {
+    for (const auto& endpoint : peer.endpoints) {
+      if (address_bytes(endpoint.address()) == source) return true;
+    }
+  }
+  for (const auto& [name, a] : associations_) {
+    if (address_bytes(a.link.endpoint().address()) == source) return true;
+  }
+  return false;
+}
+
+crypto::Cookie ProtocolCore::cookie_for(const asio::ip::udp::endpoint& from, TimePoint now) {
+  if (!cookie_secret_born_ || now - *cookie_secret_born_ >= wire::kCookieSecretLifetime) {
+    randombytes_buf(cookie_secret_.data(), cookie_secret_.size());
+    cookie_secret_born_ = now;
+  }
+  std::array<std::uint8_t, 18> source{};
+  const auto address = address_bytes(from.address());
+  std::copy(address.begin(), address.end(), source.begin());
+  source[16] = static_cast<std::uint8_t>(from.port() >> 8);
+  source[17] = static_cast<std::uint8_t>(from.port() & 0xff);
+  return crypto::compute_cookie(cookie_secret_, source);
+}
+
+void ProtocolCore::handle_cookie_reply(ByteSpan packet, TimePoint now) {
+  const auto receiver = net::peek_cookie_reply_receiver_index(packet);
+  if (!receiver) {
+    ++counters_.malformed;
+    return;
+  }
+  const auto found = index_to_peer_.find(*receiver);
+  auto assoc =
+      found == index_to_peer_.end() ? associations_.end() : associations_.find(found->second);
+  if (assoc == associations_.end() || !assoc->second.pending ||
+      assoc->second.pending->sender_index != *receiver) {
+    ++counters_.unknown_index;  // e.g. replies to initiations a flood sent in our name
+    return;
+  }
+  Association& a = assoc->second;
+  const Peer* peer = find_peer(a.peer);
+  const auto cookie =
+      peer ? net::read_cookie_reply(packet, *a.pending, *peer->cookie_key) : std::nullopt;
+  if (!cookie) {
+    ++counters_.mac_failures;
+    return;
+  }
+  ++counters_.cookies_received;
+  cookies_[a.peer] = {*cookie, now};
+  // The peer is under load and dropped our initiation: send it again at once, with mac2, to
+  // the same address. Only once per initiation without a cookie, so forged-but-valid replies
+  // from someone on the path cannot make this console initiate in a loop.
+  if (!a.pending->had_mac2) send_initiation(a, now);
 }
 
 void ProtocolCore::handle_response(ByteSpan packet, const asio::ip::udp::endpoint& from,

@@ -69,6 +69,14 @@ struct EngineCounters {
   // CallRequests over a peer's budget of new incoming calls (wire::kIncomingCallsPerSecondPerPeer):
   // answered with Busy, the call in progress (if any) left alone.
   std::uint64_t calls_rate_limited = 0;
+  // Handshake load (docs/protocol.md §3.7): initiations answered with a cookie reply instead
+  // of a Noise read (under load, without a valid mac2), initiations over the global budget of
+  // Noise reads, and cookies this console received and used.
+  std::uint64_t cookie_replies_sent = 0;
+  std::uint64_t over_handshake_budget = 0;
+  std::uint64_t cookies_received = 0;
+  // Line-status probes from a disabled or removed peer: counted here, never recorded as calls.
+  std::uint64_t probes_refused = 0;
   friend bool operator==(const EngineCounters&, const EngineCounters&) = default;
 };
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/crypto/cookie.hpp"
 #include "core/crypto/identity.hpp"
 #include "core/crypto/mac.hpp"
 #include "core/crypto/noise.hpp"
@@ -23,13 +24,24 @@ namespace hotline::net {
 struct PendingInitiation {
   std::uint32_t sender_index = 0;
   std::unique_ptr<crypto::NoiseHandshake> noise;
+  crypto::Mac1 mac1{};    // of the initiation sent: a cookie reply to it is sealed to it
+  bool had_mac2 = false;  // it carried a cookie's mac2
 };
 
-// The 129-byte initiation (Noise message 1, payload = timestamp). An unset psk is 32 zero
-// bytes. Throws hotline::Error if `responder` is not a usable X25519 key (small order).
+// The 146-byte initiation (Noise message 1, payload = timestamp and purpose). An unset psk is
+// 32 zero bytes. With a cookie from the responder, mac2 is computed under it; without, mac2 is
+// zeros. Throws hotline::Error if `responder` is not a usable X25519 key (small order).
 Bytes build_initiation(const crypto::Identity& self, const crypto::DhPublicKey& responder,
                        const crypto::SecretKey& psk, std::uint32_t sender_index,
-                       const crypto::Tai64n& timestamp, PendingInitiation& out_state);
+                       const crypto::Tai64n& timestamp, wire::InitiationPurpose purpose,
+                       const std::optional<crypto::Cookie>& cookie, PendingInitiation& out_state);
+
+// A cookie reply (64 bytes) read by the initiator: the cookie, when the reply answers
+// `state`'s initiation and opens under the responder's seal key; nullopt otherwise.
+std::optional<crypto::Cookie> read_cookie_reply(ByteSpan packet, const PendingInitiation& state,
+                                                const crypto::CookieSealKey& responder_key);
+// The receiver index of a well-formed-length cookie reply (to find the pending initiation).
+std::optional<std::uint32_t> peek_cookie_reply_receiver_index(ByteSpan packet);
 
 struct CompletedHandshake {
   crypto::TransportKeys keys;
@@ -51,17 +63,25 @@ std::optional<CompletedHandshake> read_response(ByteSpan packet, PendingInitiati
 
 // Step 1, before any DH: exact length, type, and mac1 under the responder's own key.
 bool initiation_passes_mac(ByteSpan packet, const crypto::Mac1Key& own_mac_key);
+// Under load, before any DH: mac2 under the cookie of the initiation's source (length and
+// type already checked by initiation_passes_mac).
+bool initiation_passes_mac2(ByteSpan packet, const crypto::Cookie& cookie);
+// The cookie reply to an initiation that passed mac1: the cookie sealed to its mac1.
+Bytes build_cookie_reply(ByteSpan initiation, const crypto::Cookie& cookie,
+                         const crypto::CookieSealKey& own_key);
 
 struct ReceivedInitiation {
   std::uint32_t sender_index = 0;
   crypto::DhPublicKey initiator_static{};
   crypto::Tai64n timestamp{};
+  wire::InitiationPurpose purpose = wire::InitiationPurpose::kCall;
   std::unique_ptr<crypto::NoiseHandshake> noise;
 };
 
 // Step 2: Noise read of message 1 (does not repeat the mac1 check of step 1). nullopt on
-// failure. The initiator's key and timestamp are authenticated only against `self`'s static
-// key at this point; the psk is checked when the response is built and read.
+// failure, and on a purpose this version does not know. The initiator's key and timestamp are
+// authenticated only against `self`'s static key at this point; the psk is checked when the
+// response is built and read.
 std::optional<ReceivedInitiation> read_initiation(ByteSpan packet, const crypto::Identity& self);
 
 // Step 3, after the caller accepted the peer and the timestamp: the 73-byte response.

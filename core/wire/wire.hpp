@@ -33,29 +33,52 @@ using HandshakeHash = std::array<std::uint8_t, kHashLen>;
 inline constexpr std::string_view kNoiseProtocolName = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b";
 // Version 2 chains re-keys to the call's first handshake (§8.1): a version 1 console would
 // talk to it until the first re-key, so the two must not complete a handshake at all.
-inline constexpr std::string_view kNoisePrologue = "hotline-console/2";
+// Version 3 adds the initiation's purpose and mac2, and the cookie reply (§3.2, §3.4).
+inline constexpr std::string_view kNoisePrologue = "hotline-console/3";
 inline constexpr std::string_view kRekeyChainLabel = "hotline-rekey-chain/2";
 inline constexpr std::string_view kRekeyPskLabel = "hotline-rekey-psk/2";
 inline constexpr std::string_view kMac1Label = "mac1----";
+inline constexpr std::string_view kCookieLabel = "cookie--";
 inline constexpr std::string_view kSasLabel = "hotline-sas/2";
 inline constexpr std::string_view kSasCommitmentLabel = "hotline-sas-commitment/2";
 inline constexpr std::string_view kFingerprintLabel = "hotline-fingerprint/1";
 
 // ---- Message types (first byte of every UDP datagram) -------------------------------------
 enum class MessageType : std::uint8_t {
-  kInitiation = 1,  // Noise message 1, initiator -> responder
-  kResponse = 2,    // Noise message 2, responder -> initiator
-  kVoice = 4,       // sealed Opus frame
-  kControl = 5,     // sealed control message (padded to the voice packet size in a call)
+  kInitiation = 1,   // Noise message 1, initiator -> responder
+  kResponse = 2,     // Noise message 2, responder -> initiator
+  kCookieReply = 3,  // responder under load -> initiator: a cookie to put in mac2
+  kVoice = 4,        // sealed Opus frame
+  kControl = 5,      // sealed control message (padded to the voice packet size in a call)
 };
 
-// ---- Initiation: type | sender_index | e | enc(s) | enc(timestamp) | mac1 -------------------
+// ---- Initiation: type | sender_index | e | enc(s) | enc(payload) | mac1 | mac2 -------------
+// The encrypted payload is the TAI64N timestamp and the purpose byte.
+enum class InitiationPurpose : std::uint8_t {
+  kCall = 1,   // placing a call, or re-keying one
+  kProbe = 2,  // a line-status probe (§6.9): no call follows
+};
+inline constexpr std::size_t kInitiationPayloadLen = kTimestampLen + 1;  // 13
 inline constexpr std::size_t kInitiationSenderOffset = 1;
 inline constexpr std::size_t kInitiationNoiseOffset = 5;
 inline constexpr std::size_t kInitiationNoiseLen =
-    kKeyLen + encrypted_len(kKeyLen) + encrypted_len(kTimestampLen);  // 108
+    kKeyLen + encrypted_len(kKeyLen) + encrypted_len(kInitiationPayloadLen);  // 109
 inline constexpr std::size_t kInitiationMacOffset = kInitiationNoiseOffset + kInitiationNoiseLen;
-inline constexpr std::size_t kInitiationLen = kInitiationMacOffset + kMacLen;  // 129
+inline constexpr std::size_t kInitiationMac2Offset = kInitiationMacOffset + kMacLen;
+inline constexpr std::size_t kInitiationLen = kInitiationMac2Offset + kMacLen;  // 146
+
+// ---- Cookie reply: type | 3 zero bytes | receiver_index | nonce | enc(cookie) ----------------
+inline constexpr std::size_t kCookieLen = 16;
+inline constexpr std::size_t kCookieNonceLen = 24;  // XChaCha20-Poly1305
+inline constexpr std::size_t kCookieReceiverOffset = 4;
+inline constexpr std::size_t kCookieNonceOffset = 8;
+inline constexpr std::size_t kCookieSealedOffset = kCookieNonceOffset + kCookieNonceLen;
+inline constexpr std::size_t kCookieReplyLen =
+    kCookieSealedOffset + encrypted_len(kCookieLen);  // 64
+// The responder's secret behind its cookies is replaced this often; an initiator uses a cookie
+// for a little less, so it never sends one its responder no longer accepts.
+inline constexpr auto kCookieSecretLifetime = std::chrono::seconds(120);
+inline constexpr auto kCookieUsableFor = std::chrono::seconds(110);
 
 // ---- Response: type | sender_index | receiver_index | e | enc(empty) | mac1 -----------------
 inline constexpr std::size_t kResponseSenderOffset = 1;
@@ -182,6 +205,16 @@ inline constexpr double kInitiationsPerSecondPerSource = 10.0;
 inline constexpr double kInitiationBurstPerSource = 10.0;
 inline constexpr double kInitiationsPerSecondPerPeer = 5.0;
 inline constexpr double kInitiationBurstPerPeer = 5.0;
+// Load (§3.7): more initiations with a valid mac1 than this, from all sources together, put
+// the responder under load for kUnderLoadFor after the last one over it; under load it answers
+// an initiation without a valid mac2 with a cookie reply instead of a Noise read.
+inline constexpr double kInitiationsPerSecondBeforeLoad = 20.0;
+inline constexpr double kInitiationBurstBeforeLoad = 40.0;
+inline constexpr auto kUnderLoadFor = std::chrono::seconds(1);
+// The global budget of Noise reads of initiations, whatever their source: bounds the
+// Diffie-Hellman work the voice thread can be made to do (about 5 X25519 operations each).
+inline constexpr double kHandshakesPerSecond = 50.0;
+inline constexpr double kHandshakeBurst = 50.0;
 // New incoming calls a callee accepts from one peer (docs/protocol.md §6.3). Each call is one
 // fresh try at matching a man in the middle's SAS with the caller's (§2.3), so this bounds the
 // tries within one ring to kIncomingCallBurstPerPeer + 45 s x the rate: about 12.

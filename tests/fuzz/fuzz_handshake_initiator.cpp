@@ -32,7 +32,8 @@ struct Initiator {
   Initiator() {
     const Bytes initiation =
         net::build_initiation(self, peer.dh_public(), psk, fuzz::kInitiatorIndex,
-                              crypto::tai64n_from_unix(fuzz::kTimestampSeconds, 0), pending);
+                              crypto::tai64n_from_unix(fuzz::kTimestampSeconds, 0),
+                              wire::InitiationPurpose::kCall, std::nullopt, pending);
     backup = std::make_unique<crypto::NoiseHandshake>(pending.noise->clone());
     auto received = net::read_initiation(initiation, peer);
     net::CompletedHandshake unused;

@@ -134,7 +134,8 @@ void handshake_seeds() {
     net::PendingInitiation pending;
     const Bytes initiation =
         net::build_initiation(initiator, responder.dh_public(), psk, fuzz::kInitiatorIndex + fill,
-                              crypto::tai64n_from_unix(fuzz::kTimestampSeconds + fill, 0), pending);
+                              crypto::tai64n_from_unix(fuzz::kTimestampSeconds + fill, 0),
+                              wire::InitiationPurpose::kCall, std::nullopt, pending);
     put("fuzz_handshake_responder",
         "initiation-from-" + to_hex(initiator.public_key()).substr(0, 8), initiation);
   }

@@ -45,7 +45,8 @@ void KeyHoldingAttacker::intercept_initiation(const Bytes& initiation) {
   with_caller.emplace(std::move(done));
   to_callee_.emplace();
   net_.inject(net::build_initiation(caller.identity(), callee.identity().dh_public(), *psk_,
-                                    kIndexWithCallee, received->timestamp, *to_callee_),
+                                    kIndexWithCallee, received->timestamp,
+                                    wire::InitiationPurpose::kCall, std::nullopt, *to_callee_),
               caller.address(), callee.address());
 }
 

@@ -99,7 +99,7 @@ TEST_CASE("junk at the listening port during a call is dropped and counted") {
   asio::io_context io;
   asio::ip::udp::socket junk(io, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   const auto target = net::to_udp(p.b.endpoint());
-  std::array<std::uint8_t, 129> packet{};
+  std::array<std::uint8_t, wire::kInitiationLen> packet{};
   const auto counted = [&] {
     const auto c = p.b.engine().counters();
     return c.malformed + c.mac_failures + c.unknown_index;

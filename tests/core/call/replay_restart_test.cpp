@@ -42,7 +42,8 @@ TEST_CASE("a replayed initiation is refused, also after the responder restarts")
   const crypto::SecretKey no_psk;
   net::PendingInitiation pending;
   const Bytes recorded =
-      net::build_initiation(a.identity(), *b_dh, no_psk, 7, crypto::tai64n_now(), pending);
+      net::build_initiation(a.identity(), *b_dh, no_psk, 7, crypto::tai64n_now(),
+                            wire::InitiationPurpose::kCall, std::nullopt, pending);
 
   CHECK(exchange(recorded, b.endpoint(), 5s) == wire::kResponseLen);
 
@@ -58,8 +59,8 @@ TEST_CASE("a replayed initiation is refused, also after the responder restarts")
                      "the replay to be counted");
     // A fresh initiation with a newer timestamp is still welcome.
     net::PendingInitiation fresh;
-    const Bytes newer =
-        net::build_initiation(a.identity(), *b_dh, no_psk, 8, crypto::tai64n_now(), fresh);
+    const Bytes newer = net::build_initiation(a.identity(), *b_dh, no_psk, 8, crypto::tai64n_now(),
+                                              wire::InitiationPurpose::kCall, std::nullopt, fresh);
     CHECK(exchange(newer, b.endpoint(), 5s) == wire::kResponseLen);
   }
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch_test_macros.hpp>
 
+#include "core/crypto/cookie.hpp"
 #include "core/crypto/identity.hpp"
 #include "core/crypto/mac.hpp"
 #include "core/crypto/tai64n.hpp"
@@ -7,6 +8,25 @@
 
 namespace hotline::crypto {
 namespace {
+
+TEST_CASE("cookie, mac2 and cookie seal key known answers (docs/protocol.md §3.4)", "[mac]") {
+  // Computed independently with Python's hashlib.blake2b.
+  SecretKey secret;
+  for (std::size_t i = 0; i < secret.size(); ++i) secret.data()[i] = static_cast<std::uint8_t>(i);
+  // ::ffff:127.0.0.1, port 4000
+  const std::array<std::uint8_t, 18> source{0, 0,    0,    0,   0, 0, 0, 0,    0,
+                                            0, 0xff, 0xff, 127, 0, 0, 1, 0x0f, 0xa0};
+  CHECK(to_hex(compute_cookie(secret, source)) == "247f2fe0ae80e3773270db4c82fc1dd7");
+  Cookie cookie{};
+  for (std::size_t i = 0; i < cookie.size(); ++i) cookie[i] = static_cast<std::uint8_t>(i);
+  CHECK(to_hex(compute_mac2(cookie, as_bytes("abc"))) == "cc611a2673ca66e9f7fc64b995c5467c");
+  CHECK(mac2_matches(cookie, as_bytes("abc"), compute_mac2(cookie, as_bytes("abc"))));
+  CHECK_FALSE(mac2_matches(cookie, as_bytes("abd"), compute_mac2(cookie, as_bytes("abc"))));
+  DhPublicKey responder{};
+  for (std::size_t i = 0; i < responder.size(); ++i) responder[i] = static_cast<std::uint8_t>(i);
+  CHECK(to_hex(CookieSealKey(responder).bytes()) ==
+        "23e183f41d849970577acaafb23f2891bafd92709b873d0ae8d228560c90a648");
+}
 
 TEST_CASE("mac1 known answer and verification", "[mac]") {
   DhPublicKey receiver{};

@@ -35,14 +35,15 @@ struct Fixture {
   PendingInitiation pending;
 
   Bytes initiation(const SecretKey& initiator_psk, std::uint32_t index = 0x11223344) {
-    return build_initiation(alice, bob.dh_public(), initiator_psk, index, timestamp, pending);
+    return build_initiation(alice, bob.dh_public(), initiator_psk, index, timestamp,
+                            wire::InitiationPurpose::kCall, std::nullopt, pending);
   }
 };
 
 TEST_CASE("handshake round trip: both sides derive matching keys and hash", "[handshake]") {
   Fixture f;
   const Bytes init = f.initiation(f.psk);
-  REQUIRE(init.size() == 129);
+  REQUIRE(init.size() == 146);
   CHECK(init[0] == static_cast<std::uint8_t>(wire::MessageType::kInitiation));
   CHECK(load_le32(init.data() + 1) == 0x11223344);
   CHECK(f.pending.sender_index == 0x11223344);
@@ -92,10 +93,11 @@ TEST_CASE("an unset psk (all zero) works when both sides use it", "[handshake]")
   CHECK(read_response(response, f.pending).has_value());
 }
 
-TEST_CASE("mac1 fails on any flipped byte", "[handshake]") {
+TEST_CASE("mac1 fails on any flipped byte it covers", "[handshake]") {
   Fixture f;
   const Bytes init = f.initiation(f.psk);
-  for (std::size_t i = 0; i < init.size(); ++i) {
+  // mac2 comes after mac1 and is not covered by it (it is added once a cookie is known).
+  for (std::size_t i = 0; i < wire::kInitiationMac2Offset; ++i) {
     Bytes tampered = init;
     tampered[i] ^= 0x04;
     CHECK_FALSE(initiation_passes_mac(tampered, f.bob_mac));
@@ -201,6 +203,81 @@ TEST_CASE("truncated, oversized and mistyped packets are rejected", "[handshake]
 
   // The pending state survived all of that.
   CHECK(read_response(response, f.pending).has_value());
+}
+
+TEST_CASE("an initiation carries its purpose, read back by the responder", "[handshake]") {
+  Fixture f;
+  for (const auto purpose : {wire::InitiationPurpose::kCall, wire::InitiationPurpose::kProbe}) {
+    PendingInitiation pending;
+    const Bytes init = build_initiation(f.alice, f.bob.dh_public(), f.psk, 5, f.timestamp, purpose,
+                                        std::nullopt, pending);
+    const auto received = read_initiation(init, f.bob);
+    REQUIRE(received.has_value());
+    CHECK(received->purpose == purpose);
+  }
+  // A purpose this version does not know is refused by the Noise read's caller.
+  PendingInitiation pending;
+  const Bytes unknown =
+      build_initiation(f.alice, f.bob.dh_public(), f.psk, 5, f.timestamp,
+                       static_cast<wire::InitiationPurpose>(9), std::nullopt, pending);
+  CHECK_FALSE(read_initiation(unknown, f.bob).has_value());
+}
+
+TEST_CASE("cookie reply and mac2: only the initiation's source can prove it received one",
+          "[handshake][cookie]") {
+  Fixture f;
+  crypto::SecretKey secret;
+  randombytes_buf(secret.data(), secret.size());
+  const std::array<std::uint8_t, 18> alice_at{1,  2,  3,  4,  5,  6,  7,  8,    9,
+                                              10, 11, 12, 13, 14, 15, 16, 0x0f, 0xa0};
+  std::array<std::uint8_t, 18> elsewhere = alice_at;
+  elsewhere[17] ^= 1;  // another port
+  const crypto::Cookie cookie = crypto::compute_cookie(secret, alice_at);
+  CHECK(cookie != crypto::compute_cookie(secret, elsewhere));
+
+  const Bytes first = f.initiation(f.psk);
+  // Without a cookie, mac2 is zeros and does not pass under any cookie.
+  CHECK(std::all_of(first.begin() + wire::kInitiationMac2Offset, first.end(),
+                    [](std::uint8_t b) { return b == 0; }));
+  CHECK_FALSE(f.pending.had_mac2);
+  CHECK_FALSE(initiation_passes_mac2(first, cookie));
+
+  const crypto::CookieSealKey bob_seal(f.bob.dh_public());
+  const Bytes reply = build_cookie_reply(first, cookie, bob_seal);
+  REQUIRE(reply.size() == wire::kCookieReplyLen);
+  CHECK(reply.size() < first.size());  // no amplification
+  CHECK(peek_cookie_reply_receiver_index(reply) == f.pending.sender_index);
+  const auto opened = read_cookie_reply(reply, f.pending, bob_seal);
+  REQUIRE(opened.has_value());
+  CHECK(*opened == cookie);
+
+  // Tampered, meant for another responder, or answering another initiation: refused.
+  for (std::size_t i = 0; i < reply.size(); ++i) {
+    Bytes tampered = reply;
+    tampered[i] ^= 0x10;
+    CHECK_FALSE(read_cookie_reply(tampered, f.pending, bob_seal).has_value());
+  }
+  CHECK_FALSE(read_cookie_reply(reply, f.pending, crypto::CookieSealKey(f.alice.dh_public())));
+  PendingInitiation other;
+  const Bytes second =
+      build_initiation(f.alice, f.bob.dh_public(), f.psk, f.pending.sender_index, f.timestamp,
+                       wire::InitiationPurpose::kCall, std::nullopt, other);
+  CHECK_FALSE(read_cookie_reply(reply, other, bob_seal).has_value());  // sealed to first's mac1
+
+  // With the cookie, the next initiation's mac2 passes, and only under that cookie.
+  PendingInitiation retry;
+  const Bytes with_mac2 = build_initiation(f.alice, f.bob.dh_public(), f.psk, 6, f.timestamp,
+                                           wire::InitiationPurpose::kCall, cookie, retry);
+  CHECK(retry.had_mac2);
+  CHECK(initiation_passes_mac(with_mac2, f.bob_mac));
+  CHECK(initiation_passes_mac2(with_mac2, cookie));
+  CHECK_FALSE(initiation_passes_mac2(with_mac2, crypto::compute_cookie(secret, elsewhere)));
+  for (std::size_t i = 0; i < with_mac2.size(); i += 5) {
+    Bytes tampered = with_mac2;
+    tampered[i] ^= 0x01;
+    CHECK_FALSE(initiation_passes_mac2(tampered, cookie));
+  }
+  CHECK(read_initiation(with_mac2, f.bob).has_value());
 }
 
 }  // namespace
