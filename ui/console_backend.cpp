@@ -83,6 +83,7 @@ const admin::RoleGrant& ConsoleBackend::grant(store::Role role) const {
 
 std::vector<PeerInfo> ConsoleBackend::peers() {
   std::vector<PeerInfo> out;
+  const auto refused_probes = profile.peers().refused_probes();
   for (const auto& r : profile.peers().list()) {
     PeerInfo p;
     p.name = r.name;
@@ -93,6 +94,9 @@ std::vector<PeerInfo> ConsoleBackend::peers() {
     p.verified_by = r.verified_by.value_or("");
     p.verified_at = r.verified_at.value_or(0);
     p.has_psk = r.has_psk;
+    if (const auto found = refused_probes.find(r.public_key); found != refused_probes.end()) {
+      p.refused_probes = found->second.count;
+    }
     out.push_back(std::move(p));
   }
   return out;

@@ -63,6 +63,7 @@ struct PeerInfo {
   std::string verified_by;
   std::int64_t verified_at = 0;  // unix seconds
   bool has_psk = false;
+  std::int64_t refused_probes = 0;  // its line-status probes refused while it was disabled
 };
 
 struct ConsoleBackend {

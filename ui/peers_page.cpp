@@ -19,6 +19,8 @@
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <climits>
 #include <fstream>
 
 #include "core/admin/audit_trail.hpp"
@@ -144,6 +146,10 @@ void PeersPage::reload() {
           QStringList state;
           state << (p.enabled ? tr("enabled") : tr("DISABLED"));
           if (p.has_psk) state << tr("pre-shared key");
+          if (p.refused_probes > 0) {
+            state << tr("%n refused line-status probe(s)", nullptr,
+                        static_cast<int>(std::min<std::int64_t>(p.refused_probes, INT_MAX)));
+          }
           const QStringList cells = {
               QString::fromStdString(p.name),
               p.verified ? QString::fromStdString(p.verified_by) : tr("NOT VERIFIED"),

@@ -196,6 +196,7 @@ int run_peer_list(const Invocation& in) {
   auto profile = identity::Profile::open(in.profile_dir);
   unlock_key_if_possible(profile, args);  // to check the directory's seals
   const auto peers = profile.peers().list();
+  const auto refused_probes = profile.peers().refused_probes();
   const auto findings = profile.directory_findings();
   if (peers.empty() && (!findings || findings->empty())) {
     std::cout << "No peers. Import a card with 'hotline peer import FILE'.\n";
@@ -212,6 +213,12 @@ int run_peer_list(const Invocation& in) {
                                       format_local(*p.verified_at * 1000)
                                 : std::string("UNVERIFIED"))
               << (p.has_psk ? ", pre-shared key set" : "") << "\n";
+    // A disabled peer whose console keeps showing our line: its probes, refused, are counted
+    // here rather than recorded as calls.
+    if (const auto probes = refused_probes.find(p.public_key); probes != refused_probes.end()) {
+      std::cout << "  refused line-status probes: " << probes->second.count << ", the last on "
+                << format_local(probes->second.last_at) << "\n";
+    }
     if (!findings) continue;
     for (const auto& f : *findings) {
       if (f.public_key == p.public_key) std::cout << "  TAMPERED:    " << f.problem << "\n";

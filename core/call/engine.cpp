@@ -87,6 +87,7 @@ class Engine::Shell final : public CoreOutput {
     }
   }
   void peer_status(const PeerStatus& status) override { listener_.on_peer_status(status); }
+  void probe_refused(const crypto::PublicKey& peer) override { listener_.on_probe_refused(peer); }
   void initiation_timestamp(const crypto::PublicKey& peer,
                             const crypto::Tai64n& timestamp) override {
     listener_.on_initiation_timestamp(peer, timestamp);

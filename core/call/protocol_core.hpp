@@ -54,6 +54,8 @@ class CoreOutput {
   virtual void peer_status(const PeerStatus& status) = 0;
   virtual void initiation_timestamp(const crypto::PublicKey& peer,
                                     const crypto::Tai64n& timestamp) = 0;
+  // A record to write: a disabled or removed peer's line-status probe was refused (§3.7).
+  virtual void probe_refused(const crypto::PublicKey& /*peer*/) {}
   // Fresh statistics of a live call, for readers on other threads (no listener event).
   virtual void call_snapshot(const CallStats& stats) = 0;
   virtual void counters_snapshot(const EngineCounters& counters) = 0;

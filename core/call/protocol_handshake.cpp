@@ -156,6 +156,7 @@ void ProtocolCore::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
     // A probe is not a call: its refusal is counted, never written into the call history.
     if (received->purpose == wire::InitiationPurpose::kProbe) {
       ++counters_.probes_refused;
+      out_.probe_refused(peer->entry.public_key);
     } else {
       report_refused(*peer, now);
     }

@@ -105,6 +105,9 @@ class EngineListener {
   // stores it without blocking (the engine thread is the voice thread). Engine thread.
   virtual void on_initiation_timestamp(const crypto::PublicKey& /*peer*/,
                                        const crypto::Tai64n& /*timestamp*/) {}
+  // A record to write: a disabled or removed peer's line-status probe was refused. Counted on
+  // the peer, never recorded as a call (docs/protocol.md §3.7). Engine thread.
+  virtual void on_probe_refused(const crypto::PublicKey& /*peer*/) {}
 };
 
 // The newest initiation timestamp accepted from each peer's key (docs/protocol.md §3.5): an

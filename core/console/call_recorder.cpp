@@ -146,13 +146,15 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
         drained_.notify_all();
       }
       if (stopping_) {
-        if (!timestamps_.empty()) write_timestamps(*db, lock);  // a last try
-        lost += timestamps_.size();
+        if (!timestamps_.empty() || !refused_probes_.empty())
+          write_timestamps(*db, lock);  // a last try
+        lost += timestamps_.size() + refused_probes_.size();
         if (lost > 0) report_health(true, lost, lock);
         return;
       }
       if (std::chrono::steady_clock::now() >= next_beat) {
-        if (!timestamps_.empty()) write_timestamps(*db, lock);  // a retry
+        if (!timestamps_.empty() || !refused_probes_.empty())
+          write_timestamps(*db, lock);  // a retry
         history_waits = false;
         next_beat += kHeartbeat;
         seen.clear();
@@ -203,13 +205,36 @@ void CallRecorder::on_initiation_timestamp(const crypto::PublicKey& peer,
   next_.on_initiation_timestamp(peer, timestamp);
 }
 
+void CallRecorder::on_probe_refused(const crypto::PublicKey& peer) {
+  {
+    std::lock_guard lock(mutex_);
+    store::RefusedProbes& probes = refused_probes_[peer];
+    ++probes.count;
+    probes.last_at = unix_ms_now();
+    timestamps_ready_ = true;
+  }
+  wake_.notify_all();
+  next_.on_probe_refused(peer);
+}
+
 void CallRecorder::write_timestamps(store::Database& db, std::unique_lock<std::mutex>& lock) {
   auto batch = std::move(timestamps_);
   timestamps_.clear();
+  auto probes = std::move(refused_probes_);
+  refused_probes_.clear();
   timestamps_ready_ = false;
   lock.unlock();
   std::optional<std::string> failure;
   store::PeerStore peers(db);
+  for (auto it = probes.begin(); it != probes.end();) {
+    try {
+      peers.add_refused_probes(it->first, it->second.count, it->second.last_at);
+      it = probes.erase(it);
+    } catch (const std::exception& e) {
+      failure = e.what();
+      ++it;
+    }
+  }
   for (auto it = batch.begin(); it != batch.end();) {
     try {
       // Refused when the store already holds a newer one (another run wrote it): fine.
@@ -221,6 +246,11 @@ void CallRecorder::write_timestamps(store::Database& db, std::unique_lock<std::m
     }
   }
   lock.lock();
+  for (const auto& [peer, refused] : probes) {  // kept for the next retry, added to new ones
+    store::RefusedProbes& waiting = refused_probes_[peer];
+    waiting.count += refused.count;
+    waiting.last_at = std::max(waiting.last_at, refused.last_at);
+  }
   for (const auto& [peer, timestamp] : batch) {  // kept for the next retry, unless overtaken
     auto [it, first] = timestamps_.try_emplace(peer, timestamp);
     if (!first && crypto::is_newer(timestamp, it->second)) it->second = timestamp;
@@ -235,7 +265,7 @@ void CallRecorder::report_health(bool failing, std::size_t lost,
                                  std::unique_lock<std::mutex>& lock) {
   if (failing == health_.failing && lost == health_.lost) return;
   health_ = RecordsHealth{failing, failing ? error_.value_or("") : "",
-                          queue_.size() + timestamps_.size(), lost};
+                          queue_.size() + timestamps_.size() + refused_probes_.size(), lost};
   if (!on_health_) return;
   const RecordsHealth report = health_;
   lock.unlock();
@@ -272,7 +302,7 @@ void CallRecorder::flush() {
   const std::uint64_t target = enqueued_;
   const std::uint64_t attempts = timestamp_attempts_;
   const std::uint64_t history_failures = history_failures_;
-  const bool timestamps = !timestamps_.empty();
+  const bool timestamps = !timestamps_.empty() || !refused_probes_.empty();
   if (timestamps) {
     timestamps_ready_ = true;  // one more attempt now, whether or not the last one failed
     wake_.notify_all();

@@ -5,13 +5,14 @@
 // database connection, so the engine thread never waits for the disk. A row is written when
 // a call starts and rewritten at each change; while calls are open the writer marks them
 // seen every kHeartbeat, which is the "last known time" an interrupted call is closed at.
-// The engine's other record, each peer's newest initiation timestamp (replay state), goes the
-// same way (only the newest per peer is kept); the engine already holds it in memory, so no
-// call ever waits for it. A write the store refuses (locked by another process, full,
-// read-only) stays queued and is retried every kHeartbeat. The console is told through
-// RecordsHealth when the store starts refusing records, when everything that waited has been
-// written, and — reported rather than dropped silently — what the store still refused when
-// the recorder stopped.
+// The engine's other records, each peer's newest initiation timestamp (replay state) and the
+// count of a disabled peer's refused line-status probes, go the same way (only the newest
+// timestamp and the sum of counts per peer are kept); the engine already holds the replay
+// state in memory, so no call ever waits for it. A write the store refuses (locked by another
+// process, full, read-only) stays queued and is retried every kHeartbeat. The console is told
+// through RecordsHealth when the store starts refusing records, when everything that waited has
+// been written, and — reported rather than dropped silently — what the store still refused when the
+// recorder stopped.
 
 #include <chrono>
 #include <condition_variable>
@@ -30,6 +31,7 @@
 #include "core/call/engine.hpp"
 #include "core/crypto/identity.hpp"
 #include "core/store/call_history.hpp"
+#include "core/store/peer_store.hpp"
 
 namespace hotline::console {
 
@@ -82,6 +84,7 @@ class CallRecorder final : public call::EngineListener {
   void on_peer_status(const call::PeerStatus& status) override { next_.on_peer_status(status); }
   void on_initiation_timestamp(const crypto::PublicKey& peer,
                                const crypto::Tai64n& timestamp) override;
+  void on_probe_refused(const crypto::PublicKey& peer) override;
 
   // Returns once every call event queued before the call is in the store and the replay state
   // waiting then has been tried once more (it stays queued if that failed).
@@ -133,6 +136,7 @@ class CallRecorder final : public call::EngineListener {
   std::optional<std::string> error_;
   std::map<std::uint64_t, OpenCall> open_;                  // writer thread only
   std::map<crypto::PublicKey, crypto::Tai64n> timestamps_;  // newest per peer, not yet written
+  std::map<crypto::PublicKey, store::RefusedProbes> refused_probes_;  // not yet written
   bool timestamps_ready_ = false;
   std::uint64_t timestamp_attempts_ = 0;
   std::uint64_t history_failures_ = 0;  // new ones arrived (failed ones wait for the heartbeat)

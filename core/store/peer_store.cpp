@@ -196,6 +196,7 @@ bool PeerStore::remove(std::string_view name, std::int64_t removed_at) {
       .run();
   // Its calls are refused as removed now; should it be imported again, it starts afresh.
   forget_handshake_timestamp(key);
+  db_->prepare("DELETE FROM refused_probes WHERE public_key = ?1").bind(1, ByteSpan(key)).run();
   if (keys_) {
     unseal_peer(*db_, keys_->directory_mac, key);
   } else {
@@ -422,6 +423,28 @@ std::map<crypto::PublicKey, HandshakeTimestamp> PeerStore::handshake_timestamps(
   while (stmt.step()) {
     out[stmt.column_array<wire::kKeyLen>(0, "peer key")] =
         stmt.column_array<wire::kTimestampLen>(1, "handshake timestamp");
+  }
+  return out;
+}
+
+void PeerStore::add_refused_probes(const crypto::PublicKey& peer, std::int64_t count,
+                                   std::int64_t last_at) {
+  db_->prepare(
+         "INSERT INTO refused_probes (public_key, count, last_at) VALUES (?1, ?2, ?3) "
+         "ON CONFLICT (public_key) DO UPDATE SET count = count + excluded.count, "
+         "last_at = max(last_at, excluded.last_at)")
+      .bind(1, ByteSpan(peer))
+      .bind(2, count)
+      .bind(3, last_at)
+      .run();
+}
+
+std::map<crypto::PublicKey, RefusedProbes> PeerStore::refused_probes() {
+  std::map<crypto::PublicKey, RefusedProbes> out;
+  Statement stmt = db_->prepare("SELECT public_key, count, last_at FROM refused_probes");
+  while (stmt.step()) {
+    out[stmt.column_array<wire::kKeyLen>(0, "peer key")] =
+        RefusedProbes{stmt.column_int64(1), stmt.column_int64(2)};
   }
   return out;
 }

@@ -19,6 +19,11 @@ class Database;
 
 using HandshakeTimestamp = std::array<std::uint8_t, wire::kTimestampLen>;  // TAI64N
 
+struct RefusedProbes {
+  std::int64_t count = 0;
+  std::int64_t last_at = 0;  // unix ms
+};
+
 struct PeerRecord {
   std::int64_t id = 0;  // assigned by add(); ignored on input
   std::string name;
@@ -86,6 +91,11 @@ class PeerStore {
   bool forget_handshake_timestamp(const crypto::PublicKey& peer);
   // Every stored one, by peer key (what a starting engine keeps in memory).
   std::map<crypto::PublicKey, HandshakeTimestamp> handshake_timestamps();
+
+  // A disabled or removed peer's line-status probes the console refused: `count` more, the
+  // last at `last_at` (unix ms). Dropped with the peer's removal.
+  void add_refused_probes(const crypto::PublicKey& peer, std::int64_t count, std::int64_t last_at);
+  std::map<crypto::PublicKey, RefusedProbes> refused_probes();
 
   // Encrypts every pre-shared key still stored in the clear (a profile from before schema
   // v4); needs the records key. Returns how many.

@@ -12,6 +12,16 @@
     </message>
 </context>
 <context>
+    <name>hotline::ui::PeersPage</name>
+    <message numerus="yes">
+        <source>%n refused line-status probe(s)</source>
+        <translation>
+            <numerusform>%n refused line-status probe</numerusform>
+            <numerusform>%n refused line-status probes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Texts</name>
     <message numerus="yes">
         <source>%n s ago</source>

@@ -1630,6 +1630,12 @@ Listen on this address instead (peers then need this console's new card):</sourc
         <source>pre-shared key</source>
         <translation>预共享密钥</translation>
     </message>
+    <message numerus="yes">
+        <source>%n refused line-status probe(s)</source>
+        <translation>
+            <numerusform>已拒绝 %n 次线路状态探测</numerusform>
+        </translation>
+    </message>
     <message>
         <source>NOT VERIFIED</source>
         <translation>未验证</translation>

@@ -286,6 +286,12 @@ check "generate a pre-shared key on A" sh -c \
   "'$hotline' --profile '$work/a' peer psk 新加坡 --generate --role-passphrase-file '$work/admin' > '$work/psk' 2>/dev/null"
 check "set it on B from the file" "$hotline" "${b[@]}" peer psk Beijing --file "$work/psk" "${as_admin[@]}"
 check "... peer list says so" sh -c "'$hotline' --profile '$work/a' peer list | grep -q 'pre-shared key set'"
+# What a running console counts when a disabled peer's console keeps probing the line
+# (tests/core/console: the counting itself), as peer list shows it.
+sqlite3 "$work/a/hotline.db" "INSERT INTO refused_probes SELECT public_key, 7, 1765022400000 FROM peers WHERE name = '新加坡'"
+check "peer list shows a peer's refused line-status probes" sh -c \
+  "'$hotline' --profile '$work/a' peer list | grep -A5 '新加坡' | grep -q 'refused line-status probes: 7, the last on 2025-12-06'"
+sqlite3 "$work/a/hotline.db" "DELETE FROM refused_probes"
 # The reviewer's `select hex(psk) from peers`: the key is in no column, no page, no dump.
 psk_hex=$(python3 -c 'import base64,sys; print(base64.b64decode(open(sys.argv[1]).read().strip()).hex())' "$work/psk")
 check "the pre-shared key is in no sqlite3 .dump" sh -c \

@@ -338,3 +338,31 @@ TEST_CASE("a peer edited in the file outside the console is refused and the wind
   CHECK_THAT(bj.window->directory_warning()->text().toStdString(),
              ContainsSubstring("Singapore") && ContainsSubstring("endpoints"));
 }
+
+TEST_CASE("the peers page shows how many of a disabled peer's line-status probes were refused") {
+  ConsoleSet set({"Beijing", "Singapore"});
+  UiConsole& bj = set[0];
+  wait_for_tile(bj, "Singapore");
+  {
+    // What the console's recorder writes for each refused probe (tests/core/console: the
+    // counting itself); written here by another connection, as the recorder's is.
+    auto other = identity::Profile::open(set.root() / "Beijing");
+    const auto key = other.peers().find_by_name("Singapore")->public_key;
+    other.peers().add_refused_probes(key, 2880, 1);
+  }
+  bj.unlock(store::Role::kAdministrator, kAdminPassphrase);
+  bj.window->tabs()->setCurrentIndex(2);
+  ui::PeersPage& peers = *bj.window->peers_page();
+  peers.reload();
+  wait_until(
+      [&] {
+        for (int row = 0; row < peers.table()->rowCount(); ++row) {
+          for (int column = 0; column < peers.table()->columnCount(); ++column) {
+            const auto* item = peers.table()->item(row, column);
+            if (item && item->text().contains("2880 refused line-status probes")) return true;
+          }
+        }
+        return false;
+      },
+      "the count of refused probes in Singapore's row");
+}

@@ -100,12 +100,14 @@ struct RunningConsole {
   // Last, so it is destroyed first: its threads call back into the members above.
   std::unique_ptr<console::ConsoleRuntime> runtime;
 
-  explicit RunningConsole(const std::string& name, call::EngineTimers timers = {})
+  explicit RunningConsole(const std::string& name, call::EngineTimers timers = {},
+                          std::chrono::milliseconds presence_interval = {})
       : profile(identity::Profile::create(dir.path() / "p", name,
                                           net::Endpoint{"127.0.0.1", test::free_udp_port()},
                                           std::nullopt, identity::KeyFileCost::kInteractive)) {
     console::ConsoleOptions options;
     options.timers = timers;
+    options.presence_interval = presence_interval;
     options.on_records_health = [this](const console::RecordsHealth& h) { health.add(h); };
     options.on_store_changed = [this](const std::vector<call::PeerEntry>& peers) {
       std::lock_guard lock(directory_mutex);
@@ -312,6 +314,41 @@ TEST_CASE("calls from a disabled or removed peer are refused without ringing, re
   CHECK(theirs[0].outcome == CallOutcome::kRefused);
   CHECK(theirs[0].peer_fingerprint == crypto::fingerprint(beijing.profile.public_key()));
   CHECK(singapore.events.count(state_is(CallState::kRinging)) == 0);
+}
+
+TEST_CASE("a disabled peer's line-status probes are counted on the peer, not recorded as calls") {
+  // The defect: every probe from a disabled peer's GUI was recorded as a refused call, about
+  // 2 900 history rows a day. Now the initiation says it is a probe, and the count is kept
+  // on the peer.
+  RunningConsole beijing("Beijing", {}, 1s), singapore("Singapore");
+  singapore.know(beijing, true);
+  singapore.profile.peers().set_enabled("Beijing", false);
+  singapore.runtime->reload_peers();
+  beijing.know(singapore, true);  // starts probing Singapore at once, then about every second
+  const auto key = beijing.profile.public_key();
+  const auto counted = [&] {
+    singapore.runtime->recorder().flush();
+    const auto probes = singapore.profile.peers().refused_probes();
+    const auto found = probes.find(key);
+    return found == probes.end() ? std::int64_t{0} : found->second.count;
+  };
+  test::eventually([&] { return counted() >= 6; }, 20s, "two probes' initiations refused");
+  CHECK(singapore.history().empty());  // no call rows
+  CHECK(singapore.events.count([](const auto&) { return true; }) == 0);
+  CHECK(singapore.engine().counters().probes_refused >= 6);
+
+  // A call from the same peer is still a refused call in the history.
+  beijing.engine().call("Singapore", {});
+  beijing.events.wait_for(
+      [](const auto& s) { return s.end_reason == call::EndReason::kUnreachable; });
+  singapore.runtime->recorder().flush();
+  const auto rows = singapore.history();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].outcome == CallOutcome::kRefused);
+
+  // Removing the peer drops its count with its other state.
+  singapore.profile.peers().remove("Beijing", 1);
+  CHECK_FALSE(singapore.profile.peers().refused_probes().contains(key));
 }
 
 TEST_CASE("an administrator's change from another process reaches the running console by itself") {

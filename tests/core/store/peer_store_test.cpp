@@ -179,6 +179,30 @@ TEST_CASE("handshake timestamps must strictly increase and persist across reopen
   CHECK(peers.last_handshake_timestamp(bob) == timestamp(5, 0));
 }
 
+TEST_CASE("refused line-status probes add up per peer, persist, and go with the peer") {
+  test::TempDir dir;
+  const auto path = dir.path() / "hotline.db";
+  const crypto::PublicKey alpha_key = random_key();
+  {
+    Database db = Database::open(path);
+    PeerStore peers(db);
+    peers.use_keys(&test_keys());
+    peers.add(make_peer("Alpha", alpha_key));
+    CHECK(peers.refused_probes().empty());
+    peers.add_refused_probes(alpha_key, 3, 1000);
+    peers.add_refused_probes(alpha_key, 2, 900);  // an older batch retried late
+  }
+  Database db = Database::open(path);
+  PeerStore peers(db);
+  peers.use_keys(&test_keys());
+  const auto probes = peers.refused_probes();
+  REQUIRE(probes.contains(alpha_key));
+  CHECK(probes.at(alpha_key).count == 5);
+  CHECK(probes.at(alpha_key).last_at == 1000);
+  CHECK(peers.remove("Alpha", 2000));
+  CHECK(peers.refused_probes().empty());
+}
+
 TEST_CASE("settings get, replace and remove values") {
   test::TempDir dir;
   Database db = Database::open(dir.path() / "hotline.db");
