@@ -235,6 +235,15 @@ void ProtocolCore::handle_control(Association& a, const net::ControlMessage& m,
     ++counters_.malformed;
     return;
   }
+  if (m.kind == Kind::kCallRequest && !a.call) {
+    // The Ack, and a Busy, are packets of the call asked for: as long as its voice packets,
+    // so an observer cannot tell a refused call, or the first reply, by size.
+    if (const auto request = net::decode_call_request(m.body)) {
+      a.control_padding =
+          std::max(wire::kMinControlPlaintext,
+                   wire::opus_frame_bytes(request->frame_ms, static_cast<int>(request->bitrate)));
+    }
+  }
   if (wire::is_reliable(m.kind)) {
     send_control(a, a.control.make_unreliable(Kind::kAck, m.call_id, net::encode_ack({m.msg_id})),
                  now);
