@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/call/handshake_reader.hpp"
 #include "core/call/protocol_core.hpp"
 #include "core/util/error.hpp"
 #include "core/util/realtime_thread.hpp"
@@ -70,7 +71,9 @@ class Engine::Shell final : public CoreOutput {
         make_device_(config.make_device),
         socket_(bind_socket(io_, config.listen)),
         timer_(io_),
-        core_(std::move(config), *this) {}
+        identity_(config.identity),
+        core_(std::move(config), *this),
+        reader_(identity_, [this](InitiationRead job) { read_done(std::move(job)); }) {}
 
   // ---- CoreOutput: the core's effects, carried out on the engine thread
   bool send_datagram(ByteSpan packet, const asio::ip::udp::endpoint& to) override {
@@ -104,6 +107,9 @@ class Engine::Shell final : public CoreOutput {
     return device;
   }
   void close_device(std::shared_ptr<audio::AudioDevice> device) override { device->stop(); }
+  void read_initiation(InitiationRead job) override {
+    if (!reader_.submit(std::move(job))) core_.count_unread_initiation();
+  }
 
   // ---- the loop
   void start() {
@@ -201,6 +207,15 @@ class Engine::Shell final : public CoreOutput {
         });
   }
 
+  // On the reader's thread: back to the engine thread with it.
+  void read_done(InitiationRead job) {
+    asio::post(io_, [this, job = std::move(job)]() mutable {
+      wakeups_.fetch_add(1, std::memory_order_relaxed);
+      guarded("an initiation", [&] { core_.on_initiation_read(std::move(job), Clock::now()); });
+      rearm();
+    });
+  }
+
   void deliver(std::size_t n, TimePoint now) {
     guarded("a datagram",
             [&] { core_.on_datagram(ByteSpan(receive_buffer_.data(), n), receive_from_, now); });
@@ -246,7 +261,9 @@ class Engine::Shell final : public CoreOutput {
   asio::io_context io_;
   asio::ip::udp::socket socket_;
   asio::steady_timer timer_;
+  std::shared_ptr<const crypto::Identity> identity_;
   ProtocolCore core_;
+  HandshakeReader reader_;  // after io_ and core_: it is stopped before they go
   std::thread thread_;
   TimePoint armed_ = ProtocolCore::kNever;
   TimePoint last_deadline_run_{};

@@ -2,7 +2,9 @@
 // The console's engine: a thin shell around the protocol core (protocol_core.hpp). One thread
 // runs a standalone Asio io_context that owns the UDP socket and one timer; it feeds the core
 // datagrams, commands and the time, carries out the core's effects, and sleeps until the
-// core's next deadline — no periodic tick. Every input is handled under an error boundary:
+// core's next deadline — no periodic tick. A second thread does the Noise reads of incoming
+// initiations (handshake_reader.hpp), so a handshake flood does no Diffie-Hellman on the
+// thread that moves the voice. Every input is handled under an error boundary:
 // a failure is counted (EngineCounters::internal_errors) and logged, and the engine goes on.
 // Public methods may be called from any thread; they post work to the engine thread and
 // return at once. Events reach the listener on the engine thread — a UI adapter re-posts them

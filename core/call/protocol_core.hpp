@@ -43,6 +43,17 @@ inline std::uint64_t micros_of(Clock::time_point t) {
       std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
 }
 
+// An initiation that passed every check made before Diffie-Hellman (§3.7 steps 1–5), on its
+// way to its Noise read and back: the owner runs run_initiation_read() off the voice path and
+// returns the job through ProtocolCore::on_initiation_read().
+struct InitiationRead {
+  Bytes packet;
+  asio::ip::udp::endpoint from;
+  std::optional<net::ReceivedInitiation> result;  // nullopt until read, and when the read fails
+};
+// The Noise read itself (two X25519 operations): any thread; `identity` is the console's.
+void run_initiation_read(InitiationRead& job, const crypto::Identity& identity);
+
 // Where the core's effects go. Called synchronously from inside the core's input methods.
 class CoreOutput {
  public:
@@ -54,6 +65,9 @@ class CoreOutput {
   virtual void peer_status(const PeerStatus& status) = 0;
   virtual void initiation_timestamp(const crypto::PublicKey& peer,
                                     const crypto::Tai64n& timestamp) = 0;
+  // Reads `job` (run_initiation_read) anywhere but on the voice path and hands it back to
+  // ProtocolCore::on_initiation_read on the core's thread — never from inside this call.
+  virtual void read_initiation(InitiationRead job) = 0;
   // A record to write: a disabled or removed peer's line-status probe was refused (§3.7).
   virtual void probe_refused(const crypto::PublicKey& /*peer*/) {}
   // Fresh statistics of a live call, for readers on other threads (no listener event).
@@ -87,6 +101,8 @@ class ProtocolCore {
 
   // ---- inputs
   void on_datagram(ByteSpan packet, const asio::ip::udp::endpoint& from, TimePoint now);
+  // The Noise read asked for through CoreOutput::read_initiation, done.
+  void on_initiation_read(InitiationRead job, TimePoint now);
   // Does everything due at `now` (timers, media, probes, snapshots).
   void on_deadline(TimePoint now);
   // When on_deadline() must next run; kNever when nothing is due until an input arrives. May
@@ -113,6 +129,8 @@ class ProtocolCore {
   const EngineCounters& counters() const { return counters_; }
   // Counts a failure outside the core (the shell's error boundary), so it shows in counters().
   void count_internal_error() { ++counters_.internal_errors; }
+  // An initiation whose Noise read the owner could not take (its reader's queue was full).
+  void count_unread_initiation() { ++counters_.over_handshake_budget; }
   std::size_t associations() const { return associations_.size(); }
 
  private:

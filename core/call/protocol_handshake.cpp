@@ -125,7 +125,18 @@ void ProtocolCore::handle_initiation(ByteSpan packet, const asio::ip::udp::endpo
     ++counters_.over_handshake_budget;
     return;
   }
-  auto received = net::read_initiation(packet, *config_.identity);
+  // The Diffie-Hellman an outsider can ask for is done off the voice path (the owner's reader
+  // thread); the rest needs a peer's static key and comes back through on_initiation_read.
+  out_.read_initiation(InitiationRead{Bytes(packet.begin(), packet.end()), from, std::nullopt});
+}
+
+void run_initiation_read(InitiationRead& job, const crypto::Identity& identity) {
+  job.result = net::read_initiation(job.packet, identity);
+}
+
+void ProtocolCore::on_initiation_read(InitiationRead job, TimePoint now) {
+  auto& received = job.result;
+  const asio::ip::udp::endpoint& from = job.from;
   if (!received) {
     ++counters_.handshake_failures;
     return;

@@ -214,6 +214,7 @@ struct EngineUnderFlood : call::CoreOutput {
   void call_changed(const call::CallStats&) override {}
   void peer_status(const call::PeerStatus&) override {}
   void initiation_timestamp(const crypto::PublicKey&, const crypto::Tai64n&) override {}
+  void read_initiation(call::InitiationRead) override {}  // the drops measured never get here
   void call_snapshot(const call::CallStats&) override {}
   void counters_snapshot(const call::EngineCounters&) override {}
   std::shared_ptr<audio::AudioDevice> open_device(const call::CallStats&) override {

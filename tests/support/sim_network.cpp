@@ -122,13 +122,22 @@ void SimConsole::call_changed(const call::CallStats& stats) {
   event_times_.push_back(net_.now());
 }
 
+void SimConsole::read_initiation(call::InitiationRead job) {
+  call::run_initiation_read(job, *identity_);
+  reads_.push_back(std::move(job));
+}
+
 SimTime SimConsole::next_event() const {
+  if (!reads_.empty()) return net_.now();
   SimTime due = core_ ? core_->next_deadline() : call::ProtocolCore::kNever;
   for (const auto& d : devices_) due = std::min(due, d->next_period());
   return due;
 }
 
 void SimConsole::run_due(SimTime now) {
+  auto reads = std::move(reads_);
+  reads_.clear();
+  for (auto& job : reads) core_->on_initiation_read(std::move(job), now);
   for (const auto& d : devices_) d->advance_to(now);
   if (core_ && core_->next_deadline() <= now) {
     ++deadlines_run_;

@@ -98,6 +98,8 @@ class SimConsole final : public call::CoreOutput {
   void call_changed(const call::CallStats& stats) override;
   void peer_status(const call::PeerStatus& status) override { statuses_.push_back(status); }
   void initiation_timestamp(const crypto::PublicKey&, const crypto::Tai64n&) override {}
+  // Read at once, handed back at the same simulated time as the next step (never re-entered).
+  void read_initiation(call::InitiationRead job) override;
   void call_snapshot(const call::CallStats& stats) override { latest_[stats.id.value] = stats; }
   void counters_snapshot(const call::EngineCounters&) override {}
   std::shared_ptr<audio::AudioDevice> open_device(const call::CallStats& call) override;
@@ -128,6 +130,7 @@ class SimConsole final : public call::CoreOutput {
   std::chrono::seconds wall_clock_offset_{0};
   std::optional<audio::PcmBuffer> play_;
   std::map<std::uint64_t, call::CallStats> latest_;
+  std::vector<call::InitiationRead> reads_;  // read, waiting to go back to the core
 };
 
 class SimNetwork {
