@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "core/crypto/mac.hpp"
 #include "core/wire/wire.hpp"
 
 namespace hotline::crypto {
@@ -10,15 +11,8 @@ static_assert(sizeof(Cookie) == wire::kCookieLen);
 static_assert(sizeof(CookieNonce) == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 static_assert(sizeof(CookieNonce) == wire::kCookieNonceLen);
 
-CookieSealKey::CookieSealKey(const DhPublicKey& responder_static) {
-  ensure_sodium();
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, key_.size());
-  const ByteSpan label = as_bytes(wire::kCookieLabel);
-  crypto_generichash_update(&state, label.data(), label.size());
-  crypto_generichash_update(&state, responder_static.data(), responder_static.size());
-  crypto_generichash_final(&state, key_.data(), key_.size());
-}
+CookieSealKey::CookieSealKey(const DhPublicKey& responder_static)
+    : key_(receiver_key(wire::kCookieLabel, responder_static)) {}
 
 Cookie compute_cookie(const SecretKey& secret, const std::array<std::uint8_t, 18>& source) {
   ensure_sodium();

@@ -9,15 +9,20 @@ namespace hotline::crypto {
 
 static_assert(sizeof(Mac1) == wire::kMacLen);
 
-Mac1Key::Mac1Key(const DhPublicKey& receiver_static) {
+std::array<std::uint8_t, 32> receiver_key(std::string_view label, const DhPublicKey& receiver) {
   ensure_sodium();
+  std::array<std::uint8_t, 32> key{};
   crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, key_.size());
-  const ByteSpan label = as_bytes(wire::kMac1Label);
-  crypto_generichash_update(&state, label.data(), label.size());
-  crypto_generichash_update(&state, receiver_static.data(), receiver_static.size());
-  crypto_generichash_final(&state, key_.data(), key_.size());
+  crypto_generichash_init(&state, nullptr, 0, key.size());
+  const ByteSpan label_bytes = as_bytes(label);
+  crypto_generichash_update(&state, label_bytes.data(), label_bytes.size());
+  crypto_generichash_update(&state, receiver.data(), receiver.size());
+  crypto_generichash_final(&state, key.data(), key.size());
+  return key;
 }
+
+Mac1Key::Mac1Key(const DhPublicKey& receiver_static)
+    : key_(receiver_key(wire::kMac1Label, receiver_static)) {}
 
 Mac1 compute_mac1(const Mac1Key& key, ByteSpan covered) {
   ensure_sodium();

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 
 #include "core/crypto/identity.hpp"
 #include "core/util/bytes.hpp"
@@ -12,6 +13,10 @@
 namespace hotline::crypto {
 
 using Mac1 = std::array<std::uint8_t, 16>;
+
+// BLAKE2b-256(label || receiver's X25519 public key): the public per-receiver keys of mac1
+// (wire::kMac1Label) and of cookie replies (wire::kCookieLabel).
+std::array<std::uint8_t, 32> receiver_key(std::string_view label, const DhPublicKey& receiver);
 
 // BLAKE2b-256(wire::kMac1Label || receiver's X25519 public key). Not secret (anyone who
 // knows the public key can compute it); compute it once per receiver and keep it.
