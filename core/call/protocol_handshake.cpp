@@ -301,9 +301,14 @@ void ProtocolCore::handle_response(ByteSpan packet, const asio::ip::udp::endpoin
     return;
   }
   Association& a = assoc->second;
+  if (a.pending->failed_reads >= wire::kMaxFailedResponseReads) {
+    ++counters_.rate_limited;
+    return;
+  }
   auto done = net::read_response(packet, *a.pending);
   if (!done) {
     ++counters_.handshake_failures;
+    ++a.pending->failed_reads;
     if (a.pending_is_rekey && a.call) {
       // Nobody without the call's chain can make a response that reads: the key change is
       // refused (the call keeps its keys, the retry goes on) and shown.

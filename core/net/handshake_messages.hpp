@@ -26,6 +26,7 @@ struct PendingInitiation {
   std::unique_ptr<crypto::NoiseHandshake> noise;
   crypto::Mac1 mac1{};    // of the initiation sent: a cookie reply to it is sealed to it
   bool had_mac2 = false;  // it carried a cookie's mac2
+  int failed_reads = 0;   // responses to it that failed the Noise read
 };
 
 // The 146-byte initiation (Noise message 1, payload = timestamp and purpose). An unset psk is

@@ -215,6 +215,11 @@ inline constexpr auto kUnderLoadFor = std::chrono::seconds(1);
 // Diffie-Hellman work the voice thread can be made to do (about 5 X25519 operations each).
 inline constexpr double kHandshakesPerSecond = 50.0;
 inline constexpr double kHandshakeBurst = 50.0;
+// Responses that fail the Noise read, per initiation: past this, further ones are dropped
+// before it. Only a party that saw the initiation (its index) can make them pass mac1 and
+// the index check; without the bound each would cost two X25519 operations on the voice
+// thread. The genuine response is the first to come unless someone on the path races it.
+inline constexpr int kMaxFailedResponseReads = 4;
 // New incoming calls a callee accepts from one peer (docs/protocol.md §6.3). Each call is one
 // fresh try at matching a man in the middle's SAS with the caller's (§2.3), so this bounds the
 // tries within one ring to kIncomingCallBurstPerPeer + 45 s x the rate: about 12.

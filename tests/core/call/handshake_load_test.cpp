@@ -235,3 +235,45 @@ TEST_CASE("a disabled peer's line-status probes are counted, not recorded as ref
   CHECK(beijing.latest(id)->end_reason == EndReason::kUnreachable);
   CHECK(refused_calls() == 1);
 }
+
+TEST_CASE(
+    "forged responses from someone on the path cost the caller at most a few Noise reads "
+    "per initiation",
+    "[call][flood]") {
+  // Whoever sees an initiation knows its index and the caller's card, so it can make responses
+  // that pass mac1 and the index check; each would cost the caller two X25519 operations on
+  // its voice thread, as many as the attacker cares to send.
+  Pair p;
+  auto& [net, beijing, singapore] = p;
+  beijing.start();
+  singapore.start();
+  const crypto::Mac1Key beijing_mac(beijing.identity().dh_public());
+  int initiations = 0;
+  // The attacker is nearer than Singapore: its forgeries reach Beijing before the response.
+  net.filter = [&](const test::SentDatagram& d) {
+    if (d.from != "Beijing" || d.bytes.size() != wire::kInitiationLen) return true;
+    ++initiations;
+    for (int i = 0; i < 100; ++i) {
+      Bytes response(wire::kResponseLen);
+      randombytes_buf(response.data(), response.size());
+      response[0] = static_cast<std::uint8_t>(wire::MessageType::kResponse);
+      std::copy_n(d.bytes.begin() + wire::kInitiationSenderOffset, 4,
+                  response.begin() + wire::kResponseReceiverOffset);
+      const auto m =
+          crypto::compute_mac1(beijing_mac, ByteSpan(response).first(wire::kResponseMacOffset));
+      std::copy(m.begin(), m.end(), response.begin() + wire::kResponseMacOffset);
+      net.inject(std::move(response), singapore.address(), beijing.address());
+    }
+    return true;
+  };
+  const auto id = beijing.call("Singapore");
+  net.run_for(6s);  // the call's four initiations, a second apart, and its end
+  const auto counters = beijing.core().counters();
+  REQUIRE(initiations >= 1);
+  CHECK(counters.handshake_failures <=
+        static_cast<std::uint64_t>(initiations * wire::kMaxFailedResponseReads));
+  CHECK(counters.rate_limited >= static_cast<std::uint64_t>(initiations * (100 - 5)));
+  // The forgeries arrive before the genuine response (the attacker is nearer): this call
+  // cannot be completed by them, and is unreachable rather than a busy voice thread.
+  CHECK(beijing.latest(id)->state == CallState::kEnded);
+}
