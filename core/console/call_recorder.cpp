@@ -113,12 +113,12 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
     bool touch_failing = false;
     std::size_t lost = 0;  // at stop: what the store never took
     for (;;) {
-      report_health(history_failing || timestamps_failing_ || touch_failing, 0, lock);
+      report_health(history_failing || peer_records_failing_ || touch_failing, 0, lock);
       wake_.wait_until(lock, next_beat, [&] {
-        return stopping_ || timestamps_ready_ || (!queue_.empty() && !history_waits);
+        return stopping_ || peer_records_ready_ || (!queue_.empty() && !history_waits);
       });
       // Replay state first: it guards against replayed calls, the history only describes them.
-      if (timestamps_ready_) write_timestamps(*db, lock);
+      if (peer_records_ready_) write_peer_records(*db, lock);
       while (!queue_.empty() && (!history_waits || stopping_)) {
         const Job job = queue_.front();  // a copy: kept for a retry if the store refuses it
         lock.unlock();
@@ -147,14 +147,14 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
       }
       if (stopping_) {
         if (!timestamps_.empty() || !refused_probes_.empty())
-          write_timestamps(*db, lock);  // a last try
+          write_peer_records(*db, lock);  // a last try
         lost += timestamps_.size() + refused_probes_.size();
         if (lost > 0) report_health(true, lost, lock);
         return;
       }
       if (std::chrono::steady_clock::now() >= next_beat) {
         if (!timestamps_.empty() || !refused_probes_.empty())
-          write_timestamps(*db, lock);  // a retry
+          write_peer_records(*db, lock);  // a retry
         history_waits = false;
         next_beat += kHeartbeat;
         seen.clear();
@@ -199,7 +199,7 @@ void CallRecorder::on_initiation_timestamp(const crypto::PublicKey& peer,
     std::lock_guard lock(mutex_);
     auto [it, first] = timestamps_.try_emplace(peer, timestamp);
     if (!first && crypto::is_newer(timestamp, it->second)) it->second = timestamp;
-    timestamps_ready_ = true;
+    peer_records_ready_ = true;
   }
   wake_.notify_all();
   next_.on_initiation_timestamp(peer, timestamp);
@@ -211,18 +211,18 @@ void CallRecorder::on_probe_refused(const crypto::PublicKey& peer) {
     store::RefusedProbes& probes = refused_probes_[peer];
     ++probes.count;
     probes.last_at = unix_ms_now();
-    timestamps_ready_ = true;
+    peer_records_ready_ = true;
   }
   wake_.notify_all();
   next_.on_probe_refused(peer);
 }
 
-void CallRecorder::write_timestamps(store::Database& db, std::unique_lock<std::mutex>& lock) {
+void CallRecorder::write_peer_records(store::Database& db, std::unique_lock<std::mutex>& lock) {
   auto batch = std::move(timestamps_);
   timestamps_.clear();
   auto probes = std::move(refused_probes_);
   refused_probes_.clear();
-  timestamps_ready_ = false;
+  peer_records_ready_ = false;
   lock.unlock();
   std::optional<std::string> failure;
   store::PeerStore peers(db);
@@ -255,9 +255,9 @@ void CallRecorder::write_timestamps(store::Database& db, std::unique_lock<std::m
     auto [it, first] = timestamps_.try_emplace(peer, timestamp);
     if (!first && crypto::is_newer(timestamp, it->second)) it->second = timestamp;
   }
-  if (failure) error_ = "cannot record replay state (will retry): " + *failure;
-  timestamps_failing_ = failure.has_value();
-  ++timestamp_attempts_;
+  if (failure) error_ = "cannot record replay state or refused probes (will retry): " + *failure;
+  peer_records_failing_ = failure.has_value();
+  ++peer_record_attempts_;
   drained_.notify_all();
 }
 
@@ -300,17 +300,17 @@ void CallRecorder::on_call_ended(const call::CallStats& final_stats) {
 void CallRecorder::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = enqueued_;
-  const std::uint64_t attempts = timestamp_attempts_;
+  const std::uint64_t attempts = peer_record_attempts_;
   const std::uint64_t history_failures = history_failures_;
   const bool timestamps = !timestamps_.empty() || !refused_probes_.empty();
   if (timestamps) {
-    timestamps_ready_ = true;  // one more attempt now, whether or not the last one failed
+    peer_records_ready_ = true;  // one more attempt now, whether or not the last one failed
     wake_.notify_all();
   }
   // A store that refuses the history ends the wait too (it is retried later, not waited for).
   drained_.wait(lock, [&] {
     return (written_ >= target || history_failures_ > history_failures) &&
-           (!timestamps || timestamp_attempts_ > attempts);
+           (!timestamps || peer_record_attempts_ > attempts);
   });
 }
 

@@ -115,8 +115,9 @@ class CallRecorder final : public call::EngineListener {
   // The audit entry of a call that ended as a suspected interception. Throws on a store error.
   void audit_interception(store::Database& db, const store::CallRecord& record,
                           std::int64_t at_ms) const;
-  // Writer thread, with mutex_ held on entry and exit (released while writing).
-  void write_timestamps(store::Database& db, std::unique_lock<std::mutex>& lock);
+  // The replay state and refused-probe counts waiting. Writer thread, with mutex_ held on
+  // entry and exit (released while writing).
+  void write_peer_records(store::Database& db, std::unique_lock<std::mutex>& lock);
   // Writer thread, mutex_ held: reports a change between refusing and taking records, or a
   // loss at stop.
   void report_health(bool failing, std::size_t lost, std::unique_lock<std::mutex>& lock);
@@ -137,10 +138,10 @@ class CallRecorder final : public call::EngineListener {
   std::map<std::uint64_t, OpenCall> open_;                  // writer thread only
   std::map<crypto::PublicKey, crypto::Tai64n> timestamps_;  // newest per peer, not yet written
   std::map<crypto::PublicKey, store::RefusedProbes> refused_probes_;  // not yet written
-  bool timestamps_ready_ = false;
-  std::uint64_t timestamp_attempts_ = 0;
+  bool peer_records_ready_ = false;
+  std::uint64_t peer_record_attempts_ = 0;
   std::uint64_t history_failures_ = 0;  // new ones arrived (failed ones wait for the heartbeat)
-  bool timestamps_failing_ = false;     // the last replay-state write was refused
+  bool peer_records_failing_ = false;   // the last write of replay state or probe counts failed
   RecordsHealth health_;
   std::thread thread_;
 };
