@@ -130,6 +130,7 @@ std::vector<store::DirectoryFinding> ConsoleRuntime::directory_findings() const 
 }
 
 void ConsoleRuntime::on_database_changed(store::Database& db) {
+  std::unique_lock directory_lock(directory_mutex_);
   EngineDirectory checked = engine_directory(db, *profile_.records_keys());
   std::vector<call::PeerEntry> peers = std::move(checked.peers);
   std::string settings = settings_text(db);
@@ -146,6 +147,7 @@ void ConsoleRuntime::on_database_changed(store::Database& db) {
       engine_->update_peers(std::move(all));
     }
   }
+  directory_lock.unlock();
   if (on_store_changed_) on_store_changed_(peers);
 }
 
@@ -156,6 +158,7 @@ ConsoleRuntime::~ConsoleRuntime() {
 }
 
 void ConsoleRuntime::reload_peers() {
+  std::lock_guard directory_lock(directory_mutex_);
   EngineDirectory directory = engine_directory(profile_.database(), *profile_.records_keys());
   auto peers = std::move(directory.peers);
   {

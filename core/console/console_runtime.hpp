@@ -84,6 +84,10 @@ class ConsoleRuntime {
   int interrupted_closed_ = 0;
   std::unique_ptr<CallRecorder> recorder_;
   std::unique_ptr<call::Engine> engine_;
+  // Held from reading the directory to handing it to the engine, by reload_peers() and the
+  // watcher alike: otherwise a read made before a commit could reach the engine after one
+  // made after it, and stay there (the watcher is not woken again for that commit).
+  std::mutex directory_mutex_;
   // The watcher thread's: what it last gave the engine and the listener.
   mutable std::mutex watched_mutex_;  // reload_peers() sets watched_peers_ too
   std::vector<call::PeerEntry> watched_peers_;
