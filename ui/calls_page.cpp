@@ -79,9 +79,8 @@ void CallsPage::reload_recent() {
   session_.run<std::vector<store::CallRecord>>(
       [](ConsoleBackend& b) {
         b.runtime().recorder().flush();  // the call that just ended is written first
-        store::HistoryFilter filter;
-        filter.limit = kRecentCalls;
-        return store::CallHistory(b.profile.database()).query(filter);
+        // Only this start's calls: the console cannot open what earlier starts sealed.
+        return b.runtime().own_calls(kRecentCalls);
       },
       this,
       [this](Outcome<std::vector<store::CallRecord>> out) {

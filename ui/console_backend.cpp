@@ -35,7 +35,7 @@ ConsoleBackend::ConsoleBackend(const SessionOptions& options,
       audit(profile),
       gate(profile, audit, options.role_cost),
       administration(profile, audit),
-      history(profile.database(), audit),
+      history(audit),
       audio_mode_(options.audio),
       speech_(options.speech) {
   profile.unlock(key_passphrase ? std::optional<std::string_view>(*key_passphrase) : std::nullopt);

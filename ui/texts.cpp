@@ -235,6 +235,8 @@ QString audit_details_text(std::string_view action, std::string_view details) {
       return Texts::tr("%1 passphrase changed").arg(role(0));
     case AuditDetail::kNoteSet:
       return Texts::tr("call %1: note set to “%2”").arg(v(0), v(1));
+    case AuditDetail::kNoteWritten:
+      return Texts::tr("call %1: note written (%2 characters)").arg(v(0), v(1));
     case AuditDetail::kExported:
       return Texts::tr("%1, %2 calls, filter: %3")
           .arg(v(0), v(1), v(2) == "all calls" ? Texts::tr("all calls") : v(2));

@@ -86,6 +86,9 @@ ConsoleSession::ConsoleSession(identity::Profile& profile, AudioSetup audio)
                 "set listen ADDRESS:PORT (administrator); peers then need this console's new "
                 "card");
   }
+  for (const std::string& problem : runtime_->history_key_problems()) {
+    std::cerr << "warning: call history: " << problem << "\n";
+  }
   if (const int closed = runtime_->interrupted_calls_closed(); closed > 0) {
     std::cerr << "note: " << closed << " call" << (closed == 1 ? "" : "s")
               << " left open by an earlier run recorded as interrupted\n";

@@ -106,7 +106,7 @@ int run_history(const Invocation& in) {
   if (args.flag("--bom") && !args.flag("--csv")) throw UsageError("--bom goes with --csv");
   store::HistoryFilter filter = history_filter(args);
   RoleSession session(in, args, store::Role::kOperator);
-  admin::HistoryAccess history(session.profile().database(), session.audit());
+  admin::HistoryAccess history(session.audit());
   if (args.flag("--csv") || args.flag("--json")) {
     // For a spreadsheet program, which reads UTF-8 names right only after a byte-order mark.
     if (args.flag("--bom")) std::cout << "\xEF\xBB\xBF";
@@ -118,6 +118,12 @@ int run_history(const Invocation& in) {
   const std::int64_t total = history.count(session.grant(), filter);
   if (!filter.limit) filter.limit = 100;  // a screenful; exports have no default limit
   print_table(history.query(session.grant(), filter), total);
+  // Rows this role's key does not open are never shown, but never hidden silently either.
+  if (const std::int64_t closed = session.grant().history()->unreadable(); closed > 0) {
+    std::cerr << "note: " << closed << (closed == 1 ? " call" : " calls")
+              << " in the store cannot be opened with this passphrase (sealed before it was set, "
+                 "or changed in the file); they are not shown\n";
+  }
   return 0;
 }
 
@@ -131,8 +137,7 @@ int run_history_note(const Invocation& in) {
     throw UsageError("'" + id_text + "' is not a call id (see 'hotline history')");
   }
   RoleSession session(in, args, store::Role::kOperator);
-  admin::HistoryAccess(session.profile().database(), session.audit())
-      .set_note(session.grant(), id, args.positional()[1]);
+  admin::HistoryAccess(session.audit()).set_note(session.grant(), id, args.positional()[1]);
   std::cout << "Note saved on call " << id << "\n";
   return 0;
 }

@@ -27,6 +27,7 @@ constexpr std::array kTemplates = {
     Template{AuditDetail::kFirstOperatorPassphrase, "role.passphrase.set",
              "operator passphrase set (first set-up)"},
     Template{AuditDetail::kPassphraseChanged, "role.passphrase.set", "{} passphrase changed"},
+    Template{AuditDetail::kNoteWritten, "history.note", "call {}: note written ({} characters)"},
     Template{AuditDetail::kNoteSet, "history.note", "call {}: note set to \"{}\""},
     Template{AuditDetail::kExported, "history.export", "{}, {} calls, {}"},
     Template{AuditDetail::kKeyReplaced, "peer.key.replace",

@@ -20,7 +20,8 @@ enum class AuditDetail {
   kFirstAdminPassphrase,     //
   kFirstOperatorPassphrase,  //
   kPassphraseChanged,        // role
-  kNoteSet,                  // call id, note
+  kNoteSet,                  // call id, note (entries from before the sealed history)
+  kNoteWritten,              // call id, characters (the note stays in the sealed row)
   kExported,                 // format, calls, filter ("all calls" or key=value pairs)
   kKeyReplaced,              // peer, old fingerprint, new fingerprint, endpoints
   kImported,                 // peer, fingerprint, endpoints

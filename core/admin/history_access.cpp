@@ -26,27 +26,32 @@ std::string describe(const store::HistoryFilter& f) {
   return out.empty() ? "all calls" : out;
 }
 
+store::HistoryRecords& HistoryAccess::records(const RoleGrant& op, std::string_view what) {
+  require(op, Role::kOperator, what);
+  store::HistoryRecords* history = op.history();
+  if (!history) throw AccessDenied("this operator's session holds no history key");
+  return *history;
+}
+
 std::vector<store::CallRecord> HistoryAccess::query(const RoleGrant& op,
                                                     const store::HistoryFilter& filter) {
-  require(op, Role::kOperator, "read the call history");
-  return history_.query(filter);
+  return records(op, "read the call history").query(filter);
 }
 
 std::int64_t HistoryAccess::count(const RoleGrant& op, const store::HistoryFilter& filter) {
-  require(op, Role::kOperator, "read the call history");
-  return history_.count(filter);
+  return records(op, "read the call history").count(filter);
 }
 
 std::optional<store::CallRecord> HistoryAccess::get(const RoleGrant& op, std::int64_t id) {
-  require(op, Role::kOperator, "read the call history");
-  return history_.get(id);
+  return records(op, "read the call history").get(id);
 }
 
 void HistoryAccess::set_note(const RoleGrant& op, std::int64_t id, std::string_view note) {
-  require(op, Role::kOperator, "annotate the call history");
-  history_.set_note(id, note);
-  audit_.record(Role::kOperator, op.actor(), "history.note",
-                audit_details(AuditDetail::kNoteSet, {std::to_string(id), std::string(note)}));
+  records(op, "annotate the call history").set_note(id, note);
+  // The note itself stays in the sealed row; the audit log says only that it changed.
+  audit_.record(
+      Role::kOperator, op.actor(), "history.note",
+      audit_details(AuditDetail::kNoteWritten, {std::to_string(id), std::to_string(note.size())}));
 }
 
 namespace {
@@ -68,8 +73,7 @@ const char* format_name(HistoryAccess::Format format) {
 std::vector<store::CallRecord> HistoryAccess::audited_export(const RoleGrant& op,
                                                              const store::HistoryFilter& filter,
                                                              Format format) {
-  require(op, Role::kOperator, "export the call history");
-  std::vector<store::CallRecord> calls = history_.query(filter);
+  std::vector<store::CallRecord> calls = records(op, "export the call history").query(filter);
   audit_.record(
       Role::kOperator, op.actor(), "history.export",
       audit_details(AuditDetail::kExported, {std::string(format_name(format)),

@@ -9,12 +9,13 @@
 #include "core/admin/audit_trail.hpp"
 #include "core/admin/role_gate.hpp"
 #include "core/store/call_history.hpp"
+#include "core/store/history_records.hpp"
 
 namespace hotline::admin {
 
 class HistoryAccess {
  public:
-  HistoryAccess(store::Database& db, AuditTrail& audit) : history_(db), audit_(audit) {}
+  explicit HistoryAccess(AuditTrail& audit) : audit_(audit) {}
 
   std::vector<store::CallRecord> query(const RoleGrant& op, const store::HistoryFilter& filter);
   std::int64_t count(const RoleGrant& op, const store::HistoryFilter& filter);
@@ -32,7 +33,9 @@ class HistoryAccess {
   std::vector<store::CallRecord> audited_export(const RoleGrant& op,
                                                 const store::HistoryFilter& filter, Format format);
 
-  store::CallHistory history_;
+  // The history as the operator's grant opens it.
+  store::HistoryRecords& records(const RoleGrant& op, std::string_view what);
+
   AuditTrail& audit_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "core/admin/audit_details.hpp"
 #include "core/admin/passphrase_policy.hpp"
+#include "core/store/call_history.hpp"
 #include "core/store/database.hpp"
 #include "core/util/time_format.hpp"
 
@@ -41,10 +42,13 @@ RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string a
   const std::string name = name_of(role);
   store::RoleCheck check = roles_.check(role, passphrase, unix_ms_now());
   switch (check.result) {
-    case Result::kAccepted:
-      take_records_key(role, passphrase, check);
+    case Result::kAccepted: {
+      auto history = std::make_shared<store::HistoryRecords>(
+          profile_.database(), take_records_key(role, passphrase, check));
+      seal_waiting_history();
       audit_.record(role, actor, "role.unlock", audit_details(AuditDetail::kRoleUnlocked, {name}));
-      return RoleGrant(role, std::move(actor));
+      return RoleGrant(role, std::move(actor), std::move(history));
+    }
     case Result::kNotSet:
       audit_.record_unprivileged(actor, "role.unlock.refused",
                                  audit_details(AuditDetail::kRoleNotSet, {name}));
@@ -76,22 +80,30 @@ RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string a
   throw AccessDenied(ErrorCode::kRoleWrongPassphraseLocked, message, {name, failures, seconds});
 }
 
-void RoleGate::take_records_key(Role role, std::string_view passphrase, store::RoleCheck& check) {
-  if (check.records_key) {
-    profile_.adopt_records_key(*check.records_key);
-    return;
+store::HistoryReaderKey RoleGate::take_records_key(Role role, std::string_view passphrase,
+                                                   store::RoleCheck& check) {
+  if (check.keys) {
+    profile_.adopt_records_key(check.keys->records_key);
+    return std::move(check.keys->reader);
   }
   // A passphrase set before the records key existed: it gets its wrap now, from a process
   // that holds the key through the console's identity.
   if (const store::RecordsKeys* keys = profile_.records_keys()) {
-    roles_.add_key_wrap(role, passphrase, cost_, keys->root);
-    return;
+    return roles_.add_key_wrap(role, passphrase, cost_, keys->root);
   }
   throw AccessDenied(
       "the " + name_of(role) +
       " passphrase is right, but it does not open this console's records key yet; give the "
       "console's key passphrase once (--passphrase-file), which lets the role passphrase open "
       "it from then on");
+}
+
+void RoleGate::seal_waiting_history() {
+  const store::RecordsKeys* keys = profile_.records_keys();
+  if (!keys) return;
+  store::Database& db = profile_.database();
+  store::HistoryKeyStore(db).hand_pending_to_readers(*keys);
+  store::seal_clear_history(db, *keys, unix_ms_now());
 }
 
 void RoleGate::set_first_passphrases(std::string_view admin,
@@ -120,7 +132,10 @@ void RoleGate::set_first_passphrases(std::string_view admin,
     audit_.record(Role::kAdministrator, actor, "role.passphrase.set",
                   audit_details(AuditDetail::kFirstOperatorPassphrase, {}));
   }
+  // What was recorded before any role could read it goes to the roles now.
+  store::HistoryKeyStore(profile_.database()).hand_pending_to_readers(*keys);
   transaction.commit();
+  store::seal_clear_history(profile_.database(), *keys, unix_ms_now());
 }
 
 void RoleGate::set_passphrase(const RoleGrant& admin, Role role, std::string_view passphrase) {
@@ -129,8 +144,20 @@ void RoleGate::set_passphrase(const RoleGrant& admin, Role role, std::string_vie
   require_strong_passphrase(passphrase, name_of(role));
   const store::RecordsKeys* keys = profile_.records_keys();
   if (!keys) throw AccessDenied("setting a passphrase needs the console's records key");
-  store::Transaction transaction(profile_.database());
-  roles_.set_passphrase(role, passphrase, cost_, unix_ms_now(), &keys->root);
+  store::Database& db = profile_.database();
+  store::Transaction transaction(db);
+  const std::optional<store::HistoryReaderKey> reader =
+      roles_.set_passphrase(role, passphrase, cost_, unix_ms_now(), &keys->root);
+  // The role's new key opens the history the administrator can: every epoch is sealed to it.
+  if (store::HistoryRecords* history = admin.history(); history && reader) {
+    store::HistoryKeyring& keyring = history->keyring();
+    keyring.refresh(db);
+    store::HistoryKeyStore epochs(db);
+    for (const auto& [epoch, key] : keyring.keys()) {
+      epochs.share_epoch(epoch, key, role, reader->public_key);
+    }
+  }
+  store::HistoryKeyStore(db).hand_pending_to_readers(*keys);
   audit_.record(Role::kAdministrator, admin.actor(), "role.passphrase.set",
                 audit_details(AuditDetail::kPassphraseChanged, {name_of(role)}));
   transaction.commit();

@@ -90,9 +90,10 @@ std::string describe(const RecordsHealth& health) {
   return "note: the console's records are written again; nothing that waited was lost";
 }
 
-CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineListener& next,
-                           std::set<std::string> unrecorded, RecordsHealthHandler on_health,
-                           std::optional<RecorderAudit> audit)
+CallRecorder::CallRecorder(const std::filesystem::path& database,
+                           std::shared_ptr<const store::HistoryEpoch> epoch,
+                           call::EngineListener& next, std::set<std::string> unrecorded,
+                           RecordsHealthHandler on_health, std::optional<RecorderAudit> audit)
     : next_(next),
       unrecorded_(std::move(unrecorded)),
       on_health_(std::move(on_health)),
@@ -101,10 +102,10 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
   auto db = std::make_shared<store::Database>(
       store::Database::open(database, store::Database::OpenMode::kMustExist));
   db->set_busy_timeout(kBusyTimeout);
-  thread_ = std::thread([this, db] {
+  thread_ = std::thread([this, db, epoch = std::move(epoch)] {
     name_this_thread("hotline-records");
-    store::CallHistory history(*db);
-    std::vector<std::int64_t> seen;
+    store::CallHistory history(*db, epoch);
+    std::vector<store::CallRecord> seen;
     std::unique_lock lock(mutex_);
     auto next_beat = std::chrono::steady_clock::now() + kHeartbeat;
     bool history_waits = false;    // the store refused the queue's first job: retry at the beat
@@ -158,11 +159,16 @@ CallRecorder::CallRecorder(const std::filesystem::path& database, call::EngineLi
         history_waits = false;
         next_beat += kHeartbeat;
         seen.clear();
-        for (const auto& [id, open] : open_) seen.push_back(open.record.id);
+        const std::int64_t now = unix_ms_now();
+        for (auto& [id, open] : open_) {
+          if (open.record.id == 0) continue;  // its first write is still to come
+          open.record.last_seen_at = now;
+          seen.push_back(open.record);
+        }
         lock.unlock();
         std::optional<std::string> failure;
         try {
-          history.touch(seen, unix_ms_now());
+          history.touch(seen);
         } catch (const std::exception& e) {
           failure = std::string("cannot mark open calls as seen (will retry): ") + e.what();
         }

@@ -31,6 +31,7 @@
 #include "core/call/engine.hpp"
 #include "core/crypto/identity.hpp"
 #include "core/store/call_history.hpp"
+#include "core/store/history_keys.hpp"
 #include "core/store/peer_store.hpp"
 
 namespace hotline::console {
@@ -69,10 +70,12 @@ class CallRecorder final : public call::EngineListener {
   // only delay the other records and the console's stop.
   static constexpr std::chrono::milliseconds kBusyTimeout{500};
 
-  // Opens its own connection to the database at `database`. Calls with the peers named in
-  // `unrecorded` (service lines such as the Echo Test) are forwarded but not recorded.
-  // `on_health` is called on the recorder's thread, never with a lock held.
-  CallRecorder(const std::filesystem::path& database, call::EngineListener& next,
+  // Opens its own connection to the database at `database` and seals the rows under `epoch`
+  // (this start's). Calls with the peers named in `unrecorded` (service lines such as the
+  // Echo Test) are forwarded but not recorded. `on_health` is called on the recorder's
+  // thread, never with a lock held.
+  CallRecorder(const std::filesystem::path& database,
+               std::shared_ptr<const store::HistoryEpoch> epoch, call::EngineListener& next,
                std::set<std::string> unrecorded = {}, RecordsHealthHandler on_health = {},
                std::optional<RecorderAudit> audit = std::nullopt);
   ~CallRecorder() override;  // writes everything queued, then stops

@@ -7,6 +7,7 @@
 
 #include "core/admin/audit_trail.hpp"
 #include "core/store/call_history.hpp"
+#include "core/util/time_format.hpp"
 
 namespace hotline::console {
 
@@ -82,16 +83,21 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
                                ConsoleOptions options)
     : profile_(profile), extra_peers_(std::move(options.extra_peers)), lock_(profile.directory()) {
   const auto db_path = profile.directory() / identity::kDatabaseFileName;
-  interrupted_closed_ = store::CallHistory(profile.database()).close_interrupted();
+  const store::RecordsKeys& keys = *profile.records_keys();
+  store::seal_clear_history(profile.database(), keys, unix_ms_now());
+  interrupted_closed_ = store::CallHistory::close_interrupted(profile.database());
+  history_key_problems_ = store::HistoryKeyStore(profile.database()).readers(keys).problems;
+  history_epoch_ = std::make_shared<const store::HistoryEpoch>(
+      store::HistoryKeyStore(profile.database()).create_epoch(keys, unix_ms_now()));
   admin::AuditTrail(profile).sign_pending();
 
   auto identity = std::make_shared<const crypto::Identity>(
       crypto::Identity::from_seed(profile.identity().seed()));
   std::set<std::string> unrecorded;
   for (const auto& extra : extra_peers_) unrecorded.insert(extra.name);
-  recorder_ = std::make_unique<CallRecorder>(db_path, listener, std::move(unrecorded),
-                                             std::move(options.on_records_health),
-                                             RecorderAudit{profile.public_key(), identity});
+  recorder_ = std::make_unique<CallRecorder>(
+      db_path, history_epoch_, listener, std::move(unrecorded),
+      std::move(options.on_records_health), RecorderAudit{profile.public_key(), identity});
 
   call::EngineConfig config;
   config.identity = std::move(identity);

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/call/engine.hpp"
@@ -22,6 +23,7 @@
 #include "core/store/database.hpp"
 #include "core/store/database_watcher.hpp"
 #include "core/store/directory_seal.hpp"
+#include "core/store/history_keys.hpp"
 
 namespace hotline::console {
 
@@ -67,6 +69,12 @@ class ConsoleRuntime {
   call::Engine& engine() { return *engine_; }
   CallRecorder& recorder() { return *recorder_; }
   int interrupted_calls_closed() const { return interrupted_closed_; }
+  // A role's history key that was changed in the file: this start seals nothing to it.
+  const std::vector<std::string>& history_key_problems() const { return history_key_problems_; }
+  // This start's history epoch: the rows it writes, and the only ones it can read back.
+  std::vector<store::CallRecord> own_calls(std::int64_t limit) {
+    return store::CallHistory(profile_.database(), history_epoch_).own_calls(limit);
+  }
   // Reads and checks the directory again (through the profile's connection) and gives it
   // to the engine; done before every call this console places. A change another process
   // makes reaches the engine by itself (store::DatabaseWatcher).
@@ -82,6 +90,8 @@ class ConsoleRuntime {
   std::vector<call::PeerEntry> extra_peers_;
   ConsoleLock lock_;
   int interrupted_closed_ = 0;
+  std::shared_ptr<const store::HistoryEpoch> history_epoch_;
+  std::vector<std::string> history_key_problems_;
   std::unique_ptr<CallRecorder> recorder_;
   std::unique_ptr<call::Engine> engine_;
   // Held from reading the directory to handing it to the engine, by reload_peers() and the

@@ -15,10 +15,12 @@
 #include <system_error>
 
 #include "core/store/audit_log.hpp"
+#include "core/store/call_history.hpp"
 #include "core/store/directory_seal.hpp"
 #include "core/store/upgrade_backup.hpp"
 #include "core/util/bytes.hpp"
 #include "core/util/error.hpp"
+#include "core/util/time_format.hpp"
 
 namespace hotline::identity {
 namespace {
@@ -205,6 +207,7 @@ void Profile::protect_records() {
   store::RecordsKeyStore keys(*database_);
   if (std::optional<crypto::SecretKey> existing = keys.open(*identity_)) {
     adopt_records_key(*existing);
+    store::seal_clear_history(*database_, *records_keys_, unix_ms_now());
     store::remove_unprotected_backups(database_->path());
     return;
   }
@@ -218,6 +221,8 @@ void Profile::protect_records() {
         .sign_pending(*identity_, &records_keys_->audit_mac, /*adopt_unvouched=*/true);
     transaction.commit();
   }
+  // Call rows of an earlier version are sealed too (history_keys.hpp).
+  store::seal_clear_history(*database_, *records_keys_, unix_ms_now());
   // The clear pre-shared keys were zeroed in the pages (secure_delete); the copies of those
   // pages in the write-ahead log go with it.
   database_->exec("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -1,9 +1,11 @@
 #include "core/store/call_history.hpp"
 
+#include <algorithm>
 #include <array>
-#include <variant>
 
 #include "core/store/database.hpp"
+#include "core/store/history_keys.hpp"
+#include "core/store/sealed_call.hpp"
 #include "core/util/error.hpp"
 
 namespace hotline::store {
@@ -13,6 +15,7 @@ constexpr std::array<std::string_view, kCallOutcomeCount> kOutcomeNames = {
     "answered",        "missed",  "declined", "busy",        "no_answer", "unreachable",
     "connection_lost", "refused", "failed",   "interrupted", "cancelled"};
 
+// The clear table of schema v5 and earlier, read once to be sealed.
 constexpr std::string_view kColumns =
     "id, peer_name, peer_fingerprint, peer_verified, direction, started_at, answered_at, "
     "ended_at, last_seen_at, duration_s, outcome, end_reason, sas, sas_confirmed_local, "
@@ -44,113 +47,6 @@ CallRecord read_row(const Statement& row) {
   return r;
 }
 
-// Binds the fields shared by begin() and update(), as parameters ?1..?21.
-void bind_fields(Statement& stmt, const CallRecord& r) {
-  stmt.bind(1, r.peer_name)
-      .bind(2, r.peer_fingerprint)
-      .bind(3, std::int64_t{r.peer_verified})
-      .bind(4, to_string(r.direction))
-      .bind(5, r.started_at)
-      .bind(6, r.answered_at)
-      .bind(7, r.ended_at)
-      .bind(8, r.last_seen_at)
-      .bind(9, r.duration_s)
-      .bind(11, r.end_reason)
-      .bind(12, r.sas)
-      .bind(13, std::int64_t{r.sas_confirmed_local})
-      .bind(14, std::int64_t{r.sas_confirmed_remote});
-  if (r.outcome) {
-    stmt.bind(10, to_string(*r.outcome));
-  } else {
-    stmt.bind_null(10);
-  }
-  if (r.quality) {
-    stmt.bind(15, r.quality->mean_rtt_ms)
-        .bind(16, r.quality->loss_percent)
-        .bind(17, r.quality->jitter_ms)
-        .bind(18, r.quality->concealed_percent)
-        .bind(19, r.quality->fec_recovered)
-        .bind(20, r.quality->interruptions);
-  } else {
-    for (int i = 15; i <= 20; ++i) stmt.bind_null(i);
-  }
-}
-
-// LIKE pattern matching `text` anywhere, with LIKE's wildcards in it taken literally.
-std::string contains_pattern(std::string_view text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  return pattern + "%";
-}
-
-struct WhereClause {
-  std::string sql;
-  std::vector<std::variant<std::int64_t, std::string>> values;
-
-  void add(std::string_view condition) {
-    sql += (sql.empty() ? " WHERE " : " AND ") + std::string(condition);
-  }
-  int next() const { return static_cast<int>(values.size()) + 1; }
-};
-
-WhereClause where(const HistoryFilter& f) {
-  WhereClause w;
-  if (f.peer) {
-    w.add("peer_name = ?" + std::to_string(w.next()));
-    w.values.emplace_back(*f.peer);
-  }
-  if (f.since) {
-    w.add("started_at >= ?" + std::to_string(w.next()));
-    w.values.emplace_back(*f.since);
-  }
-  if (f.until) {
-    w.add("started_at < ?" + std::to_string(w.next()));
-    w.values.emplace_back(*f.until);
-  }
-  if (f.outcome) {
-    w.add("outcome = ?" + std::to_string(w.next()));
-    w.values.emplace_back(std::string(to_string(*f.outcome)));
-  }
-  if (f.direction) {
-    w.add("direction = ?" + std::to_string(w.next()));
-    w.values.emplace_back(std::string(to_string(*f.direction)));
-  }
-  if (f.text && !f.text->empty()) {
-    const std::string p = "?" + std::to_string(w.next());
-    w.add("(peer_name LIKE " + p + " ESCAPE '\\' OR peer_fingerprint LIKE " + p +
-          " ESCAPE '\\' OR sas LIKE " + p + " ESCAPE '\\' OR end_reason LIKE " + p +
-          " ESCAPE '\\' OR note LIKE " + p + " ESCAPE '\\')");
-    w.values.emplace_back(contains_pattern(*f.text));
-  }
-  return w;
-}
-
-void bind_values(Statement& stmt, const WhereClause& w) {
-  for (std::size_t i = 0; i < w.values.size(); ++i) {
-    const int index = static_cast<int>(i) + 1;
-    std::visit([&](const auto& v) { stmt.bind(index, v); }, w.values[i]);
-  }
-}
-
-std::string_view sort_column(HistorySort sort) {
-  switch (sort) {
-    case HistorySort::kPeer:
-      return "peer_name";
-    case HistorySort::kDirection:
-      return "direction";
-    case HistorySort::kOutcome:
-      return "outcome";
-    case HistorySort::kDuration:
-      return "duration_s";
-    case HistorySort::kStarted:
-      break;
-  }
-  return "started_at";
-}
-
 }  // namespace
 
 std::string_view to_string(CallOutcome outcome) {
@@ -174,87 +70,117 @@ std::optional<CallDirection> parse_call_direction(std::string_view text) {
   return std::nullopt;
 }
 
+CallHistory::CallHistory(Database& db, std::shared_ptr<const HistoryEpoch> epoch)
+    : db_(&db), epoch_(std::move(epoch)) {
+  if (!epoch_) throw Error("call history needs its epoch");
+}
+
 std::int64_t CallHistory::begin(const CallRecord& record) {
   if (record.peer_name.empty()) throw Error("a call record needs the peer's name");
-  Statement stmt = db_->prepare(
-      "INSERT INTO calls (peer_name, peer_fingerprint, peer_verified, direction, started_at, "
-      "answered_at, ended_at, last_seen_at, duration_s, outcome, end_reason, sas, "
-      "sas_confirmed_local, sas_confirmed_remote, mean_rtt_ms, loss_percent, jitter_ms, "
-      "concealed_percent, fec_recovered, interruptions, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-      "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
-  bind_fields(stmt, record);
-  stmt.bind(21, record.note);
-  stmt.run();
-  return db_->last_insert_rowid();
+  Transaction transaction(*db_);
+  // The box binds the row's id, so the row is made first and sealed once the id is known.
+  db_->prepare("INSERT INTO sealed_calls (epoch, state, sealed) VALUES (?1, ?2, x'')")
+      .bind(1, epoch_->id)
+      .bind(2, std::int64_t{record.ended_at ? 0 : 1})
+      .run();
+  const std::int64_t id = db_->last_insert_rowid();
+  db_->prepare("UPDATE sealed_calls SET sealed = ?2 WHERE id = ?1")
+      .bind(1, id)
+      .bind(2, ByteSpan(seal_call(epoch_->key, id, epoch_->id, record)))
+      .run();
+  transaction.commit();
+  return id;
+}
+
+std::optional<CallRecord> CallHistory::read_own(std::int64_t id) {
+  Statement stmt = db_->prepare("SELECT sealed FROM sealed_calls WHERE id = ?1 AND epoch = ?2");
+  if (!stmt.bind(1, id).bind(2, epoch_->id).step()) return std::nullopt;
+  return open_call(epoch_->key, id, epoch_->id, stmt.column_blob(0));
 }
 
 void CallHistory::update(const CallRecord& record) {
-  Statement stmt = db_->prepare(
-      "UPDATE calls SET peer_name = ?1, peer_fingerprint = ?2, peer_verified = ?3, "
-      "direction = ?4, started_at = ?5, answered_at = ?6, ended_at = ?7, last_seen_at = ?8, "
-      "duration_s = ?9, outcome = ?10, end_reason = ?11, sas = ?12, sas_confirmed_local = ?13, "
-      "sas_confirmed_remote = ?14, mean_rtt_ms = ?15, loss_percent = ?16, jitter_ms = ?17, "
-      "concealed_percent = ?18, fec_recovered = ?19, interruptions = ?20 WHERE id = ?21");
-  bind_fields(stmt, record);
-  stmt.bind(21, record.id);
-  stmt.run();
-  if (db_->changes() == 0) throw Error("no call with id " + std::to_string(record.id));
-}
-
-void CallHistory::touch(std::span<const std::int64_t> ids, std::int64_t now) {
-  if (ids.empty()) return;
   Transaction transaction(*db_);
-  Statement stmt =
-      db_->prepare("UPDATE calls SET last_seen_at = ?1 WHERE id = ?2 AND ended_at IS NULL");
-  for (std::int64_t id : ids) {
-    stmt.reset();
-    stmt.bind(1, now).bind(2, id).run();
-  }
+  const std::optional<CallRecord> stored = read_own(record.id);
+  if (!stored) throw Error("no call with id " + std::to_string(record.id));
+  CallRecord next = record;
+  next.note = stored->note;
+  db_->prepare("UPDATE sealed_calls SET state = ?2, sealed = ?3 WHERE id = ?1")
+      .bind(1, record.id)
+      .bind(2, std::int64_t{record.ended_at ? 0 : 1})
+      .bind(3, ByteSpan(seal_call(epoch_->key, record.id, epoch_->id, next)))
+      .run();
   transaction.commit();
 }
 
-int CallHistory::close_interrupted() {
-  Statement stmt = db_->prepare(
-      "UPDATE calls SET outcome = 'interrupted', ended_at = last_seen_at, "
-      "end_reason = ?1, duration_s = CASE WHEN answered_at IS NULL THEN 0 "
-      "ELSE max(0, last_seen_at - answered_at) / 1000.0 END WHERE ended_at IS NULL");
-  stmt.bind(1, kConsoleStoppedReason).run();
-  return db_->changes();
+void CallHistory::touch(std::span<const CallRecord> records) {
+  if (records.empty()) return;
+  Transaction transaction(*db_);
+  for (const CallRecord& record : records) update(record);
+  transaction.commit();
 }
 
-std::vector<CallRecord> CallHistory::query(const HistoryFilter& filter) {
-  const WhereClause w = where(filter);
-  const std::string direction = filter.ascending ? " ASC" : " DESC";
-  std::string sql = "SELECT " + std::string(kColumns) + " FROM calls" + w.sql + " ORDER BY " +
-                    std::string(sort_column(filter.sort)) + direction + ", started_at" + direction +
-                    ", id" + direction;
-  sql += " LIMIT " + std::to_string(filter.limit.value_or(-1)) + " OFFSET " +
-         std::to_string(filter.offset);
-  Statement stmt = db_->prepare(sql);
-  bind_values(stmt, w);
+std::vector<CallRecord> CallHistory::own_calls(std::int64_t limit) {
+  Statement stmt =
+      db_->prepare("SELECT id, state, sealed FROM sealed_calls WHERE epoch = ?1 ORDER BY id DESC");
+  stmt.bind(1, epoch_->id);
   std::vector<CallRecord> rows;
-  while (stmt.step()) rows.push_back(read_row(stmt));
+  while (stmt.step()) {
+    std::optional<CallRecord> r =
+        open_call(epoch_->key, stmt.column_int64(0), epoch_->id, stmt.column_blob(2));
+    if (!r) continue;
+    apply_state(*r, static_cast<RowState>(stmt.column_int64(1)));
+    rows.push_back(std::move(*r));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const CallRecord& a, const CallRecord& b) {
+    return a.started_at != b.started_at ? a.started_at > b.started_at : a.id > b.id;
+  });
+  if (limit >= 0 && rows.size() > static_cast<std::size_t>(limit)) {
+    rows.resize(static_cast<std::size_t>(limit));
+  }
   return rows;
 }
 
-std::int64_t CallHistory::count(HistoryFilter filter) {
-  const WhereClause w = where(filter);
-  Statement stmt = db_->prepare("SELECT count(*) FROM calls" + w.sql);
-  bind_values(stmt, w);
-  stmt.step();
-  return stmt.column_int64(0);
+int CallHistory::close_interrupted(Database& db) {
+  db.prepare("UPDATE sealed_calls SET state = 2 WHERE state = 1").run();
+  return db.changes();
 }
 
-std::optional<CallRecord> CallHistory::get(std::int64_t id) {
-  Statement stmt = db_->prepare("SELECT " + std::string(kColumns) + " FROM calls WHERE id = ?1");
-  if (!stmt.bind(1, id).step()) return std::nullopt;
-  return read_row(stmt);
+void apply_state(CallRecord& r, RowState state) {
+  if (state != RowState::kInterrupted || r.ended_at) return;
+  r.outcome = CallOutcome::kInterrupted;
+  r.ended_at = r.last_seen_at;
+  r.end_reason = std::string(kConsoleStoppedReason);
+  r.duration_s =
+      r.answered_at
+          ? static_cast<double>(std::max<std::int64_t>(0, r.last_seen_at - *r.answered_at)) / 1000.0
+          : 0.0;
 }
 
-void CallHistory::set_note(std::int64_t id, std::string_view note) {
-  Statement stmt = db_->prepare("UPDATE calls SET note = ?2 WHERE id = ?1");
-  stmt.bind(1, id).bind(2, note).run();
-  if (db_->changes() == 0) throw Error("no call with id " + std::to_string(id));
+int seal_clear_history(Database& db, const RecordsKeys& keys, std::int64_t now_ms) {
+  if (!db.prepare("SELECT 1 FROM calls LIMIT 1").step()) return 0;
+  int moved = 0;
+  {
+    Transaction transaction(db);
+    const HistoryEpoch epoch = HistoryKeyStore(db).create_epoch(keys, now_ms);
+    Statement rows = db.prepare("SELECT " + std::string(kColumns) + " FROM calls ORDER BY id");
+    Statement insert =
+        db.prepare("INSERT INTO sealed_calls (id, epoch, state, sealed) VALUES (?1, ?2, ?3, ?4)");
+    while (rows.step()) {
+      const CallRecord r = read_row(rows);
+      insert.reset();
+      insert.bind(1, r.id)
+          .bind(2, epoch.id)
+          .bind(3, std::int64_t{r.ended_at ? 0 : 1})
+          .bind(4, ByteSpan(seal_call(epoch.key, r.id, epoch.id, r)))
+          .run();
+      ++moved;
+    }
+    db.exec("DELETE FROM calls");
+    transaction.commit();
+  }
+  // secure_delete zeroed the clear rows' pages; the copies in the write-ahead log go too.
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  return moved;
 }
 
 }  // namespace hotline::store

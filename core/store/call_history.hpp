@@ -1,11 +1,16 @@
 #pragma once
 // Call history for operators: one row per call attempt, both directions, written when the
 // call starts and rewritten at every change, so a console that dies mid-call loses nothing:
-// the next console start closes the open row as "interrupted" at the last time it was seen.
-// Rows copy the peer's name and fingerprint, so history outlives a removed peer. Times are
-// unix milliseconds (UTC).
+// the next console start marks the open row "interrupted", and it reads as ended at the last
+// time it was seen. Rows copy the peer's name and fingerprint, so history outlives a removed
+// peer. Times are unix milliseconds (UTC).
+//
+// Rows are sealed (sealed_call.hpp) under the writing start's epoch key (history_keys.hpp):
+// the console writes them and reads back only its own start's; the roles read them all
+// (history_records.hpp).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -88,27 +93,45 @@ struct HistoryFilter {
   bool ascending = false;  // default: newest first
 };
 
+struct HistoryEpoch;
+struct RecordsKeys;
+
+// The row states of `sealed_calls.state`.
+enum class RowState { kEnded = 0, kOpen = 1, kInterrupted = 2 };
+
+// What a running console writes: its own start's rows, under its epoch.
 class CallHistory {
  public:
-  explicit CallHistory(Database& db) : db_(&db) {}
+  CallHistory(Database& db, std::shared_ptr<const HistoryEpoch> epoch);
 
   // Inserts the row and returns its id. Throws hotline::Error for an empty peer name.
   std::int64_t begin(const CallRecord& record);
-  // Rewrites every field but the note (an operator's, edited apart) of row `record.id`.
+  // Rewrites every field but the note (an operator's, edited apart) of row `record.id`, one
+  // of this start's. Throws hotline::Error "no call with id N" for any other.
   void update(const CallRecord& record);
-  // The calls are still going on at `now`.
-  void touch(std::span<const std::int64_t> ids, std::int64_t now);
-  // Closes every open row as interrupted, ended at its last_seen_at. Returns how many.
-  int close_interrupted();
+  // The calls are still going on (their last_seen_at is what the records say), in one
+  // transaction.
+  void touch(std::span<const CallRecord> records);
+  // This start's calls, newest first: what the official's recent list shows.
+  std::vector<CallRecord> own_calls(std::int64_t limit);
 
-  std::vector<CallRecord> query(const HistoryFilter& filter);
-  std::int64_t count(HistoryFilter filter);  // limit and offset ignored
-  std::optional<CallRecord> get(std::int64_t id);
-  // Throws hotline::Error "no call with id N" if absent.
-  void set_note(std::int64_t id, std::string_view note);
+  // Marks every open row interrupted (read as ended at its last_seen_at). Returns how many.
+  static int close_interrupted(Database& db);
 
  private:
+  std::optional<CallRecord> read_own(std::int64_t id);
+
   Database* db_;
+  std::shared_ptr<const HistoryEpoch> epoch_;
 };
+
+// Rows of the clear `calls` table (schema v5 and earlier) move into `sealed_calls`, same ids,
+// sealed under a new epoch to the roles (or held under the records key until one has a key);
+// the clear rows are deleted (secure_delete zeroes them) and the write-ahead log truncated.
+// Returns how many rows moved.
+int seal_clear_history(Database& db, const RecordsKeys& keys, std::int64_t now_ms);
+
+// A row marked interrupted reads as ended at its last_seen_at.
+void apply_state(CallRecord& record, RowState state);
 
 }  // namespace hotline::store

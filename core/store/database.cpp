@@ -155,6 +155,12 @@ int Database::changes() const {
   return sqlite3_changes(db_);
 }
 
+std::pair<std::int64_t, std::int64_t> Database::change_marker() {
+  Statement stmt = prepare("PRAGMA data_version");
+  stmt.step();
+  return {sqlite3_total_changes64(db_), stmt.column_int64(0)};
+}
+
 bool Database::in_transaction() const {
   return sqlite3_get_autocommit(db_) == 0;
 }
@@ -242,6 +248,10 @@ std::int64_t Statement::column_int64(int column) const {
 
 double Statement::column_double(int column) const {
   return sqlite3_column_double(stmt_, column);
+}
+
+int Statement::columns() const {
+  return sqlite3_column_count(stmt_);
 }
 
 std::string Statement::column_text(int column) const {

@@ -62,6 +62,9 @@ class Database {
   // How long a statement waits for another connection's lock before failing as locked.
   void set_busy_timeout(std::chrono::milliseconds timeout);
   int changes() const;  // rows changed by the most recent INSERT/UPDATE/DELETE
+  // Changes as a cache sees them: this connection's own rows changed so far, and SQLite's
+  // data_version (moves when another connection commits). Equal values: nothing changed.
+  std::pair<std::int64_t, std::int64_t> change_marker();
   bool in_transaction() const;
 
   const std::filesystem::path& path() const { return path_; }
@@ -109,6 +112,7 @@ class Statement {
   std::int64_t column_int64(int column) const;
   double column_double(int column) const;
   std::string column_text(int column) const;
+  int columns() const;  // of the result
   std::optional<std::string> column_optional_text(int column) const;
   std::optional<std::int64_t> column_optional_int64(int column) const;
   ByteSpan column_blob(int column) const;

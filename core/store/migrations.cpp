@@ -190,8 +190,42 @@ void schema_v5(Database& db) {
   )sql");
 }
 
-constexpr std::array<Migration, 5> kMigrations = {
-    &schema_v1, &schema_v2, &schema_v3, &schema_v4, &schema_v5,
+// v6: the call history sealed to the roles that read it (docs/records.md, "Sealed history").
+// Each process that records calls has an epoch: a random data key, stored only sealed to
+// each reading role's public key (or, while no role has one, under the records key). A row
+// is its id, its epoch, whether it is still open and the sealed record. Ids continue after
+// the clear table's, whose rows move here (sealed) once a process holds the keys to do so.
+void schema_v6(Database& db) {
+  db.exec(R"sql(
+    ALTER TABLE role_passphrases ADD COLUMN reader_public BLOB NULL
+      CHECK (reader_public IS NULL OR length(reader_public) = 32);
+    ALTER TABLE role_passphrases ADD COLUMN reader_mac BLOB NULL
+      CHECK (reader_mac IS NULL OR length(reader_mac) = 32);
+    CREATE TABLE history_epochs (
+      id         INTEGER PRIMARY KEY AUTOINCREMENT,
+      created_at INTEGER NOT NULL
+    );
+    CREATE TABLE history_epoch_keys (
+      epoch  INTEGER NOT NULL REFERENCES history_epochs (id),
+      holder TEXT NOT NULL CHECK (holder IN ('operator', 'admin', 'console')),
+      sealed BLOB NOT NULL,
+      PRIMARY KEY (epoch, holder)
+    );
+    CREATE TABLE sealed_calls (
+      id     INTEGER PRIMARY KEY AUTOINCREMENT,
+      epoch  INTEGER NOT NULL REFERENCES history_epochs (id),
+      state  INTEGER NOT NULL CHECK (state IN (0, 1, 2)),
+      sealed BLOB NOT NULL
+    );
+    CREATE INDEX sealed_calls_by_epoch ON sealed_calls (epoch, id);
+    CREATE INDEX sealed_calls_open ON sealed_calls (id) WHERE state = 1;
+    INSERT INTO sqlite_sequence (name, seq)
+      VALUES ('sealed_calls', (SELECT coalesce(max(id), 0) FROM calls));
+  )sql");
+}
+
+constexpr std::array<Migration, 6> kMigrations = {
+    &schema_v1, &schema_v2, &schema_v3, &schema_v4, &schema_v5, &schema_v6,
 };
 
 }  // namespace

@@ -11,7 +11,13 @@ namespace hotline::store {
 namespace {
 
 constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES] = {'h', 'l', 'r', 'e', 'c', 'o', 'r', 'd'};
-enum Subkey : std::uint64_t { kAuditMac = 1, kDirectoryMac = 2, kPskAead = 3 };
+enum Subkey : std::uint64_t {
+  kAuditMac = 1,
+  kDirectoryMac = 2,
+  kPskAead = 3,
+  kReaderMac = 4,
+  kHistoryPending = 5
+};
 
 constexpr std::uint8_t kWrapVersion = 1;
 constexpr std::size_t kSaltLen = crypto_pwhash_SALTBYTES;
@@ -41,12 +47,26 @@ std::optional<crypto::SecretKey> passphrase_key(std::string_view passphrase, Byt
   return key;
 }
 
+// The role's history key pair: X25519 from a seed that is a keyed hash of the passphrase key.
+HistoryReaderKey reader_key(Role role, const crypto::SecretKey& passphrase_key) {
+  const std::string label = "hotline-history-reader/1 " + std::string(to_string(role));
+  crypto::SecretKey seed;
+  crypto_generichash(seed.data(), seed.size(), reinterpret_cast<const unsigned char*>(label.data()),
+                     label.size(), passphrase_key.data(), passphrase_key.size());
+  HistoryReaderKey out;
+  out.role = role;
+  crypto_box_seed_keypair(out.public_key.data(), out.secret.data(), seed.data());
+  return out;
+}
+
 }  // namespace
 
 RecordsKeys::RecordsKeys(const crypto::SecretKey& records_key)
     : audit_mac(derive(records_key, kAuditMac)),
       directory_mac(derive(records_key, kDirectoryMac)),
       psk_aead(derive(records_key, kPskAead)),
+      reader_mac(derive(records_key, kReaderMac)),
+      history_pending(derive(records_key, kHistoryPending)),
       root(records_key.clone()) {}
 
 bool RecordsKeyStore::exists() {
@@ -85,9 +105,9 @@ std::optional<crypto::SecretKey> RecordsKeyStore::open(const crypto::Identity& c
   return key;
 }
 
-Bytes RecordsKeyStore::wrap_for_role(Role role, std::string_view passphrase,
-                                     crypto::PassphraseCost cost,
-                                     const crypto::SecretKey& records_key) {
+RoleWrap RecordsKeyStore::wrap_for_role(Role role, std::string_view passphrase,
+                                        crypto::PassphraseCost cost,
+                                        const crypto::SecretKey& records_key) {
   crypto::ensure_sodium();
   if (passphrase.empty()) throw Error("the passphrase must not be empty");
   const bool moderate = cost == crypto::PassphraseCost::kModerate;
@@ -111,11 +131,11 @@ Bytes RecordsKeyStore::wrap_for_role(Role role, std::string_view passphrase,
   crypto_aead_xchacha20poly1305_ietf_encrypt(box, &box_len, records_key.data(), records_key.size(),
                                              reinterpret_cast<const unsigned char*>(ad.data()),
                                              ad.size(), nullptr, nonce, key->data());
-  return wrap;
+  return RoleWrap{std::move(wrap), reader_key(role, *key)};
 }
 
-std::optional<crypto::SecretKey> RecordsKeyStore::unwrap_for_role(Role role, ByteSpan wrap,
-                                                                  std::string_view passphrase) {
+std::optional<RoleKeys> RecordsKeyStore::unwrap_for_role(Role role, ByteSpan wrap,
+                                                         std::string_view passphrase) {
   crypto::ensure_sodium();
   if (wrap.size() != kWrapLen || wrap[0] != kWrapVersion) return std::nullopt;
   const std::uint64_t ops = load_le64(wrap.data() + 1);
@@ -138,7 +158,7 @@ std::optional<crypto::SecretKey> RecordsKeyStore::unwrap_for_role(Role role, Byt
                                                  ad.size(), nonce, key->data()) != 0) {
     return std::nullopt;
   }
-  return out;
+  return RoleKeys{std::move(out), reader_key(role, *key)};
 }
 
 }  // namespace hotline::store

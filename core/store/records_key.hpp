@@ -27,10 +27,12 @@ class Database;
 // The subkeys a process uses; derived once when the records key is opened.
 struct RecordsKeys {
   explicit RecordsKeys(const crypto::SecretKey& records_key);
-  crypto::SecretKey audit_mac;      // audit entries, the head and the anchor file
-  crypto::SecretKey directory_mac;  // the peer directory's seals
-  crypto::SecretKey psk_aead;       // pre-shared keys at rest
-  crypto::SecretKey root;           // the records key itself, to wrap for a role
+  crypto::SecretKey audit_mac;        // audit entries, the head and the anchor file
+  crypto::SecretKey directory_mac;    // the peer directory's seals
+  crypto::SecretKey psk_aead;         // pre-shared keys at rest
+  crypto::SecretKey reader_mac;       // the roles' history public keys (history_keys.hpp)
+  crypto::SecretKey history_pending;  // history epochs written while no role could read them
+  crypto::SecretKey root;             // the records key itself, to wrap for a role
 };
 
 class RecordsKeyStore {
@@ -44,12 +46,13 @@ class RecordsKeyStore {
   // not open with this identity (damaged, or replaced by someone else's).
   std::optional<crypto::SecretKey> open(const crypto::Identity& console);
 
-  // The wrap of `records_key` under `passphrase` for an operator or administrator.
-  static Bytes wrap_for_role(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
-                             const crypto::SecretKey& records_key);
+  // The wrap of `records_key` under `passphrase` for an operator or administrator, and the
+  // public half of the role's history key from the same passphrase.
+  static RoleWrap wrap_for_role(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
+                                const crypto::SecretKey& records_key);
   // nullopt for a wrong passphrase (or a wrap that is damaged: the two look alike).
-  static std::optional<crypto::SecretKey> unwrap_for_role(Role role, ByteSpan wrap,
-                                                          std::string_view passphrase);
+  static std::optional<RoleKeys> unwrap_for_role(Role role, ByteSpan wrap,
+                                                 std::string_view passphrase);
 
  private:
   Database* db_;

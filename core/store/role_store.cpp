@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/store/database.hpp"
+#include "core/store/history_keys.hpp"
 #include "core/store/records_key.hpp"
 #include "core/util/error.hpp"
 
@@ -69,42 +70,55 @@ bool RoleStore::has_passphrase(Role role) {
   return stmt.bind(1, to_string(role)).step();
 }
 
-void RoleStore::set_passphrase(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
-                               std::int64_t now_ms, const crypto::SecretKey* records_key) {
+std::optional<HistoryReaderKey> RoleStore::set_passphrase(Role role, std::string_view passphrase,
+                                                          crypto::PassphraseCost cost,
+                                                          std::int64_t now_ms,
+                                                          const crypto::SecretKey* records_key) {
   require_passphrase_role(role);
   if (passphrase.empty()) throw Error("the passphrase must not be empty");
   // With a wrap, opening it checks the passphrase: no second slow hash is stored.
   const std::string verifier =
       records_key ? std::string(kWrapVerifier) : crypto::hash_passphrase(passphrase, cost);
-  std::optional<Bytes> wrap;
+  std::optional<RoleWrap> wrap;
   if (records_key) wrap = RecordsKeyStore::wrap_for_role(role, passphrase, cost, *records_key);
   Transaction transaction(*db_);
   Statement upsert = db_->prepare(
-      "INSERT INTO role_passphrases (role, verifier, set_at, key_wrap) VALUES (?1, ?2, ?3, ?4) "
-      "ON CONFLICT (role) DO UPDATE SET verifier = excluded.verifier, set_at = excluded.set_at, "
-      "key_wrap = excluded.key_wrap");
+      "INSERT INTO role_passphrases (role, verifier, set_at, key_wrap, reader_public, reader_mac) "
+      "VALUES (?1, ?2, ?3, ?4, NULL, NULL) ON CONFLICT (role) DO UPDATE SET "
+      "verifier = excluded.verifier, set_at = excluded.set_at, key_wrap = excluded.key_wrap, "
+      "reader_public = NULL, reader_mac = NULL");
   upsert.bind(1, to_string(role)).bind(2, verifier).bind(3, now_ms);
   if (wrap) {
-    upsert.bind(4, ByteSpan(*wrap));
+    upsert.bind(4, ByteSpan(wrap->wrap));
   } else {
     upsert.bind_null(4);
   }
   upsert.run();
+  if (wrap) {
+    HistoryKeyStore(*db_).set_reader(role, wrap->reader.public_key, RecordsKeys(*records_key));
+  }
   db_->prepare("UPDATE role_attempts SET consecutive_failures = 0 WHERE role = ?1")
       .bind(1, to_string(role))
       .run();
   transaction.commit();
+  if (!wrap) return std::nullopt;
+  return std::move(wrap->reader);
 }
 
-void RoleStore::add_key_wrap(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
-                             const crypto::SecretKey& records_key) {
+HistoryReaderKey RoleStore::add_key_wrap(Role role, std::string_view passphrase,
+                                         crypto::PassphraseCost cost,
+                                         const crypto::SecretKey& records_key) {
   require_passphrase_role(role);
-  const Bytes wrap = RecordsKeyStore::wrap_for_role(role, passphrase, cost, records_key);
+  RoleWrap wrap = RecordsKeyStore::wrap_for_role(role, passphrase, cost, records_key);
+  Transaction transaction(*db_);
   db_->prepare("UPDATE role_passphrases SET key_wrap = ?2, verifier = ?3 WHERE role = ?1")
       .bind(1, to_string(role))
-      .bind(2, ByteSpan(wrap))
+      .bind(2, ByteSpan(wrap.wrap))
       .bind(3, std::string(kWrapVerifier))
       .run();
+  HistoryKeyStore(*db_).set_reader(role, wrap.reader.public_key, RecordsKeys(records_key));
+  transaction.commit();
+  return std::move(wrap.reader);
 }
 
 int RoleStore::consecutive_failures(Role role) {
@@ -152,10 +166,19 @@ RoleCheck RoleStore::check(Role role, std::string_view passphrase, std::int64_t 
     transaction.commit();
   }
   if (wrap) {
-    out.records_key = RecordsKeyStore::unwrap_for_role(role, *wrap, passphrase);
+    out.keys = RecordsKeyStore::unwrap_for_role(role, *wrap, passphrase);
   }
-  if (wrap ? out.records_key.has_value() : crypto::verify_passphrase(verifier, passphrase)) {
+  if (wrap ? out.keys.has_value() : crypto::verify_passphrase(verifier, passphrase)) {
     Transaction transaction(*db_);
+    // A wrap from before the sealed history (schema v5) gets its history key at the first
+    // unlock; one already stored is only ever replaced with the passphrase.
+    if (out.keys && !db_->prepare("SELECT 1 FROM role_passphrases WHERE role = ?1 AND "
+                                  "reader_public IS NOT NULL")
+                         .bind(1, to_string(role))
+                         .step()) {
+      HistoryKeyStore(*db_).set_reader(role, out.keys->reader.public_key,
+                                       RecordsKeys(out.keys->records_key));
+    }
     db_->prepare(
            "UPDATE role_attempts SET consecutive_failures = 0, total_failures = "
            "max(0, total_failures - 1) WHERE role = ?1")

@@ -6,6 +6,7 @@
 // attempt counts as a failure before the (slow) check, so attempts started in parallel are
 // slowed down as much as attempts one after another.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -14,12 +15,35 @@
 
 #include "core/crypto/passphrase_hash.hpp"
 #include "core/crypto/secret.hpp"
+#include "core/util/bytes.hpp"
 
 namespace hotline::store {
 
 class Database;
 
 enum class Role { kOfficial, kOperator, kAdministrator };
+
+using PublicKey = std::array<std::uint8_t, 32>;
+
+// The X25519 key pair a role opens the sealed call history with. It is derived from the same
+// Argon2id key as the role's wrap, so the console (which holds the records key but no role
+// passphrase) can seal to it and never read it back.
+struct HistoryReaderKey {
+  Role role = Role::kOperator;
+  crypto::SecretKey secret;
+  PublicKey public_key{};
+};
+
+struct RoleWrap {
+  Bytes wrap;
+  HistoryReaderKey reader;
+};
+
+struct RoleKeys {
+  crypto::SecretKey records_key;
+  HistoryReaderKey reader;
+};
+
 std::string_view to_string(Role role);  // "official", "operator", "admin"
 // "official", "operator", "admin" or "administrator".
 std::optional<Role> parse_role(std::string_view text);
@@ -35,8 +59,9 @@ struct RoleCheck {
   Result result = Result::kWrong;
   int consecutive_failures = 0;         // after this attempt
   std::chrono::seconds retry_after{0};  // kThrottled, or kWrong when the next one must wait
-  // kAccepted with a wrap of the records key: the key it opened (records_key.hpp).
-  std::optional<crypto::SecretKey> records_key;
+  // kAccepted with a wrap of the records key: the key it opened and the role's history key
+  // (records_key.hpp).
+  std::optional<RoleKeys> keys;
 };
 
 class RoleStore {
@@ -46,14 +71,16 @@ class RoleStore {
   // Only operator and administrator have passphrases.
   bool has_passphrase(Role role);
   // Replaces the verifier and clears the failure count; with `records_key`, the passphrase
-  // wraps it, and the wrap (not the verifier) is what check() opens from then on. Throws for
-  // the official role or an empty passphrase.
-  void set_passphrase(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
-                      std::int64_t now_ms, const crypto::SecretKey* records_key = nullptr);
-  // Adds the wrap to a passphrase set before the records key existed (after check() accepted
-  // it through the verifier).
-  void add_key_wrap(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
-                    const crypto::SecretKey& records_key);
+  // wraps it, and the wrap (not the verifier) is what check() opens from then on, and the
+  // role's history key's public half is stored (the key is returned). Throws for the official role
+  // or an empty passphrase.
+  std::optional<HistoryReaderKey> set_passphrase(Role role, std::string_view passphrase,
+                                                 crypto::PassphraseCost cost, std::int64_t now_ms,
+                                                 const crypto::SecretKey* records_key = nullptr);
+  // Adds the wrap (and the role's history key, returned) to a passphrase set before the records key
+  // existed (after check() accepted it through the verifier).
+  HistoryReaderKey add_key_wrap(Role role, std::string_view passphrase, crypto::PassphraseCost cost,
+                                const crypto::SecretKey& records_key);
   RoleCheck check(Role role, std::string_view passphrase, std::int64_t now_ms);
   int consecutive_failures(Role role);
 

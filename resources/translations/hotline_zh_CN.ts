@@ -218,6 +218,10 @@ Listen on this address instead (peers then need this console's new card):</sourc
         <translation>通话 %1：备注设为“%2”</translation>
     </message>
     <message>
+        <source>call %1: note written (%2 characters)</source>
+        <translation>通话 %1：已写入备注（%2 个字符）</translation>
+    </message>
+    <message>
         <source>%1 passphrase changed</source>
         <translation>%1口令已更改</translation>
     </message>

@@ -37,9 +37,18 @@ wait_for_line() {  # wait_for_line FILE PATTERN: until a line matches (at most 2
   for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   echo "timed out waiting for '$2' in $1:"; cat "$1"; return 1
 }
-wait_for_sql() {  # wait_for_sql DB QUERY: until the query prints 1 (at most 20 s)
-  for _ in $(seq 200); do [[ $(sqlite3 "$1" "$2" 2>/dev/null) == 1 ]] && return 0; sleep 0.1; done
-  echo "timed out waiting for: $2"; return 1
+wait_for_rewrites() {  # wait_for_rewrites DB N: until the open call's sealed row changed N times
+  local last="" seen=0 now
+  for _ in $(seq 200); do
+    now=$(sqlite3 "$1" "SELECT hex(sealed) FROM sealed_calls WHERE state = 1" 2>/dev/null)
+    if [[ -n $now && $now != "$last" ]]; then
+      [[ -n $last ]] && seen=$((seen + 1))
+      last=$now
+      ((seen >= $2)) && return 0
+    fi
+    sleep 0.1
+  done
+  echo "timed out waiting for $2 rewrites of the open call's row"; return 1
 }
 json_field() {  # json_field FILE INDEX KEY: a field of the INDEXth call of a history --json
   python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[int(sys.argv[2])][sys.argv[3]])" \
@@ -239,6 +248,15 @@ check "history shows the answered call" sh -c \
   "'$hotline' --profile '$work/a' history --role-passphrase-file '$work/operator' | grep -E '^1 .* out +answered .* both +新加坡'"
 note=$'line one, with a comma\nline "two" — 确认'
 check "history note" "$hotline" "${a[@]}" history note 1 "$note" "${as_operator[@]}"
+# Someone with the files and no passphrase: the note and the call's SAS are sealed.
+sas=$("$hotline" "${a[@]}" history --json "${as_operator[@]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["sas"])')
+sqlite3 "$work/a/hotline.db" "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+check "the call's SAS and note are in no sqlite3 .dump and not in the file's bytes" sh -c \
+  "test -n '$sas' && ! sqlite3 '$work/a/hotline.db' .dump | grep -qF -e '$sas' -e 'with a comma' &&
+   ! grep -qaF -e '$sas' -e 'with a comma' '$work/a/hotline.db'"
+check "... nor on the audit log, which says only that a note was written" sh -c \
+  "'$hotline' ${a[*]} audit ${as_admin[*]} | grep -q 'note written (' &&
+   ! '$hotline' ${a[*]} audit ${as_admin[*]} | grep -qF 'with a comma'"
 expect_fail "a note on a call that does not exist" 1 "no call with id 99" \
   "$hotline" "${a[@]}" history note 99 x "${as_operator[@]}"
 check "history --csv" sh -c "'$hotline' --profile '$work/a' history --csv --role-passphrase-file '$work/operator' > '$work/h.csv'"
@@ -342,9 +360,10 @@ check "answer starts for the kill test" wait_for_line "$work/b3.log" "Waiting fo
 caller_pid=$!
 pids+=("$caller_pid")
 check "the call connects" wait_for_line "$work/b3.log" "Connected"
-# The open row's last known time moves on with each heartbeat while the call runs.
-check "the open call's row is kept current" wait_for_sql "$work/b/hotline.db" \
-  "SELECT count(*) FROM calls WHERE ended_at IS NULL AND last_seen_at - answered_at >= 1500"
+# The open row's last known time moves on with each heartbeat (2 s) while the call runs; it
+# is sealed, so what shows is the row being rewritten. Three rewrites after "Connected" (the
+# connected state, if not yet written, then two beats) put its last time 2 s past the answer.
+check "the open call's row is kept current" wait_for_rewrites "$work/b/hotline.db" 3
 kill -9 "$answer_pid"
 killed_at=$(date +%s.%N)
 # The survivor: shown interrupted at once, the call ended as connection_lost when 10 s pass
@@ -489,11 +508,20 @@ check "... naming the peer and the fields" grep -q "peer 'Beijing' was changed i
 check "peer list marks it TAMPERED" grep -q "TAMPERED:.*Beijing" "$work/list-dir.out"
 expect_fail "an administrator's change does not seal the edit" 1 "import its card again" \
   "$hotline" "${b[@]}" peer verify Beijing "${as_admin[@]}"
+# Someone with the files swaps in a history key of their own for the operator's: the console
+# seals nothing to it, and says so.
+operator_key=$(sqlite3 "$work/b/hotline.db" "SELECT hex(reader_public) FROM role_passphrases WHERE role = 'operator'")
+sqlite3 "$work/b/hotline.db" "UPDATE role_passphrases SET reader_public = randomblob(32) WHERE role = 'operator'"
 "$hotline" "${b[@]}" answer --passphrase-file "$work/pass" --calls 0 --record "$work/b8.wav" > "$work/b8.log" 2>&1 &
 answer_pid=$!
 pids+=("$answer_pid")
 check "the console starts, warning about the edit" wait_for_line "$work/b8.log" "Waiting for calls"
 check "... naming the peer" grep -q "warning: peer directory: peer 'Beijing' was changed" "$work/b8.log"
+check "... and the operator's history key swapped in the file" grep -q \
+  "warning: call history: the operator's history key was changed in the file" "$work/b8.log"
+check "... to which this start sealed nothing" test "$(sqlite3 "$work/b/hotline.db" \
+  "SELECT count(*) FROM history_epoch_keys WHERE epoch = (SELECT max(id) FROM history_epochs) AND holder = 'operator'")" = 0
+sqlite3 "$work/b/hotline.db" "UPDATE role_passphrases SET reader_public = x'$operator_key' WHERE role = 'operator'"
 expect_fail "the edited peer's call is refused" 1 "" \
   "$hotline" "${a[@]}" call 新加坡 --play "$data/speech-16k.wav" --seconds 1
 check "... it did not ring" sh -c "! grep -q 'Incoming call' '$work/b8.log'"

@@ -83,7 +83,7 @@ TEST_CASE("an operator cannot change keys and an official cannot read the histor
   CHECK_THROWS_WITH(c.admin.import_card(c.operator_(), card(singapore, "Singapore"), {}, false),
                     ContainsSubstring("only an administrator can import peer keys"));
   CHECK(c.profile.peers().list().empty());
-  HistoryAccess history(c.profile.database(), c.audit);
+  HistoryAccess history(c.audit);
   CHECK_THROWS_AS(history.query(c.gate.official("duty"), {}), AccessDenied);
   CHECK_THROWS_AS(history.query(c.administrator(), {}), AccessDenied);
   CHECK(history.query(c.operator_(), {}).empty());
@@ -216,13 +216,16 @@ TEST_CASE("replay protection: an administrator's reset is audited, a removal cle
 
 TEST_CASE("an operator's notes and exports go on the audit log") {
   Console c;
-  store::CallHistory calls(c.profile.database());
+  store::CallHistory calls(
+      c.profile.database(),
+      std::make_shared<const store::HistoryEpoch>(
+          store::HistoryKeyStore(c.profile.database()).create_epoch(*c.profile.records_keys(), 1)));
   store::CallRecord r;
   r.peer_name = "Singapore";
   r.started_at = r.last_seen_at = 1000;
   r.outcome = store::CallOutcome::kMissed;
   r.id = calls.begin(r);
-  HistoryAccess history(c.profile.database(), c.audit);
+  HistoryAccess history(c.audit);
   const RoleGrant op = c.operator_();
   history.set_note(op, r.id, "called back at 10:05");
   CHECK(history.get(op, r.id)->note == "called back at 10:05");
@@ -235,6 +238,9 @@ TEST_CASE("an operator's notes and exports go on the audit log") {
   CHECK_THAT(entries.back().details, ContainsSubstring("outcome=missed"));
   CHECK_THAT(entries.back().details, StartsWith("CSV, 1 calls"));
   CHECK(entries[entries.size() - 2].action == "history.note");
+  // The note stays in the sealed row; the audit log only says that one was written.
+  CHECK(entries[entries.size() - 2].details ==
+        "call " + std::to_string(r.id) + ": note written (20 characters)");
   // The window's PDF report is audited as a PDF (it was written down as "CSV").
   const auto report = history.export_for_report(op, f);
   CHECK(report.size() == 1);
@@ -271,4 +277,48 @@ TEST_CASE("role passphrases have at least 8 characters and differ from each othe
   const RoleGrant admin = gate.unlock(Role::kAdministrator, "八个字符的口令啊", "chen");
   CHECK(code_of([&] { gate.set_passphrase(admin, Role::kOperator, "1234567"); }) ==
         ErrorCode::kPassphraseTooShort);
+}
+
+namespace {
+
+std::int64_t record_a_call(identity::Profile& profile, std::string peer) {
+  auto epoch = std::make_shared<const store::HistoryEpoch>(
+      store::HistoryKeyStore(profile.database()).create_epoch(*profile.records_keys(), 1));
+  store::CallRecord r;
+  r.peer_name = std::move(peer);
+  r.started_at = r.last_seen_at = 1000;
+  return store::CallHistory(profile.database(), epoch).begin(r);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the history opens with the operator's passphrase, also after an administrator changes it") {
+  Console c;
+  const std::int64_t id = record_a_call(c.profile, "Singapore");
+  HistoryAccess history(c.audit);
+  CHECK(history.get(c.operator_(), id)->peer_name == "Singapore");
+
+  c.gate.set_passphrase(c.administrator(), Role::kOperator, "the new operator pass");
+  CHECK_THROWS_AS(c.operator_(), AccessDenied);
+  const RoleGrant op = c.gate.unlock(Role::kOperator, "the new operator pass", "li");
+  CHECK(history.get(op, id)->peer_name == "Singapore");
+  CHECK(history.count(op, {}) == 1);
+}
+
+TEST_CASE("calls recorded before the first role passphrase are readable once it is set") {
+  test::TempDir dir;
+  identity::Profile profile = identity::Profile::create(
+      dir.path() / "p", "Beijing", net::parse_endpoint_or_throw("127.0.0.1:47000"), std::nullopt,
+      identity::KeyFileCost::kInteractive);
+  const std::int64_t id = record_a_call(profile, "Tokyo");
+  AuditTrail audit{profile};
+  RoleGate gate{profile, audit, kCost};
+  gate.set_first_passphrases("admin pass", "operator pass", "setup");
+  HistoryAccess history(audit);
+  CHECK(history.get(gate.unlock(Role::kOperator, "operator pass", "li"), id)->peer_name == "Tokyo");
+  // Nothing is left that the console's own key opens.
+  CHECK_FALSE(profile.database()
+                  .prepare("SELECT 1 FROM history_epoch_keys WHERE holder = 'console'")
+                  .step());
 }

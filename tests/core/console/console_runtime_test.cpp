@@ -141,7 +141,7 @@ struct RunningConsole {
   }
   std::vector<store::CallRecord> history() {
     runtime->recorder().flush();
-    return store::CallHistory(profile.database()).query({});
+    return runtime->own_calls(-1);
   }
 };
 
@@ -495,7 +495,7 @@ TEST_CASE(
   // The history the store refused meanwhile was retried, not lost.
   test::eventually(
       [&] {
-        const auto rows = store::CallHistory(singapore.profile.database()).query({});
+        const auto rows = singapore.runtime->own_calls(-1);
         return rows.size() == 1 && rows[0].outcome == CallOutcome::kAnswered &&
                rows[0].end_reason == "remote_hangup";
       },
@@ -531,5 +531,5 @@ TEST_CASE("records the store never takes are reported as lost when the console s
   CHECK_THAT(console::describe(reports.back()),
              Catch::Matchers::StartsWith("error: 4 records could not be written"));
   blocker.exec("ROLLBACK");
-  CHECK(store::CallHistory(singapore.profile.database()).query({}).empty());
+  CHECK_FALSE(singapore.profile.database().prepare("SELECT 1 FROM sealed_calls").step());
 }

@@ -52,8 +52,11 @@ struct OwnSettings {
   std::string name, listen, public_key;
 };
 
+constexpr std::string_view kClearNote = "met the minister's aide at the ferry terminal";
+
 // Replaces the profile's database with one of schema `version`, as that version left it: the
-// console's settings, and a verified peer with a pre-shared key in the clear.
+// console's settings, a verified peer with a pre-shared key in the clear, and (from version 2)
+// a call with an operator's note in the clear.
 void write_old_database(const fs::path& dir, int version, const OwnSettings& own,
                         const crypto::SecretKey& psk) {
   for (const char* name : {"hotline.db", "hotline.db-wal", "hotline.db-shm", "audit.anchor"}) {
@@ -77,6 +80,18 @@ void write_old_database(const fs::path& dir, int version, const OwnSettings& own
       .bind(1, ByteSpan(peer))
       .bind(2, ByteSpan(psk.data(), psk.size()))
       .run();
+  if (version >= 2) {
+    old.prepare(
+           "INSERT INTO calls (peer_name, peer_fingerprint, peer_verified, direction, "
+           "started_at, last_seen_at, ended_at, outcome, note) VALUES ('Singapore', '1', 1, "
+           "'in', 1000, 5000, 5000, 'answered', ?1)")
+        .bind(1, kClearNote)
+        .run();
+  }
+}
+
+bool holds_text(const fs::path& path, std::string_view text) {
+  return fs::exists(path) && file_bytes(path).find(text) != std::string::npos;
 }
 
 }  // namespace
@@ -99,6 +114,7 @@ TEST_CASE("a profile of every earlier version is backed up, upgraded once and th
   const fs::path db_path = dir.path() / "hotline.db";
   const fs::path backup = store::upgrade_backup_path(db_path, from);
   REQUIRE(holds(db_path, psk));  // the attack's starting point: the key in the clear
+  if (from >= 2) REQUIRE(holds_text(db_path, kClearNote));  // and the history
 
   {
     // Opening upgrades the schema (a command that holds no key, e.g. `peer list`).
@@ -132,7 +148,15 @@ TEST_CASE("a profile of every earlier version is backed up, upgraded once and th
   // No clear copy left: not in the database, its write-ahead log, nor a backup.
   CHECK_FALSE(holds(db_path, psk));
   CHECK_FALSE(holds(dir.path() / "hotline.db-wal", psk));
+  CHECK_FALSE(holds_text(db_path, kClearNote));
+  CHECK_FALSE(holds_text(dir.path() / "hotline.db-wal", kClearNote));
   CHECK_FALSE(fs::exists(backup));
+  // The call is sealed, not lost: held for the first role that gets a passphrase.
+  if (from >= 2) {
+    store::Statement sealed = console.database().prepare("SELECT count(*) FROM sealed_calls");
+    sealed.step();
+    CHECK(sealed.column_int64(0) == 1);
+  }
 }
 
 TEST_CASE("an upgrade that cannot make its backup changes nothing and says why") {

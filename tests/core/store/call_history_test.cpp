@@ -1,5 +1,5 @@
-// The call history table: rows written at start and rewritten on change, interrupted calls
-// closed at the next start, and the operator's filters.
+// The call history: rows written at start and rewritten on change, interrupted calls closed
+// at the next start, and the operator's filters — over rows sealed to the operator's key.
 
 #include "core/store/call_history.hpp"
 
@@ -7,6 +7,7 @@
 #include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "core/store/database.hpp"
+#include "tests/support/sealed_history.hpp"
 #include "tests/support/test_paths.hpp"
 
 using namespace hotline;
@@ -36,14 +37,16 @@ std::vector<std::int64_t> ids(const std::vector<CallRecord>& rows) {
 TEST_CASE("a call row keeps every field through begin, update and get") {
   test::TempDir dir;
   Database db = Database::open(dir.path() / "hotline.db");
-  CallHistory history(db);
+  test::SealedHistory sealed(db);
+  CallHistory history = sealed.writer();
+  HistoryRecords records = sealed.reader();
   CallRecord r = call("北京国防部", CallDirection::kIn, 1'700'000'000'000);
   r.peer_verified = true;
   r.sas = "Burbank Medusa miser vagabond";
   r.id = history.begin(r);
   CHECK(r.id > 0);
-  CHECK(history.get(r.id) == r);
-  CHECK_FALSE(history.get(r.id)->outcome);  // in progress
+  CHECK(records.get(r.id) == r);
+  CHECK_FALSE(records.get(r.id)->outcome);  // in progress
 
   r.answered_at = r.started_at + 2'500;
   r.ended_at = r.started_at + 62'500;
@@ -55,20 +58,25 @@ TEST_CASE("a call row keeps every field through begin, update and get") {
   r.sas_confirmed_remote = true;
   r.quality = CallQuality{12.5, 1.25, 3.75, 0.5, 17, 1};
   history.update(r);
-  CHECK(history.get(r.id) == r);
+  CHECK(records.get(r.id) == r);
+  CHECK(history.own_calls(10) == std::vector<CallRecord>{r});
 
-  history.set_note(r.id, "line \"clear\", both sides, 确认");
-  r.note = "line \"clear\", both sides, 确认";
+  records.set_note(r.id, "line \"clear\", both sides, 确认");
+  const std::string note = "line \"clear\", both sides, 确认";
   history.update(r);  // the engine's updates leave the operator's note alone
-  CHECK(history.get(r.id)->note == r.note);
-  CHECK_THROWS_WITH(history.set_note(999, "x"), Equals("no call with id 999"));
+  CHECK(records.get(r.id)->note == note);
+  CHECK_THROWS_WITH(records.set_note(999, "x"), Equals("no call with id 999"));
+  CHECK_THROWS_WITH(history.update(call("Tokyo", CallDirection::kIn, 1)),
+                    Equals("no call with id 0"));
   CHECK_THROWS(history.begin(call("", CallDirection::kIn, 1)));
 }
 
 TEST_CASE("open calls are closed as interrupted at their last known time") {
   test::TempDir dir;
   Database db = Database::open(dir.path() / "hotline.db");
-  CallHistory history(db);
+  test::SealedHistory sealed(db);
+  CallHistory history = sealed.writer();
+  HistoryRecords records = sealed.reader();
   CallRecord live = call("Singapore", CallDirection::kOut, 10'000);
   live.answered_at = 12'000;
   live.id = history.begin(live);
@@ -79,35 +87,38 @@ TEST_CASE("open calls are closed as interrupted at their last known time") {
   done.outcome = CallOutcome::kDeclined;
   done.id = history.begin(done);
 
-  const std::int64_t open[] = {live.id, ringing.id, done.id};
-  history.touch(open, 40'000);
-  CHECK(history.get(done.id)->last_seen_at == 5'000);  // a closed row is not touched
+  live.last_seen_at = ringing.last_seen_at = 40'000;
+  const CallRecord open[] = {live, ringing};
+  history.touch(open);
 
-  CHECK(history.close_interrupted() == 2);
-  const auto l = history.get(live.id);
+  CHECK(CallHistory::close_interrupted(db) == 2);
+  const auto l = records.get(live.id);
   CHECK(l->outcome == CallOutcome::kInterrupted);
   CHECK(l->end_reason == kConsoleStoppedReason);  // a code, like every other end reason
   CHECK(l->end_reason == "console_stopped");
   CHECK(l->ended_at == 40'000);
   CHECK(l->duration_s == 28.0);
-  CHECK(history.get(ringing.id)->outcome == CallOutcome::kInterrupted);
-  CHECK(history.get(ringing.id)->duration_s == 0.0);
-  CHECK(history.get(done.id)->outcome == CallOutcome::kDeclined);
-  CHECK(history.close_interrupted() == 0);
+  CHECK(records.get(ringing.id)->outcome == CallOutcome::kInterrupted);
+  CHECK(records.get(ringing.id)->duration_s == 0.0);
+  CHECK(records.get(done.id)->outcome == CallOutcome::kDeclined);
+  CHECK(CallHistory::close_interrupted(db) == 0);
 }
 
 TEST_CASE("history filters by peer, time, outcome, direction and text, newest first") {
   test::TempDir dir;
   Database db = Database::open(dir.path() / "hotline.db");
-  CallHistory history(db);
+  test::SealedHistory sealed(db);
+  CallHistory writer = sealed.writer();
+  HistoryRecords history = sealed.reader();
   std::vector<std::int64_t> id;
   const auto add = [&](std::string peer, CallDirection d, std::int64_t at, CallOutcome o,
                        std::string note = {}) {
     CallRecord r = call(std::move(peer), d, at);
     r.outcome = o;
     r.ended_at = at + 1;
-    r.note = std::move(note);
-    id.push_back(history.begin(r));
+    r.id = writer.begin(r);
+    if (!note.empty()) history.set_note(r.id, note);
+    id.push_back(r.id);
   };
   add("Singapore", CallDirection::kOut, 1000, CallOutcome::kAnswered);
   add("Tokyo", CallDirection::kIn, 2000, CallOutcome::kMissed, "Call back 100% sure");

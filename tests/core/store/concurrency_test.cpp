@@ -12,6 +12,7 @@
 #include "core/store/database.hpp"
 #include "core/store/peer_store.hpp"
 #include "core/store/settings_store.hpp"
+#include "tests/support/sealed_history.hpp"
 #include "tests/support/test_paths.hpp"
 
 using namespace hotline;
@@ -154,7 +155,8 @@ TEST_CASE("two writer threads never lose a read-modify-write or a replay decisio
 TEST_CASE("the call recorder's writes and an operator's history queries run side by side") {
   test::TempDir dir;
   const auto path = dir.path() / "hotline.db";
-  { Database::open(path); }
+  Database setup = Database::open(path);
+  test::SealedHistory sealed(setup);
   constexpr int kCalls = 300;
   std::atomic<bool> writer_done{false};
   Worker writer([&] {
@@ -163,15 +165,16 @@ TEST_CASE("the call recorder's writes and an operator's history queries run side
       ~SignalDone() { flag = true; }
     } signal_done{writer_done};
     Database db = Database::open(path);
-    CallHistory history(db);
+    CallHistory history(db, sealed.epoch);
     for (int i = 0; i < kCalls; ++i) {
       CallRecord r;
       r.peer_name = i % 2 ? "Singapore" : "Tokyo";
       r.peer_fingerprint = "f";
       r.started_at = r.last_seen_at = 1000 * i;
       r.id = history.begin(r);  // at start, then at each change, as the recorder writes
-      const std::int64_t open[] = {r.id};
-      history.touch(open, 1000 * i + 500);
+      r.last_seen_at = 1000 * i + 500;
+      const CallRecord open[] = {r};
+      history.touch(open);
       r.answered_at = 1000 * i + 100;
       history.update(r);
       r.ended_at = 1000 * i + 900;
@@ -183,7 +186,7 @@ TEST_CASE("the call recorder's writes and an operator's history queries run side
   bool consistent = true;
   Worker reader([&] {
     Database db = Database::open(path);
-    CallHistory history(db);
+    HistoryRecords history = sealed.reader();
     HistoryFilter f;
     f.peer = "Singapore";
     for (; !writer_done || queries < 50; ++queries) {
@@ -198,6 +201,5 @@ TEST_CASE("the call recorder's writes and an operator's history queries run side
   reader.join_and_rethrow();
   CHECK(queries >= 50);
   CHECK(consistent);
-  Database db = Database::open(path);
-  CHECK(CallHistory(db).count({}) == kCalls);
+  CHECK(sealed.reader().count({}) == kCalls);
 }

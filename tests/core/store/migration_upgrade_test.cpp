@@ -8,6 +8,7 @@
 #include "core/store/migrations.hpp"
 #include "core/store/peer_store.hpp"
 #include "core/store/settings_store.hpp"
+#include "tests/support/sealed_history.hpp"
 #include "tests/support/test_paths.hpp"
 
 using namespace hotline;
@@ -105,4 +106,28 @@ TEST_CASE("a database of every earlier schema version upgrades with its data") {
 
   Database fresh = Database::open(dir.path() / "fresh.db");
   CHECK(schema(upgraded) == schema(fresh));
+
+  // The clear call history of v2–v5 is sealed by the first process that holds the keys, with
+  // its values intact, and the clear table is left empty.
+  test::SealedHistory sealed(upgraded);
+  const std::int64_t before = [&] {
+    Statement count = upgraded.prepare("SELECT count(*) FROM calls");
+    count.step();
+    return count.column_int64(0);
+  }();
+  CHECK(seal_clear_history(upgraded, sealed.keys, 100) == before);
+  CHECK_FALSE(upgraded.prepare("SELECT 1 FROM calls").step());
+  HistoryRecords records = sealed.reader();
+  CHECK(records.count({}) == before);
+  CHECK(records.unreadable() == 0);
+  HistoryFilter answered;
+  answered.outcome = CallOutcome::kAnswered;
+  CHECK(records.count(answered) == (from >= 2 ? 1 : 0));
+  if (from == 2) {
+    HistoryFilter interrupted;
+    interrupted.outcome = CallOutcome::kInterrupted;
+    const auto rows = records.query(interrupted);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].end_reason == "console_stopped");
+  }
 }
