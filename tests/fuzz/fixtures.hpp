@@ -16,6 +16,7 @@ inline constexpr std::uint8_t kTransportKeyFill = 0x11;
 inline constexpr std::uint8_t kResponderSeedFill = 0x22;
 inline constexpr std::uint8_t kInitiatorSeedFill = 0x33;
 inline constexpr std::uint8_t kPskFill = 0x44;
+inline constexpr std::uint8_t kHistoryKeyFill = 0x55;
 inline constexpr std::uint32_t kInitiatorIndex = 0x01020304;
 inline constexpr std::uint32_t kResponderIndex = 0x0a0b0c0d;
 inline constexpr std::int64_t kTimestampSeconds = 1'700'000'000;

@@ -23,6 +23,7 @@
 #include "core/net/control_message.hpp"
 #include "core/net/handshake_messages.hpp"
 #include "core/net/transport.hpp"
+#include "core/store/sealed_call.hpp"
 #include "tests/fuzz/fixtures.hpp"
 
 using namespace hotline;
@@ -252,6 +253,31 @@ void text_seeds() {
   put("fuzz_psk", "base64-padded", to_base64(pattern(31)));
 }
 
+// ---- fuzz_sealed_call ----------------------------------------------------------------------
+
+void sealed_call_seeds() {
+  store::CallRecord r;
+  r.peer_name = "Singapore";
+  r.peer_fingerprint = "12345 67890 13579 24680";
+  r.direction = store::CallDirection::kIn;
+  r.started_at = 1'700'000'000'000;
+  r.answered_at = r.started_at + 2'000;
+  r.ended_at = r.last_seen_at = r.started_at + 62'000;
+  r.duration_s = 60;
+  r.outcome = store::CallOutcome::kAnswered;
+  r.end_reason = "remote_hangup";
+  r.sas = "Burbank Medusa miser vagabond";
+  r.quality = store::CallQuality{12.5, 1.0, 3.0, 0.5, 4, 1};
+  r.note = "line clear, 确认";
+  put("fuzz_sealed_call", "encoded", store::encode_call(r));
+  put("fuzz_sealed_call", "sealed",
+      store::seal_call(fuzz::fixed_key(fuzz::kHistoryKeyFill), 7, 3, r));
+  store::CallRecord ringing;
+  ringing.peer_name = "北京";
+  put("fuzz_sealed_call", "sealed-in-progress",
+      store::seal_call(fuzz::fixed_key(fuzz::kHistoryKeyFill), 7, 3, ringing));
+}
+
 // ---- fuzz_key_file -------------------------------------------------------------------------
 
 void key_file_seeds(const fs::path& scratch) {
@@ -297,6 +323,7 @@ int main(int argc, char** argv) {
     control_seeds();
     handshake_seeds();
     card_seeds();
+    sealed_call_seeds();
     wav_seeds(scratch);
     text_seeds();
     key_file_seeds(scratch);
