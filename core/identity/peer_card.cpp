@@ -110,7 +110,7 @@ constexpr std::array<std::string_view, kFieldCount> kFieldNames = {"name", "publ
                                                                    "fingerprint", "signature"};
 constexpr std::string_view kFieldOrder = "name, public-key, endpoint, fingerprint, signature";
 
-std::string quoted(std::string_view text) {
+std::string in_quotes(std::string_view text) {
   return "'" + std::string(text) + "'";
 }
 
@@ -155,7 +155,7 @@ class CardParser {
       fail("expected 'field: value'");
     }
     const auto found = std::find(kFieldNames.begin(), kFieldNames.end(), key);
-    if (found == kFieldNames.end()) fail("unknown field " + quoted(key));
+    if (found == kFieldNames.end()) fail("unknown field " + in_quotes(key));
     const auto field = static_cast<Field>(found - kFieldNames.begin());
     check_order(field);
     ++counts_[field];
@@ -199,7 +199,7 @@ class CardParser {
 
   PeerCard finish() {
     for (std::size_t f = 0; f < kFieldCount; ++f) {
-      if (counts_[f] == 0) throw CardError("missing field " + quoted(kFieldNames[f]), {});
+      if (counts_[f] == 0) throw CardError("missing field " + in_quotes(kFieldNames[f]), {});
     }
     return std::move(card_);
   }
@@ -212,17 +212,17 @@ class CardParser {
       fail("too many endpoints (at most " + std::to_string(kMaxCardEndpoints) + ")");
     }
     if (field != kEndpoint && counts_[field] > 0)
-      fail("duplicate field " + quoted(kFieldNames[field]));
+      fail("duplicate field " + in_quotes(kFieldNames[field]));
     for (std::size_t later = field + 1; later < kFieldCount; ++later) {
       if (counts_[later] > 0) {
-        fail("field " + quoted(kFieldNames[field]) + " is out of order (the order is " +
+        fail("field " + in_quotes(kFieldNames[field]) + " is out of order (the order is " +
              std::string(kFieldOrder) + ")");
       }
     }
     for (std::size_t earlier = 0; earlier < field; ++earlier) {
       if (counts_[earlier] == 0) {
-        fail("missing field " + quoted(kFieldNames[earlier]) + " before " +
-             quoted(kFieldNames[field]));
+        fail("missing field " + in_quotes(kFieldNames[earlier]) + " before " +
+             in_quotes(kFieldNames[field]));
       }
     }
   }
@@ -232,16 +232,16 @@ class CardParser {
     try {
       parsed = net::parse_endpoint_or_throw(value);
     } catch (const Error& e) {
-      fail("bad endpoint " + quoted(value) + ": " + e.what());
+      fail("bad endpoint " + in_quotes(value) + ": " + e.what());
     }
     const std::string canonical = parsed.to_string();
     if (canonical != value) {
-      fail("endpoint " + quoted(value) + " is not in canonical form (write " + quoted(canonical) +
+      fail("endpoint " + in_quotes(value) + " is not in canonical form (write " + in_quotes(canonical) +
            ")");
     }
     if (std::find(card_.endpoints.begin(), card_.endpoints.end(), parsed) !=
         card_.endpoints.end()) {
-      fail("duplicate endpoint " + quoted(value));
+      fail("duplicate endpoint " + in_quotes(value));
     }
     card_.endpoints.push_back(std::move(parsed));
   }
@@ -262,7 +262,7 @@ void check_header(std::string_view line, std::size_t line_no) {
                       ErrorCode::kCardUnsupportedVersion, {std::string(version)});
     }
   }
-  throw CardError("not a Hotline peer card (expected " + quoted(kCardHeader) + ")", line_no,
+  throw CardError("not a Hotline peer card (expected " + in_quotes(kCardHeader) + ")", line_no,
                   ErrorCode::kCardNotACard);
 }
 
@@ -347,14 +347,14 @@ PeerCard parse_card(std::string_view text) {
     } else if (blank_line) {
       throw CardError("empty line inside the card", *blank_line);
     } else if (line.starts_with('#')) {
-      throw CardError("comments are only allowed before the " + quoted(kCardHeader) + " line",
+      throw CardError("comments are only allowed before the " + in_quotes(kCardHeader) + " line",
                       line_no);
     } else {
       parser.field_line(line, line_no);
     }
   }
   if (!header_seen) {
-    throw CardError("not a Hotline peer card (no " + quoted(kCardHeader) + " line)", std::nullopt,
+    throw CardError("not a Hotline peer card (no " + in_quotes(kCardHeader) + " line)", std::nullopt,
                     ErrorCode::kCardNotACard);
   }
   return parser.finish();
