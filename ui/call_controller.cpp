@@ -122,6 +122,18 @@ void CallController::apply_directory_tampering(const QStringList& problems) {
   emit directoryTamperingChanged();
 }
 
+void CallController::apply_history_key_problems(const QStringList& problems) {
+  if (problems == history_key_problems_) return;
+  history_key_problems_ = problems;
+  emit historyKeyProblemsChanged();
+}
+
+void EngineEvents::on_history_keys_checked(const std::vector<std::string>& problems) {
+  QStringList words;
+  for (const std::string& p : problems) words << QString::fromStdString(p);
+  post_to(&controller_, [c = &controller_, words] { c->apply_history_key_problems(words); });
+}
+
 void EngineEvents::on_directory_checked(const std::vector<store::DirectoryFinding>& tampered) {
   QStringList problems;
   for (const auto& f : tampered) problems << QString::fromStdString(f.problem);

@@ -50,6 +50,8 @@ class CallController : public QObject {
   const console::RecordsHealth& records_health() const { return records_; }
   // The peer directory's edits made outside the console, in plain words; empty when sealed.
   const QStringList& directory_tampering() const { return tampering_; }
+  // Which role's call-history key was changed in the file, in plain words; empty when none.
+  const QStringList& history_key_problems() const { return history_key_problems_; }
 
   // From EngineEvents, on the GUI thread.
   void apply_changed(const call::CallStats& stats);
@@ -57,6 +59,7 @@ class CallController : public QObject {
   void apply_status(const call::PeerStatus& status);
   void apply_records_health(const console::RecordsHealth& health);
   void apply_directory_tampering(const QStringList& problems);
+  void apply_history_key_problems(const QStringList& problems);
 
  signals:
   void activeChanged();
@@ -66,6 +69,7 @@ class CallController : public QObject {
   void peerStatusChanged(const QString& peer);
   void recordsHealthChanged();
   void directoryTamperingChanged();
+  void historyKeyProblemsChanged();
   // Another process changed the directory or the settings; the engine already has them.
   void storeChanged();
 
@@ -77,6 +81,7 @@ class CallController : public QObject {
   std::map<QString, call::PeerStatus> statuses_;
   console::RecordsHealth records_;
   QStringList tampering_;
+  QStringList history_key_problems_;
 };
 
 // The engine's listener: every event is posted to the controller's thread unchanged.
@@ -90,6 +95,7 @@ class EngineEvents final : public call::EngineListener {
   void on_records_health(const console::RecordsHealth& h);
   void on_store_changed();
   void on_directory_checked(const std::vector<store::DirectoryFinding>& tampered);
+  void on_history_keys_checked(const std::vector<std::string>& problems);
 
  private:
   CallController& controller_;

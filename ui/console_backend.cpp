@@ -56,6 +56,10 @@ ConsoleBackend::ConsoleBackend(const SessionOptions& options,
     for (const auto& f : tampered) std::cerr << "peer directory: " << f.problem << '\n';
     events.on_directory_checked(tampered);
   };
+  run.on_history_keys_checked = [&events](const std::vector<std::string>& problems) {
+    for (const std::string& p : problems) std::cerr << "warning: call history: " << p << '\n';
+    events.on_history_keys_checked(problems);
+  };
   run.on_store_changed = [&events](const std::vector<call::PeerEntry>&) {
     events.on_store_changed();
   };

@@ -28,6 +28,7 @@ void HistoryModel::fetch(std::int64_t offset, bool replace) {
   struct Page {
     std::vector<store::CallRecord> rows;
     std::int64_t total;
+    std::int64_t unreadable;
   };
   store::HistoryFilter f = filter_;
   f.offset = offset;
@@ -37,7 +38,7 @@ void HistoryModel::fetch(std::int64_t offset, bool replace) {
   session_.run<Page>(
       [f](ConsoleBackend& b) {
         const auto& op = b.grant(store::Role::kOperator);
-        return Page{b.history.query(op, f), b.history.count(op, f)};
+        return Page{b.history.query(op, f), b.history.count(op, f), b.history.unreadable(op)};
       },
       this,
       [this, replace, generation](Outcome<Page> out) {
@@ -47,6 +48,7 @@ void HistoryModel::fetch(std::int64_t offset, bool replace) {
           emit failed(out.error);
           return;
         }
+        unreadable_ = out.value->unreadable;
         if (replace) {
           beginResetModel();
           rows_ = std::move(out.value->rows);

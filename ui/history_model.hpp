@@ -25,6 +25,8 @@ class HistoryModel : public QAbstractTableModel {
   void reload();
   const store::CallRecord* record(int row) const;
   std::int64_t total() const { return total_; }
+  // Calls in the store the operator's key cannot open (HistoryAccess::unreadable).
+  std::int64_t unreadable() const { return unreadable_; }
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -45,6 +47,7 @@ class HistoryModel : public QAbstractTableModel {
   store::HistoryFilter filter_;
   std::vector<store::CallRecord> rows_;
   std::int64_t total_ = 0;
+  std::int64_t unreadable_ = 0;
   std::uint64_t generation_ = 0;  // answers to an older query are dropped
   bool fetching_ = false;
 };

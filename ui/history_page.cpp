@@ -103,7 +103,13 @@ HistoryPage::HistoryPage(ConsoleSession& session, QWidget* parent)
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           &HistoryPage::show_details);
   connect(model_, &HistoryModel::loaded, this, [this] {
-    status_->setText(tr("%n call(s) match", nullptr, static_cast<int>(model_->total())));
+    QString status = tr("%n call(s) match", nullptr, static_cast<int>(model_->total()));
+    if (const auto closed = static_cast<int>(model_->unreadable()); closed > 0) {
+      status += " · " + tr("%n call(s) in the store cannot be opened with this passphrase (sealed "
+                           "before it was set, or changed in the file); they are not shown",
+                           nullptr, closed);
+    }
+    status_->setText(status);
     if (keep_selected_) {  // a reload after a note: the same call stays selected
       for (int row = 0; row < model_->rowCount(); ++row) {
         if (model_->record(row) && model_->record(row)->id == *keep_selected_) {

@@ -33,6 +33,7 @@ class HistoryPage : public QWidget {
   QComboBox* outcome_filter() const { return outcome_; }
   QComboBox* direction_filter() const { return direction_; }
   QLineEdit* search() const { return search_; }
+  QLabel* status() const { return status_; }  // matches, and calls the key cannot open
   QPlainTextEdit* note() const { return note_; }
   QPushButton* save_note_button() const { return save_note_; }
   QTextBrowser* details() const { return details_; }

@@ -79,6 +79,13 @@ MainWindow::MainWindow(ConsoleSession& session, QWidget* parent)
     }
   });
   build();
+  connect(&session_.calls(), &CallController::historyKeyProblemsChanged, this, [this] {
+    update_history_key_warning();
+    if (history_key_warning_->isVisible() && tray_) {
+      tray_->showMessage(tr("Call history key changed outside the console"),
+                         history_key_warning_->text(), QSystemTrayIcon::Critical);
+    }
+  });
 }
 
 QSize MainWindow::initial_size(const QRect& available) {
@@ -129,6 +136,11 @@ void MainWindow::build() {
   directory_warning_->setStyleSheet(records_warning_->styleSheet());
   directory_warning_->setAccessibleName(tr("Peer directory warning"));
   layout->addWidget(directory_warning_);
+  history_key_warning_ = new QLabel(central);
+  history_key_warning_->setWordWrap(true);
+  history_key_warning_->setStyleSheet(records_warning_->styleSheet());
+  history_key_warning_->setAccessibleName(tr("Call history key warning"));
+  layout->addWidget(history_key_warning_);
   call_strip_ = new QWidget(central);
   call_strip_->setObjectName("callStrip");
   call_strip_->setStyleSheet("#callStrip { background: #E3F2FD; }");
@@ -185,6 +197,7 @@ void MainWindow::build() {
   update_roles();
   update_records_warning();
   update_directory_warning();
+  update_history_key_warning();
 }
 
 RoleGatedPage* MainWindow::gate(store::Role role) const {
@@ -349,6 +362,16 @@ void MainWindow::update_directory_warning() {
   directory_warning_->setText(
       tr("⚠ The peer directory was changed outside the console; those peers are refused until "
          "an administrator removes them and imports their cards again: %1")
+          .arg(problems.join("; ")));
+}
+
+void MainWindow::update_history_key_warning() {
+  const QStringList& problems = session_.calls().history_key_problems();
+  history_key_warning_->setVisible(!problems.isEmpty());
+  if (problems.isEmpty()) return;
+  history_key_warning_->setText(
+      tr("⚠ A role's call-history key was changed outside the console; calls are not sealed "
+         "to it until an administrator sets that role's passphrase again: %1")
           .arg(problems.join("; ")));
 }
 

@@ -58,6 +58,9 @@ class MainWindow : public QMainWindow {
   // Shown while the store refuses the console's records.
   QLabel* records_warning() const { return records_warning_; }
   QLabel* directory_warning() const { return directory_warning_; }
+  // Shown when a role's history key in the file is not the one its passphrase made: the
+  // console then keeps its calls from that role (docs/records.md, "Sealed history").
+  QLabel* history_key_warning() const { return history_key_warning_; }
   // The call, shown above the tabs while another tab is in front.
   QWidget* call_strip() const { return call_strip_; }
   QPushButton* quit_button() const { return quit_; }
@@ -89,6 +92,7 @@ class MainWindow : public QMainWindow {
   void update_roles();
   void update_records_warning();
   void update_directory_warning();
+  void update_history_key_warning();
   void update_call_strip();
   void place_call_window();
   void show_from_tray();
@@ -100,6 +104,7 @@ class MainWindow : public QMainWindow {
   QLabel* notice_label_ = nullptr;
   QLabel* records_warning_ = nullptr;
   QLabel* directory_warning_ = nullptr;
+  QLabel* history_key_warning_ = nullptr;
   QLabel* roles_label_ = nullptr;
   CallsPage* calls_ = nullptr;
   HistoryPage* history_ = nullptr;

@@ -119,7 +119,7 @@ int run_history(const Invocation& in) {
   if (!filter.limit) filter.limit = 100;  // a screenful; exports have no default limit
   print_table(history.query(session.grant(), filter), total);
   // Rows this role's key does not open are never shown, but never hidden silently either.
-  if (const std::int64_t closed = session.grant().history()->unreadable(); closed > 0) {
+  if (const std::int64_t closed = history.unreadable(session.grant()); closed > 0) {
     std::cerr << "note: " << closed << (closed == 1 ? " call" : " calls")
               << " in the store cannot be opened with this passphrase (sealed before it was set, "
                  "or changed in the file); they are not shown\n";

@@ -42,6 +42,10 @@ std::int64_t HistoryAccess::count(const RoleGrant& op, const store::HistoryFilte
   return records(op, "read the call history").count(filter);
 }
 
+std::int64_t HistoryAccess::unreadable(const RoleGrant& op) {
+  return records(op, "read the call history").unreadable();
+}
+
 std::optional<store::CallRecord> HistoryAccess::get(const RoleGrant& op, std::int64_t id) {
   return records(op, "read the call history").get(id);
 }

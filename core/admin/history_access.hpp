@@ -19,6 +19,9 @@ class HistoryAccess {
 
   std::vector<store::CallRecord> query(const RoleGrant& op, const store::HistoryFilter& filter);
   std::int64_t count(const RoleGrant& op, const store::HistoryFilter& filter);
+  // Rows of the store the operator's key did not open at the last read (sealed before its
+  // passphrase, or edited in the file): never shown, but counted for the view to say so.
+  std::int64_t unreadable(const RoleGrant& op);
   std::optional<store::CallRecord> get(const RoleGrant& op, std::int64_t id);
   void set_note(const RoleGrant& op, std::int64_t id, std::string_view note);
 

@@ -86,7 +86,9 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
   const store::RecordsKeys& keys = *profile.records_keys();
   store::seal_clear_history(profile.database(), keys, unix_ms_now());
   interrupted_closed_ = store::CallHistory::close_interrupted(profile.database());
+  on_history_keys_checked_ = std::move(options.on_history_keys_checked);
   history_key_problems_ = store::HistoryKeyStore(profile.database()).readers(keys).problems;
+  if (on_history_keys_checked_) on_history_keys_checked_(history_key_problems_);
   history_epoch_ = std::make_shared<const store::HistoryEpoch>(
       store::HistoryKeyStore(profile.database()).create_epoch(keys, unix_ms_now()));
   admin::AuditTrail(profile).sign_pending();
@@ -130,6 +132,17 @@ void ConsoleRuntime::note_findings(std::vector<store::DirectoryFinding> tampered
   if (on_directory_checked_) on_directory_checked_(findings_);
 }
 
+void ConsoleRuntime::note_history_keys(std::vector<std::string> problems) {
+  if (problems == history_key_problems_) return;
+  history_key_problems_ = std::move(problems);
+  if (on_history_keys_checked_) on_history_keys_checked_(history_key_problems_);
+}
+
+std::vector<std::string> ConsoleRuntime::history_key_problems() const {
+  std::lock_guard lock(watched_mutex_);
+  return history_key_problems_;
+}
+
 std::vector<store::DirectoryFinding> ConsoleRuntime::directory_findings() const {
   std::lock_guard lock(watched_mutex_);
   return findings_;
@@ -143,6 +156,8 @@ void ConsoleRuntime::on_database_changed(store::Database& db) {
   {
     std::lock_guard lock(watched_mutex_);
     note_findings(std::move(checked.tampered));
+    // A passphrase set again mends a role's key; an edit of the file breaks it.
+    note_history_keys(store::HistoryKeyStore(db).readers(*profile_.records_keys()).problems);
     const bool directory = !same_directory(peers, watched_peers_);
     if (!directory && settings == watched_settings_) return;  // the call history, say
     watched_settings_ = std::move(settings);

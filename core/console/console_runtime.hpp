@@ -45,6 +45,9 @@ struct ConsoleOptions {
   // console (store/directory_seal.hpp); those peers are refused. On the constructing thread
   // at start, then on the watcher's thread.
   std::function<void(const std::vector<store::DirectoryFinding>& tampered)> on_directory_checked;
+  // Told, at start and whenever it changes, which role's call-history key was changed in the
+  // file (store::HistoryReaders::problems; nothing is sealed to such a key). Same threads.
+  std::function<void(const std::vector<std::string>& problems)> on_history_keys_checked;
 };
 
 // The engine's view of the directory: every peer, and every removed key (refused on sight).
@@ -69,8 +72,8 @@ class ConsoleRuntime {
   call::Engine& engine() { return *engine_; }
   CallRecorder& recorder() { return *recorder_; }
   int interrupted_calls_closed() const { return interrupted_closed_; }
-  // A role's history key that was changed in the file: this start seals nothing to it.
-  const std::vector<std::string>& history_key_problems() const { return history_key_problems_; }
+  // A role's history key that was changed in the file: nothing is sealed to it.
+  std::vector<std::string> history_key_problems() const;
   // This start's history epoch: the rows it writes, and the only ones it can read back.
   std::vector<store::CallRecord> own_calls(std::int64_t limit) {
     return store::CallHistory(profile_.database(), history_epoch_).own_calls(limit);
@@ -85,13 +88,14 @@ class ConsoleRuntime {
   void on_database_changed(store::Database& db);
   // Under watched_mutex_: tells the listener when the findings changed.
   void note_findings(std::vector<store::DirectoryFinding> tampered);
+  // Under watched_mutex_: tells the listener when the problems changed.
+  void note_history_keys(std::vector<std::string> problems);
 
   identity::Profile& profile_;
   std::vector<call::PeerEntry> extra_peers_;
   ConsoleLock lock_;
   int interrupted_closed_ = 0;
   std::shared_ptr<const store::HistoryEpoch> history_epoch_;
-  std::vector<std::string> history_key_problems_;
   std::unique_ptr<CallRecorder> recorder_;
   std::unique_ptr<call::Engine> engine_;
   // Held from reading the directory to handing it to the engine, by reload_peers() and the
@@ -104,6 +108,8 @@ class ConsoleRuntime {
   std::vector<store::DirectoryFinding> findings_;
   bool findings_checked_ = false;
   std::function<void(const std::vector<store::DirectoryFinding>&)> on_directory_checked_;
+  std::vector<std::string> history_key_problems_;
+  std::function<void(const std::vector<std::string>&)> on_history_keys_checked_;
   std::string watched_settings_;
   std::function<void(const std::vector<call::PeerEntry>&)> on_store_changed_;
   std::unique_ptr<store::DatabaseWatcher> watcher_;  // last: stopped first

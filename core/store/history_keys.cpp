@@ -16,11 +16,7 @@ constexpr std::size_t kRoleWrapLen = kPendingLen;
 
 // Binds a pending epoch key to its epoch, so one cannot be moved to another epoch's row.
 Bytes pending_context(std::int64_t epoch) {
-  Bytes ad(as_bytes("hotline-history-pending/1").begin(),
-           as_bytes("hotline-history-pending/1").end());
-  ad.resize(ad.size() + 8);
-  store_le64(ad.data() + ad.size() - 8, static_cast<std::uint64_t>(epoch));
-  return ad;
+  return label_and_le64("hotline-history-pending/1", {epoch});
 }
 
 Bytes seal_to(const crypto::SecretKey& key, const PublicKey& public_key) {
@@ -56,11 +52,7 @@ std::optional<crypto::SecretKey> open_pending(std::int64_t epoch, ByteSpan seale
 
 // A role's symmetric wrap of an epoch key: bound to the epoch and the role.
 Bytes role_wrap_context(std::int64_t epoch, Role role) {
-  const std::string label = "hotline-history-role-wrap/1 " + std::string(to_string(role));
-  Bytes ad(label.begin(), label.end());
-  ad.resize(ad.size() + 8);
-  store_le64(ad.data() + ad.size() - 8, static_cast<std::uint64_t>(epoch));
-  return ad;
+  return label_and_le64("hotline-history-role-wrap/1 " + std::string(to_string(role)), {epoch});
 }
 
 void put_seal(Database& db, std::int64_t epoch, std::string_view holder, ByteSpan sealed) {

@@ -70,9 +70,10 @@ bool calls_before(const CallRecord& a, const CallRecord& b, const HistoryFilter&
 }
 
 void HistoryRecords::refresh() {
-  const auto marker = db_->change_marker();
-  if (read_at_ == marker) return;
+  if (read_at_ == db_->change_marker()) return;
   keyring_.refresh(*db_);  // first: it may store the role's wraps of epoch keys
+  // After the keyring's own writes, which would otherwise make the next query read again.
+  const auto marker = db_->change_marker();
   ReadSnapshot snapshot(*db_);
   const std::uint64_t pass = ++refreshes_;
   unreadable_ = 0;

@@ -92,12 +92,7 @@ class Reader {
 };
 
 Bytes row_context(std::int64_t id, std::int64_t epoch) {
-  constexpr std::string_view kLabel = "hotline-call/1";
-  Bytes ad(kLabel.begin(), kLabel.end());
-  ad.resize(ad.size() + 16);
-  store_le64(ad.data() + kLabel.size(), static_cast<std::uint64_t>(id));
-  store_le64(ad.data() + kLabel.size() + 8, static_cast<std::uint64_t>(epoch));
-  return ad;
+  return label_and_le64("hotline-call/1", {id, epoch});
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -61,6 +62,16 @@ inline std::uint64_t load_le64(const std::uint8_t* in) {
   std::uint64_t v = 0;
   for (int i = 7; i >= 0; --i) v = (v << 8) | in[i];
   return v;
+}
+
+// A label, then each number as 8 little-endian bytes: what binds a sealed box to its place.
+inline Bytes label_and_le64(std::string_view label, std::initializer_list<std::int64_t> numbers) {
+  Bytes out(label.begin(), label.end());
+  for (const std::int64_t n : numbers) {
+    out.resize(out.size() + 8);
+    store_le64(out.data() + out.size() - 8, static_cast<std::uint64_t>(n));
+  }
+  return out;
 }
 
 }  // namespace hotline

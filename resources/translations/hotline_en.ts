@@ -51,6 +51,13 @@
 <context>
     <name>hotline::ui::HistoryPage</name>
     <message numerus="yes">
+        <source>%n call(s) in the store cannot be opened with this passphrase (sealed before it was set, or changed in the file); they are not shown</source>
+        <translation>
+            <numerusform>%n call in the store cannot be opened with this passphrase (sealed before it was set, or changed in the file); it is not shown</numerusform>
+            <numerusform>%n calls in the store cannot be opened with this passphrase (sealed before it was set, or changed in the file); they are not shown</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n call(s) match</source>
         <translation>
             <numerusform>%n call matches</numerusform>

@@ -1018,6 +1018,12 @@ Listen on this address instead (peers then need this console's new card):</sourc
 </context>
 <context>
     <name>hotline::ui::HistoryPage</name>
+    <message numerus="yes">
+        <source>%n call(s) in the store cannot be opened with this passphrase (sealed before it was set, or changed in the file); they are not shown</source>
+        <translation>
+            <numerusform>存储中有 %n 次通话无法用此口令打开（在设置此口令之前封存，或文件被改动），未予显示</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Filter by peer</source>
         <translation>按对端筛选</translation>
@@ -1284,6 +1290,18 @@ Listen on this address instead (peers then need this console's new card):</sourc
 </context>
 <context>
     <name>hotline::ui::MainWindow</name>
+    <message>
+        <source>Call history key warning</source>
+        <translation>通话记录密钥警告</translation>
+    </message>
+    <message>
+        <source>⚠ A role&apos;s call-history key was changed outside the console; calls are not sealed to it until an administrator sets that role&apos;s passphrase again: %1</source>
+        <translation>⚠ 某一角色的通话记录密钥在控制台之外被改动；在管理员重新设置该角色的口令之前，通话不会封存给它：%1</translation>
+    </message>
+    <message>
+        <source>Call history key changed outside the console</source>
+        <translation>通话记录密钥在控制台之外被改动</translation>
+    </message>
     <message>
         <source>Stay in the call</source>
         <translation>继续通话</translation>

@@ -366,3 +366,30 @@ TEST_CASE("the peers page shows how many of a disabled peer's line-status probes
       },
       "the count of refused probes in Singapore's row");
 }
+
+TEST_CASE("a call-history key or a sealed call changed in the file is shown, never hidden") {
+  ConsoleSet set({"Beijing", "Singapore"});
+  declined_then_answered(set);
+  UiConsole& bj = set[0];
+  CHECK_FALSE(bj.window->history_key_warning()->isVisible());
+  {
+    auto attacker = store::Database::open(set.root() / "Beijing" / "hotline.db");
+    // One call's box rewritten, and the operator's history key replaced by the attacker's.
+    attacker.exec(
+        "UPDATE sealed_calls SET sealed = randomblob(length(sealed)) "
+        "WHERE id = (SELECT min(id) FROM sealed_calls)");
+    attacker.exec(
+        "UPDATE role_passphrases SET reader_public = randomblob(32) "
+        "WHERE role = 'operator'");
+  }
+  wait_until([&] { return bj.window->history_key_warning()->isVisible(); },
+             "the history key warning");
+  CHECK_THAT(bj.window->history_key_warning()->text().toStdString(), ContainsSubstring("operator"));
+
+  bj.unlock(store::Role::kOperator, kOperatorPassphrase);
+  bj.window->tabs()->setCurrentIndex(1);
+  ui::HistoryPage& history = *bj.window->history_page();
+  wait_until([&] { return history.model()->unreadable() == 1; }, "the unreadable call counted");
+  CHECK(history.model()->rowCount() == 1);
+  CHECK_THAT(history.status()->text().toStdString(), ContainsSubstring("cannot be opened"));
+}
