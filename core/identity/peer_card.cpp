@@ -236,8 +236,8 @@ class CardParser {
     }
     const std::string canonical = parsed.to_string();
     if (canonical != value) {
-      fail("endpoint " + in_quotes(value) + " is not in canonical form (write " + in_quotes(canonical) +
-           ")");
+      fail("endpoint " + in_quotes(value) + " is not in canonical form (write " +
+           in_quotes(canonical) + ")");
     }
     if (std::find(card_.endpoints.begin(), card_.endpoints.end(), parsed) !=
         card_.endpoints.end()) {
@@ -354,8 +354,8 @@ PeerCard parse_card(std::string_view text) {
     }
   }
   if (!header_seen) {
-    throw CardError("not a Hotline peer card (no " + in_quotes(kCardHeader) + " line)", std::nullopt,
-                    ErrorCode::kCardNotACard);
+    throw CardError("not a Hotline peer card (no " + in_quotes(kCardHeader) + " line)",
+                    std::nullopt, ErrorCode::kCardNotACard);
   }
   return parser.finish();
 }
