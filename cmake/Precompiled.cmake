@@ -38,7 +38,7 @@ function(hotline_precompile target group)
       message(FATAL_ERROR "hotline_precompile: unknown group '${group}'")
     endif()
     target_compile_options(${anchor} PRIVATE -pthread)
-    hotline_set_warnings(${anchor})  # -Wpedantic changes predefined macros, so it must match
+    hotline_set_warnings(${anchor})  # -Wpedantic undefines __cpp_runtime_arrays: must match
     target_precompile_headers(${anchor} PRIVATE ${hotline_pch_${group}_headers})
   endif()
   # The header was precompiled with Asio's definitions and -pthread (which defines _REENTRANT and

@@ -73,7 +73,8 @@ MainWindow::MainWindow(ConsoleSession& session, QWidget* parent)
   });
   connect(&session_.calls(), &CallController::directoryTamperingChanged, this, [this] {
     update_directory_warning();
-    if (directory_warning_->isVisible() && tray_) {
+    // Not the label's visibility: it is false while the window is hidden in the tray.
+    if (!session_.calls().directory_tampering().isEmpty() && tray_) {
       tray_->showMessage(tr("Peer directory changed outside the console"),
                          directory_warning_->text(), QSystemTrayIcon::Critical);
     }
@@ -81,11 +82,15 @@ MainWindow::MainWindow(ConsoleSession& session, QWidget* parent)
   build();
   connect(&session_.calls(), &CallController::historyKeyProblemsChanged, this, [this] {
     update_history_key_warning();
-    if (history_key_warning_->isVisible() && tray_) {
-      tray_->showMessage(tr("Call history key changed outside the console"),
-                         history_key_warning_->text(), QSystemTrayIcon::Critical);
-    }
+    tell_history_key_problems();
   });
+  tell_history_key_problems();  // found at start, before this window existed
+}
+
+void MainWindow::tell_history_key_problems() {
+  if (session_.calls().history_key_problems().isEmpty() || !tray_) return;
+  tray_->showMessage(tr("Call history key changed outside the console"),
+                     history_key_warning_->text(), QSystemTrayIcon::Critical);
 }
 
 QSize MainWindow::initial_size(const QRect& available) {

@@ -93,6 +93,7 @@ class MainWindow : public QMainWindow {
   void update_records_warning();
   void update_directory_warning();
   void update_history_key_warning();
+  void tell_history_key_problems();  // a tray message, while there are any
   void update_call_strip();
   void place_call_window();
   void show_from_tray();

@@ -86,9 +86,7 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
   const store::RecordsKeys& keys = *profile.records_keys();
   store::seal_clear_history(profile.database(), keys, unix_ms_now());
   interrupted_closed_ = store::CallHistory::close_interrupted(profile.database());
-  on_history_keys_checked_ = std::move(options.on_history_keys_checked);
   history_key_problems_ = store::HistoryKeyStore(profile.database()).readers(keys).problems;
-  if (on_history_keys_checked_) on_history_keys_checked_(history_key_problems_);
   history_epoch_ = std::make_shared<const store::HistoryEpoch>(
       store::HistoryKeyStore(profile.database()).create_epoch(keys, unix_ms_now()));
   admin::AuditTrail(profile).sign_pending();
@@ -117,6 +115,9 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
   config.timers = options.timers;
   engine_ = std::make_unique<call::Engine>(std::move(config), *recorder_);
   engine_->start();
+  // Only now: a console that could not start (its address taken) has nothing to warn about.
+  on_history_keys_checked_ = std::move(options.on_history_keys_checked);
+  if (on_history_keys_checked_) on_history_keys_checked_(history_key_problems_);
 
   on_store_changed_ = std::move(options.on_store_changed);
   watched_settings_ = settings_text(profile.database());
@@ -153,11 +154,13 @@ void ConsoleRuntime::on_database_changed(store::Database& db) {
   EngineDirectory checked = engine_directory(db, *profile_.records_keys());
   std::vector<call::PeerEntry> peers = std::move(checked.peers);
   std::string settings = settings_text(db);
+  // A passphrase set again mends a role's key; an edit of the file breaks it.
+  std::vector<std::string> key_problems =
+      store::HistoryKeyStore(db).readers(*profile_.records_keys()).problems;
   {
     std::lock_guard lock(watched_mutex_);
     note_findings(std::move(checked.tampered));
-    // A passphrase set again mends a role's key; an edit of the file breaks it.
-    note_history_keys(store::HistoryKeyStore(db).readers(*profile_.records_keys()).problems);
+    note_history_keys(std::move(key_problems));
     const bool directory = !same_directory(peers, watched_peers_);
     if (!directory && settings == watched_settings_) return;  // the call history, say
     watched_settings_ = std::move(settings);

@@ -43,10 +43,12 @@ struct ConsoleOptions {
   std::function<void(const std::vector<call::PeerEntry>& directory)> on_store_changed;
   // Told, at start and whenever it changes, what in the directory was changed outside the
   // console (store/directory_seal.hpp); those peers are refused. On the constructing thread
-  // at start, then on the watcher's thread.
+  // at start, then on the watcher's thread, under the runtime's locks: it must not call the
+  // runtime back (hand the news to another thread, as the GUI does).
   std::function<void(const std::vector<store::DirectoryFinding>& tampered)> on_directory_checked;
   // Told, at start and whenever it changes, which role's call-history key was changed in the
-  // file (store::HistoryReaders::problems; nothing is sealed to such a key). Same threads.
+  // file (store::HistoryReaders::problems; nothing is sealed to such a key). Same threads and
+  // the same rule, the first time once the engine has started.
   std::function<void(const std::vector<std::string>& problems)> on_history_keys_checked;
 };
 

@@ -70,10 +70,13 @@ bool calls_before(const CallRecord& a, const CallRecord& b, const HistoryFilter&
 }
 
 void HistoryRecords::refresh() {
-  if (read_at_ == db_->change_marker()) return;
+  const auto before = db_->change_marker();
+  if (read_at_ == before) return;
   keyring_.refresh(*db_);  // first: it may store the role's wraps of epoch keys
-  // After the keyring's own writes, which would otherwise make the next query read again.
-  const auto marker = db_->change_marker();
+  // This connection's changes counted after the keyring's own writes (which would otherwise
+  // make the next query read everything again), other processes' commits from before it: one
+  // that lands from here on is read again next time.
+  const std::pair marker{db_->change_marker().first, before.second};
   ReadSnapshot snapshot(*db_);
   const std::uint64_t pass = ++refreshes_;
   unreadable_ = 0;
@@ -111,7 +114,7 @@ void HistoryRecords::refresh() {
     rows_.insert_or_assign(id, Row{epoch, box_id, std::move(*record), pass});
   }
   std::erase_if(rows_, [pass](const auto& entry) { return entry.second.seen != pass; });
-  read_at_ = marker;  // taken before the read: a commit during it is read again next time
+  read_at_ = marker;
 }
 
 std::vector<const HistoryRecords::Row*> HistoryRecords::matching(const HistoryFilter& filter) {
