@@ -1,9 +1,9 @@
 // Soak: a 30-minute call (HOTLINE_SOAK_MINUTES) on the real protocol core in simulated time
-// (tests/support/ sim_network.hpp). The caller re-keys with a real Noise handshake every 2 minutes,
-// the two sound cards run 0.1 % apart and the network adds 30-34 ms. Nothing may be lost or
-// concealed at a re-key, the playout delay must not drift, and the heap must not grow. The
-// sanitizer builds, where a simulated minute costs about 8 s instead of 2, run 10 minutes (5
-// re-keys): HOTLINE_SOAK_MINUTES, set by tests/CMakeLists.txt.
+// (tests/support/sim_network.hpp). The caller re-keys with a real Noise handshake every 2
+// minutes, the two sound cards run 0.1 % apart and the network adds 30-34 ms. Nothing may be
+// lost or concealed at a re-key, the playout delay must not drift, and the heap must not grow.
+// The sanitizer builds, where a simulated minute costs about 8 s instead of 2, run 10 minutes
+// (5 re-keys): HOTLINE_SOAK_MINUTES, set by tests/CMakeLists.txt.
 
 #include <catch2/catch_test_macros.hpp>
 #include <cmath>
