@@ -38,11 +38,7 @@ AuditPage::AuditPage(ConsoleSession& session, QWidget* parent)
 
 void AuditPage::reload() {
   session_.run<std::vector<store::AuditEntry>>(
-      [](ConsoleBackend& b) {
-        b.grant(store::Role::kAdministrator);
-        return b.audit.log().list();
-      },
-      this,
+      [](ConsoleBackend& b) { return b.audit.entries(b.grant(store::Role::kAdministrator)); }, this,
       [this](Outcome<std::vector<store::AuditEntry>> out) {
         if (!out.ok()) {
           verdict_->setText(out.error);
@@ -60,7 +56,10 @@ void AuditPage::reload() {
               audit_role_text(e.role),
               QString::fromStdString(e.actor),
               audit_action_text(e.action),
-              audit_details_text(e.action, e.details) +
+              (e.text == store::AuditEntry::Text::kUnreadable
+                   ? tr("(sealed text that the administrator's key does not open: written before "
+                        "the present passphrase, or changed in the file)")
+                   : audit_details_text(e.action, e.details)) +
                   (e.signature ? "" : tr("  [not signed yet]"))};
           for (int c = 0; c < cells.size(); ++c)
             table_->setItem(i, c, new QTableWidgetItem(cells[c]));

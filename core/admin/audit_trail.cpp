@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "core/admin/role_gate.hpp"
 #include "core/util/time_format.hpp"
 
 namespace hotline::admin {
@@ -13,9 +14,20 @@ AuditTrail::AuditTrail(identity::Profile& profile)
 void AuditTrail::append(std::string_view role, std::string_view actor, std::string_view action,
                         std::string_view details) {
   const store::RecordsKeys* keys = profile_.records_keys();
-  log_.append(role, actor, action, details, unix_ms_now(),
-              store::AuditAuthority{profile_.unlocked() ? &profile_.identity() : nullptr,
-                                    keys ? &keys->audit_mac : nullptr});
+  if (keys && !epoch_) {
+    epoch_ = store::HistoryKeyStore(profile_.database()).create_epoch(*keys, unix_ms_now());
+  }
+  log_.append(
+      role, actor, action, details, unix_ms_now(),
+      store::AuditAuthority{profile_.unlocked() ? &profile_.identity() : nullptr,
+                            keys ? &keys->audit_mac : nullptr, epoch_ ? &*epoch_ : nullptr});
+}
+
+std::vector<store::AuditEntry> AuditTrail::entries(const RoleGrant& admin) {
+  require(admin, store::Role::kAdministrator, "read the audit log");
+  store::HistoryRecords* history = admin.history();
+  if (history == nullptr) throw AccessDenied("this grant holds no key to the records");
+  return log_.read(history->keyring());
 }
 
 store::AuditVerdict AuditTrail::verify() {

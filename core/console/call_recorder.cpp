@@ -390,7 +390,7 @@ void CallRecorder::audit_interception(store::Database& db, const store::CallReco
       {std::to_string(record.id), record.peer_name, record.peer_fingerprint});
   store::AuditLog(db, audit_->console_key)
       .append("official", "console", kInterceptionAuditAction, details, at_ms,
-              audit_->signer.get());
+              store::AuditAuthority{audit_->signer.get(), nullptr, audit_->epoch.get()});
 }
 
 }  // namespace hotline::console

@@ -58,7 +58,8 @@ using RecordsHealthHandler = std::function<void(const RecordsHealth&)>;
 // ended as a suspected interception (the SAS words differed, or a commitment was broken).
 struct RecorderAudit {
   crypto::PublicKey console_key;
-  std::shared_ptr<const crypto::Identity> signer;  // the console's identity; null: unsigned
+  std::shared_ptr<const crypto::Identity> signer;    // the console's identity; null: unsigned
+  std::shared_ptr<const store::HistoryEpoch> epoch;  // seals the entry's text
 };
 // One line for a log or a terminal: "warning: …", "note: …" or "error: …".
 std::string describe(const RecordsHealth& health);

@@ -95,9 +95,10 @@ ConsoleRuntime::ConsoleRuntime(identity::Profile& profile, call::EngineListener&
       crypto::Identity::from_seed(profile.identity().seed()));
   std::set<std::string> unrecorded;
   for (const auto& extra : extra_peers_) unrecorded.insert(extra.name);
-  recorder_ = std::make_unique<CallRecorder>(
-      db_path, history_epoch_, listener, std::move(unrecorded),
-      std::move(options.on_records_health), RecorderAudit{profile.public_key(), identity});
+  recorder_ =
+      std::make_unique<CallRecorder>(db_path, history_epoch_, listener, std::move(unrecorded),
+                                     std::move(options.on_records_health),
+                                     RecorderAudit{profile.public_key(), identity, history_epoch_});
 
   call::EngineConfig config;
   config.identity = std::move(identity);

@@ -17,6 +17,7 @@
 #include "core/store/audit_log.hpp"
 #include "core/store/call_history.hpp"
 #include "core/store/directory_seal.hpp"
+#include "core/store/history_keys.hpp"
 #include "core/store/upgrade_backup.hpp"
 #include "core/util/bytes.hpp"
 #include "core/util/error.hpp"
@@ -208,6 +209,7 @@ void Profile::protect_records() {
   if (std::optional<crypto::SecretKey> existing = keys.open(*identity_)) {
     adopt_records_key(*existing);
     store::seal_clear_history(*database_, *records_keys_, unix_ms_now());
+    if (seal_clear_audit()) database_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     store::remove_unprotected_backups(database_->path());
     return;
   }
@@ -221,13 +223,24 @@ void Profile::protect_records() {
         .sign_pending(*identity_, &records_keys_->audit_mac, /*adopt_unvouched=*/true);
     transaction.commit();
   }
-  // Call rows of an earlier version are sealed too (history_keys.hpp).
+  // Call rows and audit entries of an earlier version are sealed too (history_keys.hpp).
   store::seal_clear_history(*database_, *records_keys_, unix_ms_now());
+  seal_clear_audit();
   // The clear pre-shared keys were zeroed in the pages (secure_delete); the copies of those
   // pages in the write-ahead log go with it.
   database_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
   // The upgrade's backup holds them in the clear as well; the protected file replaces it.
   store::remove_unprotected_backups(database_->path());
+}
+
+bool Profile::seal_clear_audit() {
+  store::AuditLog log(*database_, public_key_);
+  // A log found tampered with is left as it is, for an administrator to see, and no epoch
+  // is made for it.
+  if (!log.has_clear_entries() || !log.verify(&records_keys_->audit_mac).intact) return false;
+  const store::HistoryEpoch epoch =
+      store::HistoryKeyStore(*database_).create_epoch(*records_keys_, unix_ms_now());
+  return log.seal_clear(*identity_, records_keys_->audit_mac, epoch) > 0;
 }
 
 const crypto::Identity& Profile::identity() const {

@@ -84,6 +84,8 @@ class Profile {
  private:
   Profile(std::filesystem::path directory, store::Database database);
   void protect_records();
+  // Seals the audit entries still in the clear (store::AuditLog::seal_clear); whether any were.
+  bool seal_clear_audit();
 
   std::filesystem::path directory_;
   std::unique_ptr<store::Database> database_;  // on the heap so the stores' pointers survive moves

@@ -100,6 +100,12 @@ AuditEntry read_entry(const Statement& row) {
   e.prev_hash = row.column_array<32>(6, "audit entry hash");
   if (!row.is_null(7)) e.signature = row.column_array<64>(7, "audit entry signature");
   if (!row.is_null(8)) e.mac = row.column_array<32>(8, "audit entry MAC");
+  e.epoch = row.column_int64(9);
+  if (!row.is_null(10)) {
+    const ByteSpan box = row.column_blob(10);
+    e.box.assign(box.begin(), box.end());
+  }
+  if (e.sealed()) e.text = AuditEntry::Text::kSealed;
   return e;
 }
 

@@ -15,7 +15,7 @@ class Statement;
 namespace audit_codec {
 
 constexpr std::string_view kColumns =
-    "seq, at, role, actor, action, details, prev_hash, signature, mac";
+    "seq, at, role, actor, action, details, prev_hash, signature, mac, epoch, box";
 
 // The signed (or MAC'd) messages: a label, then the fields, so an entry's signature is never
 // a head's or an anchor's.
@@ -37,7 +37,8 @@ void write_head(Database& db, const Head& head);
 // Vouches for the head with what `authority` holds (nothing when it holds no key).
 Head vouched_head(std::int64_t seq, const AuditHash& hash, const AuditAuthority& authority);
 
-AuditEntry read_entry(const Statement& row);  // a row selected with kColumns
+// A row selected with kColumns; a sealed one's text is not opened (AuditEntry::Text::kSealed).
+AuditEntry read_entry(const Statement& row);
 
 }  // namespace audit_codec
 }  // namespace hotline::store

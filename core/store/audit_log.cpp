@@ -2,9 +2,14 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "core/store/audit_anchor.hpp"
 #include "core/store/audit_codec.hpp"
+#include "core/store/audit_text.hpp"
 #include "core/store/database.hpp"
+#include "core/store/history_keys.hpp"
 #include "core/util/error.hpp"
 
 namespace hotline::store {
@@ -14,6 +19,7 @@ using audit_codec::Head;
 namespace {
 
 constexpr std::string_view kEntryLabel = "hotline-audit-entry/1";
+constexpr std::string_view kSealedEntryLabel = "hotline-audit-entry/2";
 constexpr std::string_view kGenesisLabel = "hotline-audit-genesis/1";
 // Appended, and reported by verify(), when the head row was found missing: entries may have
 // been cut off the end before the log carried on.
@@ -54,16 +60,24 @@ std::optional<AuditEntry> last_entry(Database& db) {
   return audit_codec::read_entry(stmt);
 }
 
-void insert(Database& db, AuditEntry& e, const AuditAuthority& authority) {
-  const AuditHash hash = AuditLog::entry_hash(e);
-  if (authority.signer) {
-    e.signature = authority.signer->sign(audit_codec::entry_message(hash));
-  } else if (authority.mac_key) {
-    e.mac = audit_codec::mac(*authority.mac_key, audit_codec::entry_message(hash));
+// Moves the entry's role, actor and details into its box, as `authority` can (see there).
+void seal_text(Database& db, AuditEntry& e, const AuditAuthority& authority) {
+  const AuditText text{e.role, e.actor, e.details};
+  if (authority.epoch) {
+    e.epoch = authority.epoch->id;
+    e.box = seal_audit_text(authority.epoch->key, e.seq, e.epoch, text);
+  } else if (const auto readers = HistoryKeyStore(db).stored_readers(); !readers.empty()) {
+    e.epoch = 0;
+    e.box = seal_audit_text_to(readers, e.seq, text);
+  } else {
+    return;  // no role can read anything yet: seal_clear() seals it once one can
   }
-  Statement stmt = db.prepare(
-      "INSERT INTO audit_log (seq, at, role, actor, action, details, prev_hash, signature, mac) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  e.role.clear();
+  e.actor.clear();
+  e.details.clear();
+}
+
+void write_row(Statement& stmt, const AuditEntry& e) {
   stmt.bind(1, e.seq)
       .bind(2, e.at)
       .bind(3, e.role)
@@ -72,8 +86,27 @@ void insert(Database& db, AuditEntry& e, const AuditAuthority& authority) {
       .bind(6, e.details)
       .bind(7, ByteSpan(e.prev_hash))
       .bind(8, e.signature)
-      .bind(9, e.mac);
+      .bind(9, e.mac)
+      .bind(10, e.epoch);
+  if (e.sealed()) {
+    stmt.bind(11, ByteSpan(e.box));
+  } else {
+    stmt.bind_null(11);
+  }
   stmt.run();
+}
+
+void insert(Database& db, AuditEntry& e, const AuditAuthority& authority) {
+  seal_text(db, e, authority);
+  const AuditHash hash = AuditLog::entry_hash(e);
+  if (authority.signer) {
+    e.signature = authority.signer->sign(audit_codec::entry_message(hash));
+  } else if (authority.mac_key) {
+    e.mac = audit_codec::mac(*authority.mac_key, audit_codec::entry_message(hash));
+  }
+  Statement stmt = db.prepare("INSERT INTO audit_log (" + std::string(audit_codec::kColumns) +
+                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  write_row(stmt, e);
   audit_codec::write_head(db, audit_codec::vouched_head(e.seq, hash, authority));
 }
 
@@ -110,6 +143,17 @@ bool AuditLog::keyless_action(std::string_view action) {
 }
 
 AuditHash AuditLog::entry_hash(const AuditEntry& e) {
+  if (e.sealed()) {
+    return Blake2b256()
+        .add(kSealedEntryLabel)
+        .add_u64(static_cast<std::uint64_t>(e.seq))
+        .add_u64(static_cast<std::uint64_t>(e.at))
+        .add_u64(static_cast<std::uint64_t>(e.epoch))
+        .add_field(e.action)
+        .add_field(std::string_view(reinterpret_cast<const char*>(e.box.data()), e.box.size()))
+        .add(ByteSpan(e.prev_hash))
+        .finish();
+  }
   return Blake2b256()
       .add(kEntryLabel)
       .add_u64(static_cast<std::uint64_t>(e.seq))
@@ -179,7 +223,9 @@ std::int64_t AuditLog::sign_pending(const crypto::Identity& signer,
   // would be signed over.
   if (!mac_key && !adopt_unvouched) return 0;
   Transaction transaction(*db_);
-  if (!verify(mac_key).intact) return 0;  // left as found, for an administrator to see
+  // A log being adopted predates MACs and the anchor file: only what it could carry (the
+  // chain, the signatures, the head) is checked, else no entry of it could ever be adopted.
+  if (!verify(adopt_unvouched ? nullptr : mac_key).intact) return 0;  // left as found
   std::vector<AuditEntry> entries = list();
   if (entries.empty()) return 0;
   Statement update = db_->prepare("UPDATE audit_log SET signature = ?2, mac = NULL WHERE seq = ?1");
@@ -208,6 +254,75 @@ std::vector<AuditEntry> AuditLog::list() {
   std::vector<AuditEntry> entries;
   while (stmt.step()) entries.push_back(audit_codec::read_entry(stmt));
   return entries;
+}
+
+std::vector<AuditEntry> AuditLog::read(HistoryKeyring& keyring) {
+  keyring.refresh(*db_);
+  std::vector<AuditEntry> entries = list();
+  for (AuditEntry& e : entries) {
+    if (!e.sealed()) continue;
+    std::optional<AuditText> text = open_audit_text(keyring, e.seq, e.epoch, e.box);
+    if (!text) {
+      e.role.clear();
+      e.actor.clear();
+      e.details.clear();
+      e.text = AuditEntry::Text::kUnreadable;
+      continue;
+    }
+    e.role = std::move(text->role);
+    e.actor = std::move(text->actor);
+    e.details = std::move(text->details);
+    e.text = AuditEntry::Text::kOpened;
+  }
+  return entries;
+}
+
+bool AuditLog::has_clear_entries() {
+  Statement stmt = db_->prepare("SELECT EXISTS (SELECT 1 FROM audit_log WHERE box IS NULL)");
+  return stmt.step() && stmt.column_int64(0) != 0;
+}
+
+std::int64_t AuditLog::seal_clear(const crypto::Identity& signer, const crypto::SecretKey& mac_key,
+                                  const HistoryEpoch& epoch) {
+  if (signer.public_key() != key_)
+    throw Error("audit entries must be signed with this console's key");
+  Transaction transaction(*db_);
+  if (!verify(&mac_key).intact) return 0;  // left as found, for an administrator to see
+  std::vector<AuditEntry> entries = list();
+  const auto first_clear =
+      std::find_if(entries.begin(), entries.end(), [](const AuditEntry& e) { return !e.sealed(); });
+  if (first_clear == entries.end()) return 0;
+  AuditHash prev = first_clear == entries.begin() ? genesis() : entry_hash(*std::prev(first_clear));
+  Statement remove_row = db_->prepare("DELETE FROM audit_log WHERE seq = ?1");
+  Statement insert_row =
+      db_->prepare("INSERT INTO audit_log (" + std::string(audit_codec::kColumns) +
+                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  const AuditAuthority under_epoch{nullptr, nullptr, &epoch};
+  std::int64_t sealed_now = 0;
+  for (auto it = first_clear; it != entries.end(); ++it) {
+    AuditEntry& e = *it;
+    if (!e.sealed()) {
+      seal_text(*db_, e, under_epoch);
+      ++sealed_now;
+    }
+    e.prev_hash = prev;
+    prev = entry_hash(e);
+    // verify() passed with the key: every tag present was checked. Unlock attempts written
+    // without any key stay without one.
+    if (e.signature || e.mac) {
+      e.signature = signer.sign(audit_codec::entry_message(prev));
+      e.mac.reset();
+    }
+    remove_row.reset();
+    remove_row.bind(1, e.seq).run();
+    insert_row.reset();
+    write_row(insert_row, e);
+  }
+  const std::int64_t last = entries.back().seq;
+  audit_codec::write_head(*db_, audit_codec::vouched_head(last, prev, {&signer, nullptr}));
+  transaction.commit();
+  write_audit_anchor(anchor_path(*db_), last, prev, {&signer, nullptr});
+  return sealed_now;
 }
 
 }  // namespace hotline::store

@@ -16,6 +16,12 @@
 // all; they are reported as such, never signed, and no other entry may lack a signature or
 // MAC: one that does was forged. What this cannot show: the whole profile rolled back to an
 // earlier copy of itself, anchor file included (docs/security.md).
+//
+// Confidentiality (schema 7): an entry's role, actor and details are sealed so that only the
+// roles that read records open them (audit_text.hpp); its number, time and action stay in the
+// clear, and the hash covers the sealed box, so the chain, the signatures, the head and the
+// anchor are checked without opening anything. Entries written before are sealed once by the
+// console-key holder (seal_clear()).
 
 #include <array>
 #include <cstdint>
@@ -26,10 +32,13 @@
 
 #include "core/crypto/identity.hpp"
 #include "core/crypto/secret.hpp"
+#include "core/util/bytes.hpp"
 
 namespace hotline::store {
 
 class Database;
+class HistoryKeyring;
+struct HistoryEpoch;
 
 using AuditHash = std::array<std::uint8_t, 32>;
 using AuditMac = std::array<std::uint8_t, 32>;
@@ -44,12 +53,30 @@ struct AuditEntry {
   AuditHash prev_hash{};
   std::optional<crypto::Signature> signature;
   std::optional<AuditMac> mac;
+  // A sealed entry's role, actor and details (audit_text.hpp), whose columns are then empty;
+  // `epoch` is the history epoch whose key sealed them (0: sealed to the roles' keys). An
+  // empty box: the text is in the clear (an entry from before schema 7 not sealed yet, or
+  // written while no role could read it).
+  std::int64_t epoch = 0;
+  Bytes box;
+  enum class Text {
+    kClear,      // stored in the clear
+    kSealed,     // sealed, not opened (list())
+    kOpened,     // sealed, opened by read(): role, actor and details filled in
+    kUnreadable  // sealed, and the reader's keys do not open it: role, actor, details empty
+  };
+  Text text = Text::kClear;
+  bool sealed() const { return !box.empty(); }
 };
 
 // What the writing process can vouch for an entry with.
 struct AuditAuthority {
   const crypto::Identity* signer = nullptr;    // the console's identity
   const crypto::SecretKey* mac_key = nullptr;  // RecordsKeys::audit_mac
+  // The writing process's history epoch: the text is sealed under its key. Without one it is
+  // sealed to the roles' stored history keys, and kept in the clear only while no role has
+  // one (seal_clear() seals it later).
+  const HistoryEpoch* epoch = nullptr;
 };
 
 enum class AuditFinding {
@@ -102,9 +129,24 @@ class AuditLog {
   std::int64_t sign_pending(const crypto::Identity& signer, const crypto::SecretKey* mac_key,
                             bool adopt_unvouched = false);
 
+  // The entries as stored: sealed text not opened (Text::kSealed).
   std::vector<AuditEntry> list();
+  // The entries with their text opened by a reading role (its keyring is refreshed first):
+  // Text::kOpened, kClear or kUnreadable. Throws hotline::Error if a database read fails.
+  std::vector<AuditEntry> read(HistoryKeyring& keyring);
   AuditVerdict verify(const crypto::SecretKey* mac_key = nullptr);
 
+  // Whether any entry's text is still in the clear.
+  bool has_clear_entries();
+  // Seals the text of every entry still in the clear under `epoch`, then chains and signs
+  // again every entry from the first of them on (their hashes change), with the head and the
+  // anchor: once verify(&mac_key) finds the log intact, else nothing. Returns how many
+  // entries it sealed. Only the console-key holder can, as signed entries are re-signed.
+  std::int64_t seal_clear(const crypto::Identity& signer, const crypto::SecretKey& mac_key,
+                          const HistoryEpoch& epoch);
+
+  // Version 1 over the clear fields for an entry in the clear; version 2 over the number,
+  // time, epoch, action and sealed box for a sealed one.
   static AuditHash entry_hash(const AuditEntry& entry);
   // Actions a process holding no key may write: attempts to unlock a role, and the note that
   // the head row was found missing.

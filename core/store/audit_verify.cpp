@@ -44,6 +44,10 @@ AuditVerdict AuditLog::verify(const crypto::SecretKey* mac_key) {
     if (e.seq != expected_seq) {
       return bad(AuditFinding::kRemoved, expected_seq, range(expected_seq, e.seq - 1) + " removed");
     }
+    if (e.sealed() && (!e.role.empty() || !e.actor.empty() || !e.details.empty())) {
+      return bad(AuditFinding::kEdited, e.seq,
+                 "entry " + n(e.seq) + " was edited: text was written beside its sealed text");
+    }
     const AuditHash hash = entry_hash(e);
     const Bytes message = audit_codec::entry_message(hash);
     if (e.signature && !crypto::verify_signature(key_, message, *e.signature)) {

@@ -80,9 +80,17 @@ PublicKey reader_public_mac(const crypto::SecretKey& reader_mac, Role role,
   return mac;
 }
 
-HistoryReaders HistoryKeyStore::readers(const RecordsKeys& keys) {
-  HistoryReaders out;
-  Statement stmt = db_->prepare(
+namespace {
+
+struct StoredReader {
+  Role role;
+  PublicKey public_key;
+  Bytes mac;
+};
+
+std::vector<StoredReader> stored_reader_rows(Database& db) {
+  std::vector<StoredReader> out;
+  Statement stmt = db.prepare(
       "SELECT role, reader_public, reader_mac FROM role_passphrases "
       "WHERE reader_public IS NOT NULL ORDER BY role");
   while (stmt.step()) {
@@ -90,18 +98,34 @@ HistoryReaders HistoryKeyStore::readers(const RecordsKeys& keys) {
     const ByteSpan pub = stmt.column_blob(1);
     const ByteSpan mac = stmt.column_blob(2);
     if (!role || pub.size() != 32) continue;
-    PublicKey key{};
-    std::copy(pub.begin(), pub.end(), key.begin());
-    const PublicKey expected = reader_public_mac(keys.reader_mac, *role, key);
-    if (mac.size() != expected.size() ||
-        sodium_memcmp(mac.data(), expected.data(), expected.size()) != 0) {
-      out.problems.push_back("the " + std::string(display_name(*role)) +
+    StoredReader reader{*role, {}, Bytes(mac.begin(), mac.end())};
+    std::copy(pub.begin(), pub.end(), reader.public_key.begin());
+    out.push_back(std::move(reader));
+  }
+  return out;
+}
+
+}  // namespace
+
+HistoryReaders HistoryKeyStore::readers(const RecordsKeys& keys) {
+  HistoryReaders out;
+  for (const StoredReader& r : stored_reader_rows(*db_)) {
+    const PublicKey expected = reader_public_mac(keys.reader_mac, r.role, r.public_key);
+    if (r.mac.size() != expected.size() ||
+        sodium_memcmp(r.mac.data(), expected.data(), expected.size()) != 0) {
+      out.problems.push_back("the " + std::string(display_name(r.role)) +
                              "'s history key was changed in the file outside the console; "
                              "nothing is sealed to it (set the role's passphrase again)");
       continue;
     }
-    out.valid.emplace_back(*role, key);
+    out.valid.emplace_back(r.role, r.public_key);
   }
+  return out;
+}
+
+std::vector<std::pair<Role, PublicKey>> HistoryKeyStore::stored_readers() {
+  std::vector<std::pair<Role, PublicKey>> out;
+  for (const StoredReader& r : stored_reader_rows(*db_)) out.emplace_back(r.role, r.public_key);
   return out;
 }
 

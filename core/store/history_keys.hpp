@@ -44,6 +44,10 @@ class HistoryKeyStore {
   // The roles' history public keys, each checked against its MAC; a key that fails is left
   // out and named in `problems` (nothing is ever sealed to it).
   HistoryReaders readers(const RecordsKeys& keys);
+  // The same keys as stored, unchecked: for a process holding no key, which cannot check
+  // them, to seal what only a role may read (audit_text.hpp). A key swapped in the file
+  // gets what is sealed so; the console shows the swap (readers().problems).
+  std::vector<std::pair<Role, PublicKey>> stored_readers();
   void set_reader(Role role, const PublicKey& public_key, const RecordsKeys& keys);
 
   // A new epoch: a random key sealed to every valid reader, or under the records key while

@@ -224,8 +224,20 @@ void schema_v6(Database& db) {
   )sql");
 }
 
-constexpr std::array<Migration, 6> kMigrations = {
-    &schema_v1, &schema_v2, &schema_v3, &schema_v4, &schema_v5, &schema_v6,
+// v7: the audit entries' text sealed to the roles that read records (docs/records.md,
+// "Sealed audit text"): an entry's role, actor and details move into `box`, sealed under the
+// writing process's history epoch (`epoch`) or, from a process holding no key, to the roles'
+// keys (`epoch` 0). Entries of earlier versions stay as they are until the console-key
+// holder seals them (AuditLog::seal_clear).
+void schema_v7(Database& db) {
+  db.exec(R"sql(
+    ALTER TABLE audit_log ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE audit_log ADD COLUMN box BLOB NULL;
+  )sql");
+}
+
+constexpr std::array<Migration, 7> kMigrations = {
+    &schema_v1, &schema_v2, &schema_v3, &schema_v4, &schema_v5, &schema_v6, &schema_v7,
 };
 
 }  // namespace

@@ -4,10 +4,10 @@
 // under a temporary name and renamed, so it is whole or absent. One per version: a second
 // process opening the same old file finds it and goes on.
 //
-// Files of versions before kFirstProtectedVersion hold the pre-shared keys (before 4) or the
-// call history (before 6) in the clear, so the console removes their backups once it has
-// protected the records (identity/profile.cpp); until then the clear copies are in the
-// database itself too.
+// Files of versions before kFirstProtectedVersion hold the pre-shared keys (before 4), the
+// call history (before 6) or the audit entries' text (before 7) in the clear, so the console
+// removes their backups once it has protected the records (identity/profile.cpp); until then
+// the clear copies are in the database itself too.
 
 #include <filesystem>
 
@@ -15,7 +15,7 @@ namespace hotline::store {
 
 class Database;
 
-constexpr int kFirstProtectedVersion = 6;
+constexpr int kFirstProtectedVersion = 7;
 
 std::filesystem::path upgrade_backup_path(const std::filesystem::path& database, int version);
 

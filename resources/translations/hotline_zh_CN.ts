@@ -631,6 +631,10 @@ Listen on this address instead (peers then need this console's new card):</sourc
         <translation>刷新</translation>
     </message>
     <message>
+        <source>(sealed text that the administrator&apos;s key does not open: written before the present passphrase, or changed in the file)</source>
+        <translation>（管理员密钥无法打开的密封文本：写于当前口令设置之前，或已在文件中被改动）</translation>
+    </message>
+    <message>
         <source>  [not signed yet]</source>
         <translation>  [尚未签名]</translation>
     </message>

@@ -474,6 +474,10 @@ check "... put back" "$hotline" "${a[@]}" settings set listen "127.0.0.1:$port_a
 # ---- The audit log and its tamper check -------------------------------------------------------
 check "audit lists the key changes" sh -c \
   "'$hotline' --profile '$work/a' audit --role-passphrase-file '$work/admin' | grep -q 'peer.key.replace'"
+check "... whose text (who did what to which peer) is sealed: none in the clear in the file" test \
+  "$(sqlite3 "$work/a/hotline.db" "SELECT count(*) FROM audit_log WHERE box IS NULL OR role || actor || details != ''")" = 0
+check "... and the actor's name is in no sqlite3 .dump of the log" sh -c \
+  "! sqlite3 '$work/a/hotline.db' '.dump audit_log' | grep -qF '$(id -un)'"
 check "audit --csv has a row per entry" sh -c \
   "'$hotline' --profile '$work/a' audit --csv --role-passphrase-file '$work/admin' | python3 -c 'import csv,sys; r=list(csv.DictReader(sys.stdin)); assert len(r) > 10 and r[0][\"seq\"] == \"1\", r'"
 expect_fail "an operator cannot read the audit log" 1 "wrong administrator passphrase" \

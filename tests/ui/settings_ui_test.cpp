@@ -124,6 +124,10 @@ TEST_CASE("the audit page's verdict and its rows are of the same log") {
   click(audit.verify_button());
   wait_until([&] { return audit.verdict()->text().startsWith("Intact"); }, "the verdict");
   CHECK(audit.table()->rowCount() == before + 2);
+  // Who changed what is sealed in the file (docs/records.md, "Sealed audit text"); the page
+  // shows it opened with the administrator's keys.
+  CHECK_THAT(audit.table()->item(0, 5)->text().toStdString(), ContainsSubstring("role idle time"));
+  CHECK_FALSE(audit.table()->item(0, 3)->text().isEmpty());
   CHECK_THAT(audit.verdict()->text().toStdString(),
              ContainsSubstring(std::to_string(audit.table()->rowCount()) + " entries"));
   // Shown again later: read again, and no verdict of the earlier look.

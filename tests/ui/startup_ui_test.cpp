@@ -12,6 +12,7 @@
 
 #include "core/identity/profile.hpp"
 #include "core/store/audit_log.hpp"
+#include "tests/support/audit_reader.hpp"
 #include "tests/support/free_port.hpp"
 #include "tests/ui/console_fixture.hpp"
 
@@ -97,10 +98,8 @@ TEST_CASE("start-up: a wrong passphrase asks again; a port in use can be exchang
   }
   std::optional<std::vector<store::AuditEntry>> entries;
   session.run<std::vector<store::AuditEntry>>(
-      [](ui::ConsoleBackend& b) {
-        return store::AuditLog(b.profile.database(), b.profile.public_key()).list();
-      },
-      &session, [&](ui::Outcome<std::vector<store::AuditEntry>> out) { entries = out.value; });
+      [](ui::ConsoleBackend& b) { return test::audit_entries_read_by_admin(b.profile); }, &session,
+      [&](ui::Outcome<std::vector<store::AuditEntry>> out) { entries = out.value; });
   wait_until([&] { return entries.has_value(); }, "the audit log");
   const bool audited = std::any_of(entries->begin(), entries->end(), [](const auto& e) {
     return e.action == "settings.set" && e.role == "-" &&

@@ -10,6 +10,7 @@
 #include "core/crypto/fingerprint.hpp"
 #include "core/store/audit_log.hpp"
 #include "tests/core/console/running_console.hpp"
+#include "tests/support/audit_reader.hpp"
 #include "tests/support/test_console.hpp"
 
 using namespace hotline;
@@ -92,8 +93,7 @@ TEST_CASE(
     REQUIRE(records.size() == 1);
     CHECK(records[0].end_reason == "interception_suspected");
     CHECK(records[0].outcome == CallOutcome::kFailed);
-    const auto entries =
-        store::AuditLog(console->profile.database(), console->profile.public_key()).list();
+    const auto entries = test::audit_entries_read_by_admin(console->profile);
     const auto found = std::count_if(entries.begin(), entries.end(), [&](const auto& e) {
       return e.action == console::kInterceptionAuditAction &&
              e.details.find("call " + std::to_string(records[0].id)) != std::string::npos;

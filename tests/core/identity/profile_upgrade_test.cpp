@@ -50,13 +50,16 @@ int user_version_of(const fs::path& path) {
 
 struct OwnSettings {
   std::string name, listen, public_key;
+  crypto::PublicKey key{};
 };
 
 constexpr std::string_view kClearNote = "met the minister's aide at the ferry terminal";
+constexpr std::string_view kClearAudit = "Singapore verified by Col. Tan at the embassy";
 
 // Replaces the profile's database with one of schema `version`, as that version left it: the
 // console's settings, a verified peer with a pre-shared key in the clear, and (from version 2)
-// a call with an operator's note in the clear.
+// a call with an operator's note and an audit entry (without a signature, as a process whose
+// key was locked wrote them then) in the clear.
 void write_old_database(const fs::path& dir, int version, const OwnSettings& own,
                         const crypto::SecretKey& psk) {
   for (const char* name : {"hotline.db", "hotline.db-wal", "hotline.db-shm", "audit.anchor"}) {
@@ -87,6 +90,30 @@ void write_old_database(const fs::path& dir, int version, const OwnSettings& own
            "'in', 1000, 5000, 5000, 'answered', ?1)")
         .bind(1, kClearNote)
         .run();
+    store::AuditEntry entry;
+    entry.seq = 1;
+    entry.at = 1000;
+    entry.role = "admin";
+    entry.actor = "tan";
+    entry.action = "peer.verify";
+    entry.details = std::string(kClearAudit);
+    // The genesis hash: BLAKE2b-256 of the label, then the console's public key.
+    crypto_generichash_state state;
+    crypto_generichash_init(&state, nullptr, 0, 32);
+    crypto_generichash_update(
+        &state, reinterpret_cast<const unsigned char*>("hotline-audit-genesis/1"), 23);
+    crypto_generichash_update(&state, own.key.data(), own.key.size());
+    crypto_generichash_final(&state, entry.prev_hash.data(), entry.prev_hash.size());
+    old.prepare(
+           "INSERT INTO audit_log (seq, at, role, actor, action, details, prev_hash) VALUES "
+           "(1, 1000, 'admin', 'tan', 'peer.verify', ?1, ?2)")
+        .bind(1, kClearAudit)
+        .bind(2, ByteSpan(entry.prev_hash))
+        .run();
+    const store::AuditHash hash = store::AuditLog::entry_hash(entry);
+    old.prepare("INSERT INTO audit_head (id, seq, hash) VALUES (1, 1, ?1)")
+        .bind(1, ByteSpan(hash))
+        .run();
   }
 }
 
@@ -106,7 +133,7 @@ TEST_CASE("a profile of every earlier version is backed up, upgraded once and th
         Profile::create(dir.path(), "Beijing", net::parse_endpoint_or_throw("127.0.0.1:4500"),
                         std::nullopt, KeyFileCost::kInteractive);
     own = {*created.settings().get("own_name"), *created.settings().get("listen_endpoint"),
-           *created.settings().get("public_key")};
+           *created.settings().get("public_key"), created.public_key()};
   }
   crypto::SecretKey psk;
   randombytes_buf(psk.data(), psk.size());
@@ -114,7 +141,8 @@ TEST_CASE("a profile of every earlier version is backed up, upgraded once and th
   const fs::path db_path = dir.path() / "hotline.db";
   const fs::path backup = store::upgrade_backup_path(db_path, from);
   REQUIRE(holds(db_path, psk));  // the attack's starting point: the key in the clear
-  if (from >= 2) REQUIRE(holds_text(db_path, kClearNote));  // and the history
+  if (from >= 2) REQUIRE(holds_text(db_path, kClearNote));   // and the history
+  if (from >= 2) REQUIRE(holds_text(db_path, kClearAudit));  // and the audit log
 
   {
     // Opening upgrades the schema (a command that holds no key, e.g. `peer list`).
@@ -142,14 +170,22 @@ TEST_CASE("a profile of every earlier version is backed up, upgraded once and th
   const auto findings = console.directory_findings();
   REQUIRE(findings);
   CHECK(findings->empty());
-  CHECK(store::AuditLog(console.database(), console.public_key())
-            .verify(&console.records_keys()->audit_mac)
-            .intact);
+  store::AuditLog audit(console.database(), console.public_key());
+  const store::AuditVerdict verdict = audit.verify(&console.records_keys()->audit_mac);
+  CHECK(verdict.intact);
+  CHECK(verdict.unsigned_entries == 0);  // the old entry adopted: signed by the console
+  CHECK_FALSE(audit.has_clear_entries());
+  if (from >= 2) {
+    REQUIRE(audit.list().size() == 1);
+    CHECK(audit.list()[0].sealed());
+  }
   // No clear copy left: not in the database, its write-ahead log, nor a backup.
   CHECK_FALSE(holds(db_path, psk));
   CHECK_FALSE(holds(dir.path() / "hotline.db-wal", psk));
   CHECK_FALSE(holds_text(db_path, kClearNote));
   CHECK_FALSE(holds_text(dir.path() / "hotline.db-wal", kClearNote));
+  CHECK_FALSE(holds_text(db_path, kClearAudit));
+  CHECK_FALSE(holds_text(dir.path() / "hotline.db-wal", kClearAudit));
   CHECK_FALSE(fs::exists(backup));
   // The call is sealed, not lost: held for the first role that gets a passphrase.
   if (from >= 2) {
