@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command (and what CI runs): install what is missing, build every test
 # with warnings as errors and run them all; then the whole suite again under AddressSanitizer +
-# UBSan and under ThreadSanitizer; then every fuzz target for FUZZ_SECONDS (default 30) each.
+# UBSan and under ThreadSanitizer; then every fuzz target for FUZZ_SECONDS (default 20) each.
 # Each stage prints its wall time, so a CI log shows where the time goes.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,4 +25,4 @@ stage "Build and test (warnings are errors)" build_and_test ci
 stage "Build and test under AddressSanitizer + UndefinedBehaviorSanitizer" build_and_test asan-ubsan
 stage "Build and test under ThreadSanitizer" build_and_test tsan
 stage "Fuzz every parser (libFuzzer, ASan + UBSan)" \
-  env HOTLINE_FUZZ_BUILD_JOBS="$(nproc)" scripts/run-fuzz.sh "${FUZZ_SECONDS:-30}"
+  env HOTLINE_FUZZ_BUILD_JOBS="$(nproc)" scripts/run-fuzz.sh "${FUZZ_SECONDS:-20}"
