@@ -29,10 +29,10 @@ call::EngineTimers two_initiations() {
   return timers;
 }
 
-struct Pair {
+struct LoopbackPair {
   TestConsole a{"Beijing"};
   TestConsole b{"Singapore"};
-  explicit Pair(call::EngineTimers timers = {}) {
+  explicit LoopbackPair(call::EngineTimers timers = {}) {
     a.start(timers);
     b.start(timers);
     a.add_peer(b);
@@ -43,7 +43,7 @@ struct Pair {
 }  // namespace
 
 TEST_CASE("a call carries speech end to end and both sides show the same SAS") {
-  Pair p;
+  LoopbackPair p;
   const auto speech = audio::read_wav(test::data_file("speech-16k.wav"));
   p.a.set_play(speech);
 
@@ -87,7 +87,7 @@ TEST_CASE("a call carries speech end to end and both sides show the same SAS") {
 }
 
 TEST_CASE("the callee declines") {
-  Pair p;
+  LoopbackPair p;
   p.a.engine().call("Singapore", {});
   const auto ringing = p.b.wait_state(CallState::kRinging);
   p.a.wait_state(CallState::kRinging);  // the caller hears ringback
@@ -97,7 +97,7 @@ TEST_CASE("the callee declines") {
 }
 
 TEST_CASE("a third console calling a console in a call gets busy") {
-  Pair p;
+  LoopbackPair p;
   TestConsole c("Tokyo");
   c.start();
   c.add_peer(p.b);
@@ -119,7 +119,7 @@ TEST_CASE(
     "nobody answers: the caller gives up at the ring timeout, the callee sees a missed call") {
   call::EngineTimers timers;
   timers.ring_timeout = 1500ms;
-  Pair p(timers);
+  LoopbackPair p(timers);
   p.a.engine().call("Singapore", {});
   p.b.wait_state(CallState::kRinging);
   CHECK(p.a.wait_ended().end_reason == EndReason::kNoAnswer);
@@ -127,7 +127,7 @@ TEST_CASE(
 }
 
 TEST_CASE("the caller cancels while it rings") {
-  Pair p;
+  LoopbackPair p;
   const auto id = p.a.engine().call("Singapore", {});
   p.b.wait_state(CallState::kRinging);
   p.a.engine().hangup(id);
@@ -136,7 +136,7 @@ TEST_CASE("the caller cancels while it rings") {
 }
 
 TEST_CASE("the callee hangs up a connected call") {
-  Pair p;
+  LoopbackPair p;
   p.a.engine().call("Singapore", {});
   const auto ringing = p.b.answer_incoming();
   p.a.wait_state(CallState::kConnected);
@@ -222,7 +222,7 @@ TEST_CASE("pre-shared keys: matching keys connect, a mismatch never completes th
 }
 
 TEST_CASE("redialling at once after a declined call rings again") {
-  Pair p;
+  LoopbackPair p;
   p.a.engine().call("Singapore", {});
   const auto first = p.b.wait_state(CallState::kRinging);
   p.b.engine().decline(first.id);

@@ -20,11 +20,11 @@ using call::EndReason;
 
 namespace {
 
-struct Pair {
+struct LoadedPair {
   test::SimNetwork net{7};
   test::SimConsole& beijing = net.add_console("Beijing");
   test::SimConsole& singapore = net.add_console("Singapore");
-  explicit Pair(bool beijing_enabled = true) {
+  explicit LoadedPair(bool beijing_enabled = true) {
     beijing.add_peer(singapore);
     singapore.add_peer(beijing, beijing_enabled);
   }
@@ -85,7 +85,7 @@ TEST_CASE(
   // The protocol review's attack on version 2: initiations with a valid mac1 from many
   // sources, among them Beijing's own address, used up Beijing's per-source allowance (and
   // the DH time of the voice thread), so Beijing's next call was refused as rate limited.
-  Pair p;
+  LoadedPair p;
   auto& [net, beijing, singapore] = p;
   beijing.start();
   singapore.start();
@@ -149,7 +149,7 @@ TEST_CASE(
     "a botnet answering cookies at its own addresses is held to the global handshake "
     "budget, and the genuine peer still gets through",
     "[call][flood]") {
-  Pair p;
+  LoadedPair p;
   auto& [net, beijing, singapore] = p;
   beijing.start();
   singapore.start();
@@ -211,7 +211,7 @@ TEST_CASE("a disabled peer's line-status probes are counted, not recorded as ref
           "[call][presence]") {
   // Version 2 recorded every probe from a disabled peer as a refused incoming call: about
   // 2 900 history rows a day from one console that merely showed its line status.
-  Pair p(/*beijing_enabled=*/false);
+  LoadedPair p(/*beijing_enabled=*/false);
   auto& [net, beijing, singapore] = p;
   beijing.config().presence_interval = 30s;
   beijing.start();
@@ -243,7 +243,7 @@ TEST_CASE(
   // Whoever sees an initiation knows its index and the caller's card, so it can make responses
   // that pass mac1 and the index check; each would cost the caller two X25519 operations on
   // its voice thread, as many as the attacker cares to send.
-  Pair p;
+  LoadedPair p;
   auto& [net, beijing, singapore] = p;
   beijing.start();
   singapore.start();

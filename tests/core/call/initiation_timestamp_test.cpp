@@ -46,11 +46,11 @@ bool call_rings(SimNetwork& net, SimConsole& beijing, SimConsole& singapore) {
 }
 
 // Beijing and Singapore, each in the other's directory, not started.
-struct Pair {
+struct UnstartedPair {
   SimNetwork net;
   SimConsole& beijing = net.add_console("Beijing");
   SimConsole& singapore = net.add_console("Singapore");
-  Pair() {
+  UnstartedPair() {
     beijing.add_peer(singapore);
     singapore.add_peer(beijing);
   }
@@ -62,7 +62,7 @@ TEST_CASE("initiation timestamps: a peer's clock an hour ahead does not lock its
           "[call][replay]") {
   // The attack as demonstrated: one genuine initiation dated +1 hour was accepted and stored,
   // and every later call from that peer, dated correctly, was refused as a replay.
-  Pair p;
+  UnstartedPair p;
   auto& [net, beijing, singapore] = p;
   beijing.start();
   singapore.start();
@@ -89,7 +89,7 @@ TEST_CASE("initiation timestamps: one stored ten years ahead expires within the 
           "[call][replay]") {
   // A profile that stored a far-future timestamp before the bound existed (or whose own clock
   // was set back since): at start the core brings it back to the bound.
-  Pair p;
+  UnstartedPair p;
   auto& [net, beijing, singapore] = p;
   const auto now = singapore.config().wall_clock.tai64n();
   singapore.config().initiation_timestamps[beijing.config().identity->public_key()] =

@@ -16,11 +16,11 @@ using call::EndReason;
 
 namespace {
 
-struct Pair {
+struct OutagePair {
   test::SimNetwork net{3};
   test::SimConsole& beijing = net.add_console("Beijing");
   test::SimConsole& singapore = net.add_console("Singapore");
-  Pair() {
+  OutagePair() {
     beijing.add_peer(singapore);
     singapore.add_peer(beijing);
     beijing.start();
@@ -63,7 +63,7 @@ struct Pair {
 
 TEST_CASE("outage: 5 s without a packet interrupts the call, which then resumes by itself",
           "[call][outage]") {
-  Pair p;
+  OutagePair p;
   const auto [out, in] = p.connect();
   p.net.run_for(2s);
   p.outage(true);
@@ -90,7 +90,7 @@ TEST_CASE("outage: 5 s without a packet interrupts the call, which then resumes 
 
 TEST_CASE("outage: 15 s ends the call on both sides at 10 s; the next call connects",
           "[call][outage]") {
-  Pair p;
+  OutagePair p;
   p.connect();
   p.net.run_for(1s);
   p.outage(true);
@@ -116,7 +116,7 @@ TEST_CASE("outage: 15 s ends the call on both sides at 10 s; the next call conne
 
 TEST_CASE("roaming: the caller's address changes mid-call and the call follows it",
           "[call][outage]") {
-  Pair p;
+  OutagePair p;
   const auto [out, in] = p.connect();
   p.net.run_for(500ms);
   p.beijing.set_address(asio::ip::udp::endpoint(asio::ip::make_address("127.0.9.9"), 5000));
@@ -203,7 +203,7 @@ TEST_CASE(
 
 TEST_CASE("glare: both consoles dial each other at the same instant and one call connects",
           "[call][outage]") {
-  Pair p;
+  OutagePair p;
   const auto a = p.beijing.call("Singapore");
   const auto b = p.singapore.call("Beijing");
   p.net.run_for(2s);
@@ -213,7 +213,7 @@ TEST_CASE("glare: both consoles dial each other at the same instant and one call
   for (auto* c : {&p.beijing, &p.singapore}) {
     for (const auto& e : c->events()) {
       if (e.state == CallState::kRinging && e.direction == call::Direction::kIncoming &&
-          !Pair::ended_ids(*c).contains(e.id.value)) {
+          !OutagePair::ended_ids(*c).contains(e.id.value)) {
         // A ringing call is published again when its words become known.
         REQUIRE((!ringing || ringing->id.value == e.id.value));
         ringing = e;

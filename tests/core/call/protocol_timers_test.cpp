@@ -19,8 +19,8 @@ namespace wire = hotline::wire;
 
 namespace {
 
-struct Pair {
-  explicit Pair(std::uint32_t seed = 1)
+struct TimedPair {
+  explicit TimedPair(std::uint32_t seed = 1)
       : net(seed), beijing(net.add_console("Beijing")), singapore(net.add_console("Singapore")) {
     beijing.add_peer(singapore);
     singapore.add_peer(beijing);
@@ -73,7 +73,7 @@ SimTime last_sent(const SimConsole& from, SimTime until) {
 
 TEST_CASE("timers: a silent peer shows interrupted after exactly 700 ms and ends the call at 10 s",
           "[call][timers]") {
-  Pair p;
+  TimedPair p;
   p.start();
   p.connect();
   p.net.run_for(3s);
@@ -94,7 +94,7 @@ TEST_CASE("timers: a silent peer shows interrupted after exactly 700 ms and ends
 
 TEST_CASE("timers: an unreachable peer is retried every second and given up at 4 s",
           "[call][timers]") {
-  Pair p;
+  TimedPair p;
   p.start();
   p.net.path("Beijing", "Singapore").blackout = true;
   const SimTime dialled = p.net.now();
@@ -112,10 +112,10 @@ TEST_CASE("timers: an unreachable peer is retried every second and given up at 4
 
 TEST_CASE("timers: nobody answers: the caller gives up at 45 s and the callee sees it cancelled",
           "[call][timers]") {
-  Pair p;
+  TimedPair p;
   p.start();
   p.beijing.call("Singapore");
-  REQUIRE(p.net.run_until([&] { return Pair::ringing(p.singapore).has_value(); }, 5s));
+  REQUIRE(p.net.run_until([&] { return TimedPair::ringing(p.singapore).has_value(); }, 5s));
   const auto requests = times_of(p.beijing, wire::MessageType::kControl);
   REQUIRE(!requests.empty());
   const SimTime call_request_sent = requests.front();  // the CallRequest is its first control
@@ -132,7 +132,7 @@ TEST_CASE("timers: nobody answers: the caller gives up at 45 s and the callee se
 
 TEST_CASE("timers: the caller re-keys at exactly 120 s and the voice goes on without a gap",
           "[call][timers]") {
-  Pair p;
+  TimedPair p;
   p.start();
   p.connect();
   const auto responses = times_of(p.singapore, wire::MessageType::kResponse);
@@ -143,7 +143,7 @@ TEST_CASE("timers: the caller re-keys at exactly 120 s and the voice goes on wit
   REQUIRE(initiations.size() == 1);
   CHECK(initiations.front() == keyed + wire::kRekeyAfter);
   CHECK(times_of(p.singapore, wire::MessageType::kInitiation).empty());  // only the caller
-  const auto id = Pair::connected(p.beijing)->id;
+  const auto id = TimedPair::connected(p.beijing)->id;
   p.beijing.hangup(id);
   REQUIRE(p.net.run_until([&] { return p.singapore.ended().has_value(); }, 2s));
   const CallStats callee = *p.singapore.ended();
@@ -155,7 +155,7 @@ TEST_CASE("timers: the caller re-keys at exactly 120 s and the voice goes on wit
 }
 
 TEST_CASE("timers: keys are never used past 180 s when no re-key gets through", "[call][timers]") {
-  Pair p;
+  TimedPair p;
   p.start();
   p.connect();
   const SimTime keyed = times_of(p.singapore, wire::MessageType::kResponse).front();
@@ -180,7 +180,7 @@ TEST_CASE("timers: keys are never used past 180 s when no re-key gets through", 
 
 TEST_CASE("timers: an unacknowledged message is sent every 200 ms and given up after 10 s",
           "[call][timers]") {
-  Pair p;
+  TimedPair p;
   p.start();
   const auto id = p.connect();
   p.net.run_for(1s);
@@ -210,7 +210,7 @@ TEST_CASE("timers: an unacknowledged message is sent every 200 ms and given up a
 TEST_CASE("timers: an idle console has nothing due, and line-status probes cost a few wake-ups",
           "[call][timers][idle]") {
   SECTION("no probes: no deadline at all, before and after a call") {
-    Pair p;
+    TimedPair p;
     p.start();
     p.net.run_for(1s);
     CHECK(p.beijing.core().next_deadline() == ProtocolCore::kNever);
@@ -227,7 +227,7 @@ TEST_CASE("timers: an idle console has nothing due, and line-status probes cost 
     CHECK(p.beijing.deadlines_run() + p.singapore.deadlines_run() == before);
   }
   SECTION("probes every 30 s: at most a handful of wake-ups a minute") {
-    Pair p;
+    TimedPair p;
     p.beijing.config().presence_interval = 30s;
     p.singapore.config().presence_interval = 30s;
     p.start();
@@ -243,7 +243,7 @@ TEST_CASE("timers: an idle console has nothing due, and line-status probes cost 
 TEST_CASE("a call's statistics count its sound card's underruns", "[call][timers]") {
   // A card that claims a 5 ms period but takes 10 ms at a time finds the ring short at its
   // periods; the call's statistics must say so, as they do for a PortAudio device.
-  Pair p;
+  TimedPair p;
   p.beijing.set_device_claimed_period(240);
   p.start();
   const auto id = p.connect();
@@ -264,7 +264,7 @@ TEST_CASE("timers: in a call the core wakes once per sound-card period, not more
           "[call][timers]") {
   // The simulated sound card keeps its own period clock (AudioDevice::period_clock): the core
   // services its rings once after each period instead of polling them every voice tick.
-  Pair p;
+  TimedPair p;
   p.start();
   const auto id = p.connect();
   p.net.run_for(1s);
@@ -300,7 +300,7 @@ TEST_CASE(
     "[call][timers][presence]") {
   // The officials' review saw a tile say "round trip 19.7 ms" on loopback where calls
   // measured 0.1–0.9 ms: the probe timed its handshake, the other console's work included.
-  Pair p;
+  TimedPair p;
   p.beijing.config().presence_interval = 30s;
   p.net.path("Beijing", "Singapore").delay = 20ms;
   p.net.path("Singapore", "Beijing").delay = 15ms;

@@ -46,12 +46,6 @@ void write_bytes(const std::filesystem::path& path, const Bytes& bytes) {
   ::chmod(path.c_str(), 0600);
 }
 
-unsigned mode_of(const std::filesystem::path& path) {
-  struct stat info {};
-  REQUIRE(::stat(path.c_str(), &info) == 0);
-  return info.st_mode & 07777;
-}
-
 }  // namespace
 
 TEST_CASE("an unprotected key file round-trips and is private") {
@@ -59,7 +53,7 @@ TEST_CASE("an unprotected key file round-trips and is private") {
   const auto path = dir.path() / "identity.key";
   const crypto::SecretKey seed = random_seed();
   write_key_file(path, seed, std::nullopt);
-  CHECK(mode_of(path) == 0600);
+  CHECK(test::file_mode(path) == 0600);
   CHECK(std::filesystem::file_size(path) == 42);
   CHECK_FALSE(key_file_needs_passphrase(path));
   CHECK(same(read_key_file(path, std::nullopt), seed));
@@ -71,7 +65,7 @@ TEST_CASE("a passphrase-protected key file round-trips and hides the seed") {
   const auto path = dir.path() / "identity.key";
   const crypto::SecretKey seed = random_seed();
   write_key_file(path, seed, "correct horse", KeyFileCost::kInteractive);
-  CHECK(mode_of(path) == 0600);
+  CHECK(test::file_mode(path) == 0600);
   CHECK(std::filesystem::file_size(path) == 114);
   CHECK(key_file_needs_passphrase(path));
   CHECK(same(read_key_file(path, "correct horse"), seed));
@@ -194,7 +188,7 @@ TEST_CASE("writing replaces an existing file atomically with mode 0600 despite t
   const crypto::SecretKey seed = random_seed();
   write_key_file(path, seed, std::nullopt);
   ::umask(old_umask);
-  CHECK(mode_of(path) == 0600);
+  CHECK(test::file_mode(path) == 0600);
   CHECK(same(read_key_file(path, std::nullopt), seed));
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) {

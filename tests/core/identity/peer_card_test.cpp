@@ -21,10 +21,6 @@ crypto::Identity fixed_identity(std::uint8_t fill) {
   return crypto::Identity::from_seed(crypto::SecretKey(std::span<const std::uint8_t, 32>(bytes)));
 }
 
-net::Endpoint endpoint(std::string_view text) {
-  return net::parse_endpoint_or_throw(text);
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -42,14 +38,15 @@ std::string join(const std::vector<std::string>& lines) {
 // 6 signature.
 std::vector<std::string> good_lines() {
   const crypto::Identity id = fixed_identity(7);
-  return lines_of(serialize_card(
-      make_card(id, "Alpha", {endpoint("192.0.2.10:4500"), endpoint("[2001:db8::10]:4500")})));
+  return lines_of(serialize_card(make_card(id, "Alpha",
+                                           {net::parse_endpoint_or_throw("192.0.2.10:4500"),
+                                            net::parse_endpoint_or_throw("[2001:db8::10]:4500")})));
 }
 
 // A card whose signature is valid for the given (possibly odd) name.
 std::string card_named(const std::string& name) {
   const crypto::Identity id = fixed_identity(7);
-  PeerCard card{name, id.public_key(), {endpoint("192.0.2.10:4500")}, {}};
+  PeerCard card{name, id.public_key(), {net::parse_endpoint_or_throw("192.0.2.10:4500")}, {}};
   card.signature = id.sign(as_bytes(card_signed_text(card)));
   return serialize_card(card);
 }
@@ -71,8 +68,9 @@ std::string read_text(const std::filesystem::path& path) {
 
 TEST_CASE("a card round-trips through text") {
   const crypto::Identity id = fixed_identity(7);
-  const PeerCard card =
-      make_card(id, "Alpha", {endpoint("192.0.2.10:4500"), endpoint("[2001:db8::10]:4500")});
+  const PeerCard card = make_card(id, "Alpha",
+                                  {net::parse_endpoint_or_throw("192.0.2.10:4500"),
+                                   net::parse_endpoint_or_throw("[2001:db8::10]:4500")});
   const std::string text = serialize_card(card);
   const PeerCard parsed = parse_card(text);
   CHECK(parsed.name == "Alpha");
@@ -86,8 +84,8 @@ TEST_CASE("a card round-trips through text") {
 TEST_CASE("Chinese console names round-trip") {
   const crypto::Identity id = fixed_identity(9);
   for (const std::string name : {"北京国防部", "中华人民共和国国防部作战指挥中心"}) {
-    const PeerCard parsed =
-        parse_card(serialize_card(make_card(id, name, {endpoint("198.51.100.1:4500")})));
+    const PeerCard parsed = parse_card(
+        serialize_card(make_card(id, name, {net::parse_endpoint_or_throw("198.51.100.1:4500")})));
     CHECK(parsed.name == name);
   }
 }
@@ -97,8 +95,8 @@ TEST_CASE("the stored sample card matches the format byte for byte") {
   const std::string sample = read_text(test::data_file("cards/alpha.card"));
   const crypto::Identity id = fixed_identity(7);
   CHECK(serialize_card(make_card(id, "Alpha",
-                                 {endpoint("192.0.2.10:4500"), endpoint("[2001:db8::10]:4500")})) ==
-        sample);
+                                 {net::parse_endpoint_or_throw("192.0.2.10:4500"),
+                                  net::parse_endpoint_or_throw("[2001:db8::10]:4500")})) == sample);
   CHECK(parse_card(sample).name == "Alpha");
   const std::string chinese = read_text(test::data_file("cards/beijing.card"));
   CHECK(parse_card(chinese).name == "北京国防部");
@@ -293,7 +291,7 @@ TEST_CASE("console names are validated in cards and when making cards") {
   CHECK(parse_card(card_named("Ops Room 2")).name == "Ops Room 2");
 
   const crypto::Identity id = fixed_identity(7);
-  CHECK_THROWS_WITH(make_card(id, "Alpha ", {endpoint("192.0.2.1:1")}),
+  CHECK_THROWS_WITH(make_card(id, "Alpha ", {net::parse_endpoint_or_throw("192.0.2.1:1")}),
                     Equals("name must not start or end with a space"));
   CHECK_THROWS_AS(validate_console_name("a\nb"), CardError);
   CHECK_NOTHROW(validate_console_name("北京国防部"));
@@ -304,7 +302,7 @@ TEST_CASE("make_card needs one to four endpoints") {
   CHECK_THROWS_WITH(make_card(id, "Alpha", {}), Equals("a card needs 1 to 4 endpoints"));
   std::vector<net::Endpoint> five;
   for (int port = 1; port <= 5; ++port)
-    five.push_back(endpoint("192.0.2.1:" + std::to_string(port)));
+    five.push_back(net::parse_endpoint_or_throw("192.0.2.1:" + std::to_string(port)));
   CHECK_THROWS_WITH(make_card(id, "Alpha", five), Equals("a card needs 1 to 4 endpoints"));
   five.pop_back();
   CHECK(parse_card(serialize_card(make_card(id, "Alpha", five))).endpoints.size() == 4);

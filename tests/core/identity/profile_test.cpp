@@ -30,12 +30,6 @@ std::vector<std::string> entries(const std::filesystem::path& dir) {
   return names;
 }
 
-unsigned mode_of(const std::filesystem::path& path) {
-  struct stat info {};
-  REQUIRE(::stat(path.c_str(), &info) == 0);
-  return info.st_mode & 07777;
-}
-
 std::string card_of(const std::string& name, const std::string& where) {
   const crypto::Identity other = crypto::Identity::generate();
   return serialize_card(make_card(other, name, {endpoint(where)}));
@@ -74,9 +68,9 @@ TEST_CASE("create, reopen and unlock a profile without a passphrase") {
   }
   CHECK(entries(dir) == std::vector<std::string>{"hotline.db", "identity.key"});
   CHECK(entries(root.path()) == std::vector<std::string>{"profile"});  // no temp sibling
-  CHECK(mode_of(dir) == 0700);
-  CHECK(mode_of(dir / "identity.key") == 0600);
-  CHECK(mode_of(dir / "hotline.db") == 0600);
+  CHECK(test::file_mode(dir) == 0700);
+  CHECK(test::file_mode(dir / "identity.key") == 0600);
+  CHECK(test::file_mode(dir / "hotline.db") == 0600);
 
   Profile profile = Profile::open(dir);
   CHECK(profile.name() == "Alpha");

@@ -25,22 +25,11 @@ using Catch::Matchers::ContainsSubstring;
 
 namespace {
 
-std::string file_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 bool holds(const fs::path& path, const crypto::SecretKey& secret) {
   if (!fs::exists(path)) return false;
-  const std::string bytes = file_bytes(path);
+  const std::string bytes = test::file_bytes(path);
   const std::string needle(reinterpret_cast<const char*>(secret.data()), secret.size());
   return bytes.find(needle) != std::string::npos;
-}
-
-unsigned mode_of(const fs::path& path) {
-  struct stat info {};
-  REQUIRE(::stat(path.c_str(), &info) == 0);
-  return info.st_mode & 07777;
 }
 
 int user_version_of(const fs::path& path) {
@@ -118,7 +107,7 @@ void write_old_database(const fs::path& dir, int version, const OwnSettings& own
 }
 
 bool holds_text(const fs::path& path, std::string_view text) {
-  return fs::exists(path) && file_bytes(path).find(text) != std::string::npos;
+  return fs::exists(path) && test::file_bytes(path).find(text) != std::string::npos;
 }
 
 }  // namespace
@@ -149,7 +138,7 @@ TEST_CASE("a profile of every earlier version is backed up, upgraded once and th
     Profile opened = Profile::open(dir.path());
     CHECK(opened.database().user_version() == store::latest_schema_version());
     REQUIRE(fs::exists(backup));
-    CHECK(mode_of(backup) == 0600);
+    CHECK(test::file_mode(backup) == 0600);
     CHECK(user_version_of(backup) == from);
     CHECK_FALSE(fs::exists(fs::path(backup.string() + ".partial")));
   }

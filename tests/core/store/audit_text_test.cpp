@@ -26,12 +26,7 @@ namespace {
 constexpr std::string_view kActor = "Colonel Wei Jianguo";
 constexpr std::string_view kDetails = "Singapore: fingerprint 4F2A 19C3 verified by voice";
 
-std::string file_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct Fixture {
+struct SealedAuditFixture {
   test::TempDir dir;
   Database db = Database::open(dir.path() / "hotline.db");
   crypto::Identity console = crypto::Identity::generate();
@@ -41,13 +36,13 @@ struct Fixture {
   // The file as an attacker with sqlite3 or a hex editor sees it, the write-ahead log folded in.
   std::string raw() {
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    return file_bytes(dir.path() / "hotline.db");
+    return test::file_bytes(dir.path() / "hotline.db");
   }
   AuditVerdict verify() { return log.verify(&mac_key); }
 };
 
 // A log as the console writes it: signed entries whose text is sealed under an epoch.
-struct SealedLog : Fixture {
+struct SealedLog : SealedAuditFixture {
   test::SealedHistory sealed{db};
   HistoryRecords reader = sealed.reader();  // the operator's keys
 
@@ -170,7 +165,7 @@ TEST_CASE("a process holding no key seals its unlock attempts to the roles' keys
 }
 
 TEST_CASE("a log written in the clear is sealed once, its chain and signatures made again") {
-  Fixture f;
+  SealedAuditFixture f;
   // Entries of an earlier version, or written while no role had a key: in the clear.
   f.log.append("admin", kActor, "peer.import", "Singapore imported", 1000, &f.console);
   f.log.append("-", kActor, "role.unlock.failed", "wrong administrator passphrase", 2000,

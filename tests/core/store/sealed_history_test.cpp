@@ -37,16 +37,11 @@ CallRecord secret_call(std::int64_t started) {
   return r;
 }
 
-std::string file_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // What an attacker with the files reads: the database and its write-ahead log, raw.
 std::string raw_profile(const std::filesystem::path& db_path) {
-  std::string all = file_bytes(db_path);
+  std::string all = test::file_bytes(db_path);
   const auto wal = std::filesystem::path(db_path.string() + "-wal");
-  if (std::filesystem::exists(wal)) all += file_bytes(wal);
+  if (std::filesystem::exists(wal)) all += test::file_bytes(wal);
   return all;
 }
 
