@@ -31,9 +31,6 @@ struct DeviceCounters {
   // moved now.
   std::uint64_t reference_shifts = 0;
   double reference_shift_ms = 0.0;
-  // Streams the device replaced because they kept reporting xruns or their echo reference
-  // drifted far (a live device's XrunGuard); the call went on through the new one.
-  std::uint64_t recoveries = 0;
 };
 
 class AudioDevice {

@@ -145,12 +145,8 @@ void ClockedDevice::run(Clock::time_point start) {
 }
 
 DeviceCounters ClockedDevice::counters() const {
-  return {underruns_.load(std::memory_order_relaxed),
-          overruns_.load(std::memory_order_relaxed),
-          0,
-          0,
-          0.0,
-          0};
+  return {underruns_.load(std::memory_order_relaxed), overruns_.load(std::memory_order_relaxed), 0,
+          0, 0.0};
 }
 
 std::optional<AudioDevice::PeriodClock> ClockedDevice::period_clock() const {

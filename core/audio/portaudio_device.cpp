@@ -1,6 +1,5 @@
 #include "core/audio/portaudio_device.hpp"
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -21,9 +20,7 @@ struct PortAudioDevice::Stream {
   Clock::time_point last_progress;
   std::string failure;   // a failed duplex stream's, for replace_failed_duplex()
   bool stalled = false;  // it failed by falling silent, not by PortAudio ending it
-  bool faulty = false;   // XrunGuard failed it: a recovery, not a duplex restart
   CallbackPhase phase;
-  XrunGuard guard;
 
   explicit Stream(std::unique_ptr<PortAudioStream> stream)
       : pa(std::move(stream)), phase(pa->period()) {}
@@ -36,20 +33,6 @@ struct PortAudioDevice::Stream {
   std::uint64_t completed() const {
     const CallbackState& state = pa->input() ? pa->capture_state() : pa->playback_state();
     return state.completed.load(std::memory_order_acquire);
-  }
-  // Callbacks that reported an xrun. A duplex callback flagged both ways counts on both
-  // sides: the larger count, not the sum.
-  std::uint64_t host_xruns() const {
-    std::uint64_t n = 0;
-    if (pa->input()) n = pa->capture_state().host_xruns.load(std::memory_order_relaxed);
-    if (pa->output()) {
-      n = std::max(n, pa->playback_state().host_xruns.load(std::memory_order_relaxed));
-    }
-    return n;
-  }
-  double reference_shift_ms() const {
-    const ReferenceAligner* reference = pa->reference();
-    return reference ? 1000.0 * static_cast<double>(reference->shift()) / pa->rate() : 0.0;
   }
 };
 
@@ -99,16 +82,14 @@ PortAudioDevice::~PortAudioDevice() {
     std::fprintf(stderr,
                  "%s: %llu capture callbacks, %llu overruns; %llu playback callbacks, %llu "
                  "underruns; %llu host xruns; reference shifted %llu times, now by %.1f ms; echo "
-                 "path last disturbed %s; %d streams replaced%s%s%s; %d duplex restarts%s\n",
+                 "path last disturbed %s; %d duplex restarts%s\n",
                  description().c_str(), static_cast<unsigned long long>(s.capture_callbacks),
                  static_cast<unsigned long long>(s.capture_overruns),
                  static_cast<unsigned long long>(s.playback_callbacks),
                  static_cast<unsigned long long>(s.playback_underruns),
                  static_cast<unsigned long long>(s.host_xruns),
                  static_cast<unsigned long long>(s.reference_shifts), s.reference_shift_ms,
-                 disturbed, s.recoveries, s.recoveries > 0 ? " (the last: " : "",
-                 s.last_recovery.c_str(), s.recoveries > 0 ? ")" : "", s.duplex_restarts,
-                 s.duplex_abandoned ? ", then two streams" : "");
+                 disturbed, s.duplex_restarts, s.duplex_abandoned ? ", then two streams" : "");
   }
 }
 
@@ -188,7 +169,6 @@ void PortAudioDevice::service() {
       state.xrun_samples.fetch_add(dropped, std::memory_order_relaxed);
     }
   }
-  replace_faulty(now);
   replace_failed_duplex();
   if (Stream* clock = clock_stream()) {
     clock->phase.observe(clock->completed(), Clock::now());
@@ -202,8 +182,7 @@ void PortAudioDevice::service() {
 
 std::uint64_t PortAudioDevice::disturbances() const {
   const PortAudioDeviceStats s = stats();
-  return s.host_xruns + s.reference_shifts + static_cast<std::uint64_t>(s.duplex_restarts) +
-         static_cast<std::uint64_t>(s.recoveries);
+  return s.host_xruns + s.reference_shifts + static_cast<std::uint64_t>(s.duplex_restarts);
 }
 
 void PortAudioDevice::watch(Stream& s, Clock::time_point now) {
@@ -227,77 +206,6 @@ void PortAudioDevice::watch(Stream& s, Clock::time_point now) {
   const auto quiet = std::chrono::duration_cast<std::chrono::milliseconds>(now - s.last_progress);
   if (quiet > options_.stall_timeout && now - s.started_at > options_.start_grace) {
     fail(s, "no audio for " + std::to_string(quiet.count()) + " ms", true);
-  }
-}
-
-void PortAudioDevice::replace_faulty(Clock::time_point now) {
-  retry_reopen(now);
-  std::vector<std::pair<Stream*, std::string>> faulty;
-  for (const auto& s : streams_) {
-    if (!s->started || s->failed) continue;
-    const std::uint64_t xruns = s->host_xruns();
-    if (now - s->started_at <= options_.start_grace) {
-      s->guard.ignore(xruns);  // a sound server getting a new stream going
-      continue;
-    }
-    const auto why = s->guard.observe(now, xruns, s->reference_shift_ms());
-    if (!why || recoveries_ >= kMaxRecoveries) continue;
-    std::string reason = s->pa->label() + ": " + *why;
-    {
-      std::lock_guard lock(mutex_);
-      ++recoveries_;
-      last_recovery_ = reason;
-    }
-    faulty.emplace_back(s.get(), std::move(reason));
-  }
-  for (auto& [s, why] : faulty) {
-    if (s->pa->duplex()) {
-      s->faulty = true;
-      fail(*s, why);
-    } else {
-      reopen(*s, std::move(why), now);
-    }
-  }
-}
-
-void PortAudioDevice::reopen(Stream& s, std::string why, Clock::time_point now) {
-  const bool capture = s.pa->input().has_value();
-  Reopening next{capture ? *s.pa->input() : *s.pa->output(), capture, std::move(why), now};
-  std::unique_ptr<Stream> old;
-  {
-    std::lock_guard lock(mutex_);
-    add_counts(s, retired_);
-    const auto at = std::find_if(streams_.begin(), streams_.end(),
-                                 [&](const std::unique_ptr<Stream>& p) { return p.get() == &s; });
-    old = std::move(*at);
-    streams_.erase(at);
-    (capture ? input_ : output_) = nullptr;
-  }
-  old.reset();  // closed before its device is opened again
-  reopening_.push_back(std::move(next));
-  retry_reopen(now);
-}
-
-void PortAudioDevice::retry_reopen(Clock::time_point now) {
-  for (auto it = reopening_.begin(); it != reopening_.end();) {
-    try {
-      begin(*add(PortAudioStream::open(
-                it->device, it->capture ? StreamDirection::kInput : StreamDirection::kOutput,
-                engine_rings(), options_.buffer)),
-            Clock::now());
-      it = reopening_.erase(it);
-    } catch (const Error& e) {
-      // A device just closed may take a moment to be free again: it has start_grace.
-      if (now - it->since <= options_.start_grace) {
-        ++it;
-        continue;
-      }
-      report(std::string(it->capture ? "input" : "output") + " device '" + it->device.name + "' (" +
-                 (it->capture ? "capture" : "playback") + ") failed: " + it->why +
-                 "; opened again: " + e.what(),
-             it->capture);
-      it = reopening_.erase(it);
-    }
   }
 }
 
@@ -328,9 +236,7 @@ void PortAudioDevice::replace_failed_duplex() {
   // PortAudio 19.6's ALSA duplex stream ends itself now and then after an xrun: worth a new
   // one. One that fell silent, or keeps ending, means a device is in trouble: two streams
   // then keep whichever direction still works.
-  // A faulty stream's replacement is a recovery, with a budget of its own (kMaxRecoveries).
-  const bool recovery = input_->faulty;
-  bool again = recovery || (!input_->stalled && duplex_restarts_ < kMaxDuplexRestarts);
+  bool again = !input_->stalled && duplex_restarts_ < kMaxDuplexRestarts;
   for (;;) {
     std::vector<std::unique_ptr<Stream>> old;
     {
@@ -342,20 +248,14 @@ void PortAudioDevice::replace_failed_duplex() {
     old.clear();  // closed before its devices are opened again
     if (!again) break;
     again = false;
-    if (!recovery) {
-      std::lock_guard lock(mutex_);
-      ++duplex_restarts_;
-    }
+    ++duplex_restarts_;
     auto pa = PortAudioStream::open_duplex(in, out, engine_rings(), options_.buffer);
     if (!pa) break;
     Stream* s = add(std::move(pa));
     begin(*s, Clock::now());
     if (!s->failed) return;
   }
-  {
-    std::lock_guard lock(mutex_);
-    duplex_abandoned_ = true;
-  }
+  duplex_abandoned_ = true;
   for (const bool capture : {true, false}) {
     const DeviceInfo& device = capture ? in : out;
     try {
@@ -418,8 +318,8 @@ void PortAudioDevice::add_counts(const Stream& s, PortAudioDeviceStats& out) {
 
 DeviceCounters PortAudioDevice::counters() const {
   const PortAudioDeviceStats s = stats();
-  return {s.playback_underruns, s.capture_overruns,   s.host_xruns,
-          s.reference_shifts,   s.reference_shift_ms, static_cast<std::uint64_t>(s.recoveries)};
+  return {s.playback_underruns, s.capture_overruns, s.host_xruns, s.reference_shifts,
+          s.reference_shift_ms};
 }
 
 PortAudioDeviceStats PortAudioDevice::stats() const {
@@ -428,8 +328,6 @@ PortAudioDeviceStats PortAudioDevice::stats() const {
   out.duplex = input_ && input_ == output_;
   out.duplex_restarts = duplex_restarts_;
   out.duplex_abandoned = duplex_abandoned_;
-  out.recoveries = recoveries_;
-  out.last_recovery = last_recovery_;
   out.last_disturbance_s = last_disturbance_s_;
   for (const auto& s : streams_) add_counts(*s, out);
   if (input_) out.capture_rate = input_->pa->rate();

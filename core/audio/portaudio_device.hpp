@@ -7,10 +7,7 @@
 // loudspeaker (and the other way round), and played() is null. A duplex stream that fails
 // takes both directions with it; service() then opens it again if PortAudio had ended it
 // (at most kMaxDuplexRestarts times), else replaces it with two streams, and only a direction
-// whose own stream cannot be opened fails. A stream that keeps reporting xruns, or whose echo
-// reference has drifted far (XrunGuard), is replaced the same way while it still runs (at most
-// kMaxRecoveries times per device): a one-way stream by a new one on its device. Either
-// direction may be absent. A stream runs at
+// whose own stream cannot be opened fails. Either direction may be absent. A stream runs at
 // 48 kHz when the devices support it, otherwise at another rate with rate bridges resampling
 // in service(). Buffers are 5 ms by default.
 //
@@ -31,7 +28,6 @@
 #include "core/audio/device_catalog.hpp"
 #include "core/audio/portaudio_stream.hpp"
 #include "core/audio/stream_callbacks.hpp"
-#include "core/audio/xrun_guard.hpp"
 
 namespace hotline::audio {
 
@@ -70,10 +66,6 @@ struct PortAudioDeviceStats {
   // trip at the start (ReferenceAligner), and how often that changed.
   double reference_shift_ms = 0.0;
   std::uint64_t reference_shifts = 0;
-  // Streams replaced because they kept reporting xruns or their echo reference drifted far
-  // (XrunGuard), and why the last one was.
-  int recoveries = 0;
-  std::string last_recovery;
   // When the echo path last changed under the canceller: seconds from start() to the
   // service() call that first saw a host xrun, a reference shift or a duplex restart;
   // negative: never. The live echo test uses it to tell a canceller that fails from one
@@ -126,7 +118,6 @@ class PortAudioDevice final : public AudioDevice {
   struct Stream;  // an open stream and how the device watches it
   using Clock = std::chrono::steady_clock;
   static constexpr int kMaxDuplexRestarts = 3;
-  static constexpr int kMaxRecoveries = 3;
 
   EngineRings engine_rings() { return {capture_, playback_, played_}; }
   Stream* clock_stream() const;
@@ -137,11 +128,6 @@ class PortAudioDevice final : public AudioDevice {
   // replace_failed_duplex(): opened again, else as two streams, else its directions fail.
   void fail(Stream& stream, const std::string& why, bool stalled = false);
   void replace_failed_duplex();
-  // Streams XrunGuard finds faulty: a duplex one failed (replace_failed_duplex takes it from
-  // there), a one-way one opened again on its device.
-  void replace_faulty(Clock::time_point now);
-  void reopen(Stream& stream, std::string why, Clock::time_point now);
-  void retry_reopen(Clock::time_point now);  // reported failed after start_grace
   void report(const std::string& message, bool capture);
   static void add_counts(const Stream& stream, PortAudioDeviceStats& out);
   std::uint64_t disturbances() const;  // what moves last_disturbance_s, from stats()
@@ -159,14 +145,6 @@ class PortAudioDevice final : public AudioDevice {
   std::uint64_t disturbances_seen_ = 0;
   int duplex_restarts_ = 0;
   bool duplex_abandoned_ = false;
-  int recoveries_ = 0;
-  struct Reopening {  // a faulty one-way stream's device, closed and to be opened again
-    DeviceInfo device;
-    bool capture = false;
-    std::string why;
-    Clock::time_point since;
-  };
-  std::vector<Reopening> reopening_;
 
   // health() and stats() may be asked from other threads, while the engine thread may
   // replace the streams: changes to streams_ happen under this lock too.
@@ -174,7 +152,6 @@ class PortAudioDevice final : public AudioDevice {
   DeviceHealth health_;
   PortAudioDeviceStats retired_;  // counts of the streams replaced
   double last_disturbance_s_ = -1.0;
-  std::string last_recovery_;
 };
 
 }  // namespace hotline::audio

@@ -47,12 +47,8 @@ DeviceCounters SplitDevice::counters() const {
   const DeviceCounters capture = capture_from_->counters();
   const DeviceCounters playback = playback_to_->counters();
   // Two clocks: no echo reference, so nothing shifts it.
-  return {playback.playback_underruns,
-          capture.capture_overruns,
-          capture.host_xruns + playback.host_xruns,
-          0,
-          0.0,
-          capture.recoveries + playback.recoveries};
+  return {playback.playback_underruns, capture.capture_overruns,
+          capture.host_xruns + playback.host_xruns, 0, 0.0};
 }
 
 std::optional<AudioDevice::PeriodClock> SplitDevice::period_clock() const {

@@ -57,7 +57,6 @@ std::string to_json_line(const CallStats& s) {
   j["device_xruns"] = s.media.device.host_xruns;
   j["echo_reference_shifts"] = s.media.device.reference_shifts;
   j["echo_reference_shift_ms"] = s.media.device.reference_shift_ms;
-  j["device_recoveries"] = s.media.device.recoveries;
   j["capture_ok"] = s.media.capture_ok;
   j["playback_ok"] = s.media.playback_ok;
   return j.dump();

@@ -21,11 +21,7 @@ cleanup() {
   for pid in $(jobs -p); do [[ $pid == "$pulse_pid" ]] || others+=("$pid"); done
   for pid in "${others[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${others[@]}"; do wait "$pid" 2>/dev/null; done
-  if [[ -n $pulse_pid ]]; then
-    kill -CONT "$pulse_pid" 2>/dev/null  # a test may have frozen it (pulse_recovery_test.sh)
-    kill "$pulse_pid" 2>/dev/null
-    wait "$pulse_pid" 2>/dev/null
-  fi
+  if [[ -n $pulse_pid ]]; then kill "$pulse_pid" 2>/dev/null; wait "$pulse_pid" 2>/dev/null; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -54,7 +54,7 @@ class SimDevice final : public audio::AudioDevice {
   bool running() const { return running_; }
   const std::vector<std::int16_t>& recording() const { return recording_; }
   std::uint64_t underrun_periods() const { return underruns_; }
-  audio::DeviceCounters counters() const override { return {underruns_, 0, 0, 0, 0.0, 0}; }
+  audio::DeviceCounters counters() const override { return {underruns_, 0, 0, 0, 0.0}; }
 
  private:
   void tick();
