@@ -1,7 +1,5 @@
 #include "core/identity/profile.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>

@@ -3,13 +3,10 @@
 // brought into the protected state; the backup, which holds the clear keys, goes then.
 
 #include <sodium.h>
-#include <sys/stat.h>
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators_range.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
-#include <fstream>
-#include <iterator>
 
 #include "core/identity/profile.hpp"
 #include "core/store/audit_log.hpp"

@@ -7,8 +7,6 @@
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
-#include <fstream>
-#include <iterator>
 
 #include "core/store/migrations.hpp"
 #include "core/store/sealed_call.hpp"
