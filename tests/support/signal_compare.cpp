@@ -25,9 +25,9 @@ std::vector<double> envelope(std::span<const std::int16_t> x) {
   return env;
 }
 
-// Pearson correlation of ref[i] with rec[i + lag] over the overlap; nullopt-like NaN when the
-// overlap is too short or flat.
-double correlation_at(const std::vector<double>& ref, const std::vector<double>& rec, long lag,
+// Pearson correlation of ref[i] with rec[i + lag] over the overlap; NaN when the overlap is
+// too short or flat.
+double correlation_at(std::span<const double> ref, std::span<const double> rec, long lag,
                       std::size_t min_overlap) {
   const long begin = std::max(0L, -lag);
   const long end = std::min(static_cast<long>(ref.size()), static_cast<long>(rec.size()) - lag);
@@ -50,7 +50,53 @@ double correlation_at(const std::vector<double>& ref, const std::vector<double>&
   return cov / std::sqrt(va * vb);
 }
 
+double variance(std::span<const double> x) {
+  if (x.empty()) return 0.0;
+  double sum = 0, sum_sq = 0;
+  for (const double v : x) {
+    sum += v;
+    sum_sq += v * v;
+  }
+  const double n = static_cast<double>(x.size());
+  return std::max(0.0, sum_sq / n - (sum / n) * (sum / n));
+}
+
 }  // namespace
+
+std::vector<SegmentAlignment> align_segments(std::span<const std::int16_t> reference,
+                                             std::span<const std::int16_t> recorded,
+                                             std::size_t segment_samples, int max_lag_samples) {
+  const std::vector<double> ref = envelope(reference);
+  const std::vector<double> rec = envelope(recorded);
+  const std::size_t length = segment_samples / kHop;
+  std::vector<SegmentAlignment> out;
+  if (ref.empty() || rec.empty() || length < 2) return out;
+  // A pause is a segment whose loudness varies by less than a tenth of the whole reference's.
+  const double flat = 0.01 * variance(ref);
+  const long max_lag = std::max(0, max_lag_samples) / static_cast<long>(kHop);
+  // The last segment may be shorter (down to half), since the envelope is a window shorter.
+  for (std::size_t begin = 0; begin + length / 2 <= ref.size(); begin += length) {
+    const std::span<const double> segment(ref.data() + begin, std::min(length, ref.size() - begin));
+    if (variance(segment) <= flat) continue;
+    SegmentAlignment found{begin * kHop, {}};
+    found.alignment.correlation = -2.0;
+    for (long lag = -max_lag; lag <= max_lag; ++lag) {
+      const long at = static_cast<long>(begin) + lag;
+      if (at < 0 || at + static_cast<long>(segment.size()) > static_cast<long>(rec.size())) {
+        continue;
+      }
+      const auto heard =
+          std::span<const double>(rec).subspan(static_cast<std::size_t>(at), segment.size());
+      const double c = correlation_at(segment, heard, 0, segment.size());
+      if (!std::isnan(c) && c > found.alignment.correlation) {
+        found.alignment = {static_cast<int>(lag * static_cast<long>(kHop)), c};
+      }
+    }
+    if (found.alignment.correlation < -1.5) found.alignment = {};  // nowhere in the recording
+    out.push_back(found);
+  }
+  return out;
+}
 
 Alignment align_envelopes(std::span<const std::int16_t> reference,
                           std::span<const std::int16_t> recorded, int max_lag_samples) {

@@ -21,6 +21,20 @@ struct Alignment {
 Alignment align_envelopes(std::span<const std::int16_t> reference,
                           std::span<const std::int16_t> recorded, int max_lag_samples);
 
+// The same comparison one segment of the reference at a time, so that a recording whose delay
+// changed part-way (a stalled device, a jitter buffer that grew) is still scored on its
+// content: each segment of `segment_samples` is aligned on its own within
+// [-max_lag, max_lag] and must lie wholly inside the recording at that lag (the last segment
+// may be as short as half of `segment_samples`). Segments whose
+// envelope is nearly flat (pauses) are skipped, since any lag fits them.
+struct SegmentAlignment {
+  std::size_t begin_sample = 0;  // where the segment starts in the reference
+  Alignment alignment;
+};
+std::vector<SegmentAlignment> align_segments(std::span<const std::int16_t> reference,
+                                             std::span<const std::int16_t> recorded,
+                                             std::size_t segment_samples, int max_lag_samples);
+
 // RMS level relative to a full-scale square wave (a full-scale sine is -3 dBFS); digital
 // silence and empty input give -infinity.
 double rms_dbfs(std::span<const std::int16_t> samples);

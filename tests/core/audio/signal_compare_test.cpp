@@ -85,6 +85,44 @@ TEST_CASE("envelope alignment handles degenerate input") {
   CHECK(align_envelopes(speech, std::vector<std::int16_t>(100, 5), 4800).correlation == 0.0);
 }
 
+TEST_CASE("segment alignment follows a delay that grows part-way through a recording") {
+  // 10 s of speech; the first 5 s arrive 100 ms late, the rest 400 ms late (a 300 ms stall).
+  const auto ref = speech_like(10 * 48000, 24);
+  std::vector<std::int16_t> rec(4800, 0);
+  rec.insert(rec.end(), ref.begin(), ref.begin() + 5 * 48000);
+  rec.insert(rec.end(), 14400, 0);
+  rec.insert(rec.end(), ref.begin() + 5 * 48000, ref.end());
+
+  // One lag for the whole recording fits only half of it.
+  CHECK(align_envelopes(ref, rec, 48000).correlation < 0.8);
+
+  const auto segments = align_segments(ref, rec, 48000, 48000);
+  REQUIRE(segments.size() == 10);
+  for (const auto& s : segments) {
+    INFO("segment at " << s.begin_sample << ": lag " << s.alignment.lag_samples << ", correlation "
+                       << s.alignment.correlation);
+    const int expected = s.begin_sample < 5 * 48000 ? 4800 : 19200;
+    CHECK(std::abs(s.alignment.lag_samples - expected) <= 48);
+    CHECK(s.alignment.correlation > 0.99);
+  }
+}
+
+TEST_CASE("segment alignment skips pauses and finds nothing in an unrelated recording") {
+  auto ref = speech_like(4 * 48000, 25);
+  std::fill(ref.begin() + 48000, ref.begin() + 3 * 48000, std::int16_t{0});  // 2 s of pause
+  const auto segments = align_segments(ref, delayed(ref, 2400, 0.5), 48000, 24000);
+  REQUIRE(segments.size() == 2);
+  CHECK(segments[0].begin_sample == 0);
+  CHECK(segments[1].begin_sample == 3 * 48000);
+
+  const auto other = speech_like(4 * 48000, 26);
+  for (const auto& s : align_segments(other, speech_like(4 * 48000, 27), 48000, 24000)) {
+    CHECK(s.alignment.correlation < 0.8);
+  }
+  CHECK(align_segments(ref, {}, 48000, 24000).empty());
+  CHECK(align_segments(ref, ref, 0, 24000).empty());
+}
+
 TEST_CASE("rms_dbfs measures level against a full-scale square wave") {
   std::vector<std::int16_t> sine(48000), half(48000), square(48000);
   for (std::size_t i = 0; i < sine.size(); ++i) {
