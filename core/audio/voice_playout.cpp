@@ -155,22 +155,19 @@ void VoicePlayout::account(Source source, std::size_t samples) {
   if (!started_) return;
   stats_.samples_played += samples;
   if (source != Source::kConcealed) {
+    // A run is an interruption once audio comes back after 150 ms or more (as NetEq counts
+    // it): the concealment that runs on after the peer stopped sending, while its hang-up is
+    // on the way, interrupts nothing. A link that fails counts in interruptions_of_link.
+    if (concealed_run_ >= static_cast<std::size_t>(kInterruptionMs * kSamplesPerMs)) {
+      ++stats_.interruptions;
+      stats_.interruption_ms += static_cast<double>(concealed_run_) / kSamplesPerMs;
+    }
     concealed_run_ = 0;
     return;
   }
   if (concealed_run_ == 0) ++stats_.concealment_events;
-  const auto threshold = static_cast<std::size_t>(kInterruptionMs * kSamplesPerMs);
-  const std::size_t before = concealed_run_;
   concealed_run_ += samples;
   stats_.concealed_samples += samples;
-  if (concealed_run_ >= threshold) {
-    if (before < threshold) {
-      ++stats_.interruptions;
-      stats_.interruption_ms += static_cast<double>(concealed_run_) / kSamplesPerMs;
-    } else {
-      stats_.interruption_ms += static_cast<double>(samples) / kSamplesPerMs;
-    }
-  }
 }
 
 VoicePlayoutStats VoicePlayout::stats() const {

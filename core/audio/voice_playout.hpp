@@ -36,7 +36,7 @@ struct VoicePlayoutStats {
   std::uint64_t samples_played = 0;  // everything produced once playout started
   std::uint64_t concealed_samples = 0;
   std::uint64_t concealment_events = 0;  // runs of concealed samples
-  std::uint64_t interruptions = 0;       // runs of concealment lasting >= 150 ms
+  std::uint64_t interruptions = 0;       // concealment runs of >= 150 ms that audio ended
   double interruption_ms = 0.0;          // total duration of those runs
   std::uint64_t stretches = 0;           // frames concealed on purpose to grow the delay
   std::uint64_t decode_errors = 0;       // packets Opus refused (then concealed)

@@ -29,6 +29,7 @@ MediaSession::MediaSession(const CallOptions& options, const audio::VoiceOptions
       playback_lead_(playback_lead(device_.get())),
       encoded_(opus_frame_bytes_) {
   if (!device_) throw Error("no audio device for the call");
+  encoder_.set_expected_loss_percent(kExpectedLossBeforeReports);
   // Whatever the microphone picked up before the call connected is stale: start from now.
   auto capture = device_->capture();
   capture.discard(capture.available_read());

@@ -47,7 +47,13 @@ class MediaSession {
   void set_muted(bool muted) { muted_ = muted; }
   // Loudspeaker volume, 0 (silent) .. 1 (as received); applied before the echo reference.
   void set_output_gain(double gain);
+  // The loss the encoder plans redundancy for, from the peer's receiver reports.
   void set_expected_loss_percent(int percent);
+  // What it plans for until the first report, a second into the call: libopus codes in-band
+  // FEC only while it expects loss, and at 0 % the frames lost before that report could not
+  // be rebuilt. A clean link costs a second of slightly coarser frames; measured in
+  // docs/audio.md ("Loss, FEC and concealment").
+  static constexpr int kExpectedLossBeforeReports = 10;
   std::size_t opus_frame_bytes() const { return opus_frame_bytes_; }
   MediaCounters counters() const;
   // A device problem not yet reported, once.

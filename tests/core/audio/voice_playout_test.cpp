@@ -118,6 +118,25 @@ TEST_CASE("playout grows at once on a delay spike and shrinks back slowly", "[pl
   CHECK(r.stats.interruptions <= 1);
 }
 
+TEST_CASE("an interruption counts once audio comes back, not when the sender has stopped",
+          "[playout]") {
+  PlayoutSimulation sim;
+  sim.duration = 12s;
+  // 300 ms of packets lost 4 s in; every packet after 10 s lost (the sender hung up and its
+  // hang-up has not arrived yet).
+  sim.network = [](std::uint64_t, double send_s) {
+    const bool gone = (send_s >= 4.0 && send_s < 4.3) || send_s >= 10.0;
+    return gone ? std::nullopt : std::optional<double>(5.0);
+  };
+  const auto r = simulate(sim);
+  CAPTURE(r.stats.concealment_events, r.stats.interruption_ms);
+  CHECK(r.stats.interruptions == 1);
+  CHECK(r.stats.interruption_ms >= 300.0);
+  CHECK(r.stats.interruption_ms < 400.0);
+  // The two seconds after the sender stopped are concealed, but interrupt nothing.
+  CHECK(concealed_between(r, 11, 12) > 0);
+}
+
 TEST_CASE("playout puts reordered and duplicated packets back in order", "[playout]") {
   PlayoutSimulation sim;
   sim.duration = 20s;
