@@ -155,19 +155,27 @@ void VoicePlayout::account(Source source, std::size_t samples) {
   if (!started_) return;
   stats_.samples_played += samples;
   if (source != Source::kConcealed) {
-    // A run is an interruption once audio comes back after 150 ms or more (as NetEq counts
-    // it): the concealment that runs on after the peer stopped sending, while its hang-up is
-    // on the way, interrupts nothing. A link that fails counts in interruptions_of_link.
-    if (concealed_run_ >= static_cast<std::size_t>(kInterruptionMs * kSamplesPerMs)) {
-      ++stats_.interruptions;
-      stats_.interruption_ms += static_cast<double>(concealed_run_) / kSamplesPerMs;
-    }
-    concealed_run_ = 0;
+    close_run();
     return;
   }
   if (concealed_run_ == 0) ++stats_.concealment_events;
   concealed_run_ += samples;
   stats_.concealed_samples += samples;
+}
+
+// A run is counted as an interruption when it ends (as NetEq counts them), so that one the
+// call's end cuts short can be judged by how the call ended.
+void VoicePlayout::close_run() {
+  if (concealed_run_ >= static_cast<std::size_t>(kInterruptionMs * kSamplesPerMs)) {
+    ++stats_.interruptions;
+    stats_.interruption_ms += static_cast<double>(concealed_run_) / kSamplesPerMs;
+  }
+  concealed_run_ = 0;
+}
+
+void VoicePlayout::end(bool peer_hung_up) {
+  if (peer_hung_up) concealed_run_ = 0;
+  close_run();
 }
 
 VoicePlayoutStats VoicePlayout::stats() const {

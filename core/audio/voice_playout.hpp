@@ -36,7 +36,7 @@ struct VoicePlayoutStats {
   std::uint64_t samples_played = 0;  // everything produced once playout started
   std::uint64_t concealed_samples = 0;
   std::uint64_t concealment_events = 0;  // runs of concealed samples
-  std::uint64_t interruptions = 0;       // concealment runs of >= 150 ms that audio ended
+  std::uint64_t interruptions = 0;       // concealment runs of >= 150 ms (see end())
   double interruption_ms = 0.0;          // total duration of those runs
   std::uint64_t stretches = 0;           // frames concealed on purpose to grow the delay
   std::uint64_t decode_errors = 0;       // packets Opus refused (then concealed)
@@ -68,6 +68,11 @@ class VoicePlayout {
   // Most samples next() can return.
   std::size_t max_chunk() const { return out_.size(); }
 
+  // The call ended. A run of concealment still going on is an interruption too, unless the
+  // peer ended the call: then the packets stopped because it hung up, and the run is only
+  // the time its hang-up took to arrive.
+  void end(bool peer_hung_up);
+
   VoicePlayoutStats stats() const;
 
  private:
@@ -75,6 +80,7 @@ class VoicePlayout {
   Source produce(Clock::time_point now, double queue_ms);
   void steer(const Playout& p, Clock::time_point now, double queue_ms);
   void account(Source source, std::size_t samples);
+  void close_run();
   void note_loss(Clock::time_point now);
   void delay_stepped() { settle_error_ = 0.0, settling_ = true; }
 

@@ -32,7 +32,7 @@ struct MediaCounters {
   std::uint64_t samples_played = 0;
   std::uint64_t concealed_samples = 0;
   std::uint64_t concealment_events = 0;
-  std::uint64_t interruptions = 0;    // concealment runs of 150 ms or more, once audio resumed
+  std::uint64_t interruptions = 0;    // concealment runs of 150 ms or more, counted when they end
   double interruption_ms = 0;         // their total duration
   std::uint64_t delay_stretches = 0;  // frames concealed on purpose to grow the delay
   std::uint64_t decode_errors = 0;

@@ -44,6 +44,8 @@ class MediaSession {
   // Keeps the playback ring topped up with decoded, recovered or concealed audio.
   void pump_playback(Clock::time_point now);
 
+  // The call ended (see VoicePlayout::end); before the last counters() are read.
+  void end(bool peer_hung_up) { playout_.end(peer_hung_up); }
   void set_muted(bool muted) { muted_ = muted; }
   // Loudspeaker volume, 0 (silent) .. 1 (as received); applied before the echo reference.
   void set_output_gain(double gain);

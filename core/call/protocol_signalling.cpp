@@ -458,6 +458,7 @@ void ProtocolCore::end_call(Association& a, EndReason reason, TimePoint now) {
   if (call.stats.state == CallState::kConnected) {
     call.stats.duration_s = std::chrono::duration<double>(now - call.connected_at).count();
   }
+  if (call.media) call.media->end(reason == EndReason::kRemoteHangup);
   collect_stats(a, now);
   call.media.reset();
   // Closed (stopped) before the listener hears of the end, so what it played is complete.

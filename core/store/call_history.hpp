@@ -51,7 +51,7 @@ struct CallQuality {
   double jitter_ms = 0;          // RFC 3550 interarrival jitter at the end
   double concealed_percent = 0;  // concealed / played samples
   std::int64_t fec_recovered = 0;
-  std::int64_t interruptions = 0;  // concealment runs of 150 ms or more
+  std::int64_t interruptions = 0;  // concealment runs of 150 ms or more (call_stats.hpp)
   friend bool operator==(const CallQuality&, const CallQuality&) = default;
 };
 

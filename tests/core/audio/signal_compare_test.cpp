@@ -7,6 +7,8 @@
 #include <numbers>
 #include <vector>
 
+#include "tests/support/speech_check.hpp"
+
 using namespace hotline::test;
 
 namespace {
@@ -116,11 +118,37 @@ TEST_CASE("segment alignment skips pauses and finds nothing in an unrelated reco
   CHECK(segments[1].begin_sample == 3 * 48000);
 
   const auto other = speech_like(4 * 48000, 26);
-  for (const auto& s : align_segments(other, speech_like(4 * 48000, 27), 48000, 24000)) {
-    CHECK(s.alignment.correlation < 0.8);
-  }
+  const auto unrelated = align_segments(other, speech_like(4 * 48000, 27), 48000, 24000);
+  REQUIRE(unrelated.size() == 4);
+  for (const auto& s : unrelated) CHECK(s.alignment.correlation < 0.8);
   CHECK(align_segments(ref, {}, 48000, 24000).empty());
   CHECK(align_segments(ref, ref, 0, 24000).empty());
+}
+
+TEST_CASE("a speech score excuses the second a stall fell in, not a garbled one") {
+  const auto ref = speech_like(10 * 48000, 28);
+  // Stalled: 100 ms late until 5.5 s into the sentence, then 400 ms late.
+  std::vector<std::int16_t> stalled(4800, 0);
+  stalled.insert(stalled.end(), ref.begin(), ref.begin() + 264000);
+  stalled.insert(stalled.end(), 14400, 0);
+  stalled.insert(stalled.end(), ref.begin() + 264000, ref.end());
+  const SpeechScore s = score_speech(ref, stalled, 0.9);
+  INFO(s.table);
+  CHECK(s.seconds == 10);
+  CHECK(s.carried >= 9);
+  CHECK(s.unexplained == 0);
+
+  // Garbled: the fifth second replaced by other speech, the delay the same on both sides.
+  auto garbled = delayed(ref, 4800, 1.0);
+  const auto other = speech_like(48000, 29);
+  std::copy(other.begin(), other.end(), garbled.begin() + 4800 + 4 * 48000);
+  const SpeechScore g = score_speech(ref, garbled, 0.9);
+  INFO(g.table);
+  CHECK(g.carried == 9);
+  CHECK(g.unexplained == 1);
+
+  // Unrelated: nothing carried.
+  CHECK(score_speech(ref, speech_like(10 * 48000, 30), 0.9).carried <= 1);
 }
 
 TEST_CASE("rms_dbfs measures level against a full-scale square wave") {

@@ -137,6 +137,33 @@ TEST_CASE("an interruption counts once audio comes back, not when the sender has
   CHECK(concealed_between(r, 11, 12) > 0);
 }
 
+TEST_CASE("a concealment run the call's end cuts short counts unless the peer hung up",
+          "[playout]") {
+  for (const bool peer_hung_up : {true, false}) {
+    audio::VoicePlayout playout(20, 0);
+    audio::OpusVoiceEncoder encoder(20, 32000, 5);
+    const auto speech = speech_like(48000, 7);
+    std::vector<std::uint8_t> packet(encoder.packet_bytes());
+    auto now = std::chrono::steady_clock::time_point{} + 1s;
+    for (std::uint64_t seq = 0; seq < 50; ++seq) {
+      const auto frame = std::span<const std::int16_t>(speech).subspan(seq * 960, 960);
+      const std::size_t n = encoder.encode(frame, MutableByteSpan(packet.data(), packet.size()));
+      playout.insert(seq, ByteSpan(packet.data(), n), now);
+      playout.next(now, 0);
+      now += 20ms;
+    }
+    for (int i = 0; i < 20; ++i) {  // 400 ms without packets
+      playout.next(now, 0);
+      now += 20ms;
+    }
+    CHECK(playout.stats().interruptions == 0);  // still going on
+    playout.end(peer_hung_up);
+    CAPTURE(peer_hung_up);
+    CHECK(playout.stats().interruptions == (peer_hung_up ? 0u : 1u));
+    CHECK(playout.stats().concealed_samples >= 18u * 960u);  // most of the 400 ms
+  }
+}
+
 TEST_CASE("playout puts reordered and duplicated packets back in order", "[playout]") {
   PlayoutSimulation sim;
   sim.duration = 20s;

@@ -90,6 +90,9 @@ TEST_CASE("timers: a silent peer shows interrupted after exactly 700 ms and ends
   CHECK(*p.beijing.when([](const CallStats& s) { return s.state == CallState::kEnded; }) - heard ==
         wire::kConnectionLostAfter);
   CHECK(p.beijing.ended()->interruptions_of_link == 1);
+  // The call ended in concealment: that run interrupted the call, though audio never came back.
+  CHECK(p.beijing.ended()->media.interruptions == 1);
+  CHECK(p.beijing.ended()->media.interruption_ms >= 9000.0);
 }
 
 TEST_CASE("timers: an unreachable peer is retried every second and given up at 4 s",
