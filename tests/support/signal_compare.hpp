@@ -25,8 +25,8 @@ Alignment align_envelopes(std::span<const std::int16_t> reference,
 // changed part-way (a stalled device, a jitter buffer that grew) is still scored on its
 // content: each segment of `segment_samples` is aligned on its own within
 // [-max_lag, max_lag] and must lie wholly inside the recording at that lag (the last segment
-// may be as short as half of `segment_samples`). Segments whose
-// envelope is nearly flat (pauses) are skipped, since any lag fits them.
+// may be as short as half of `segment_samples`). Segments whose envelope is nearly flat
+// (pauses) are skipped, since any lag fits them.
 struct SegmentAlignment {
   std::size_t begin_sample = 0;  // where the segment starts in the reference
   Alignment alignment;

@@ -18,14 +18,14 @@ class TestConsole;
 // second ago, whatever the loss on the way.
 void wait_until_heard(TestConsole& listener, call::CallId id, const audio::PcmBuffer& speech);
 
-// Each second of `speech` (pauses skipped) aligned on its own in `recording`, searched up to
-// 1 s late: a longer mouth-to-ear delay is a failure, and a wider search lets unrelated
-// speech match by chance (up to 0.85 within 3 s). A second is carried when its envelope correlation
-// exceeds `threshold`. On a loaded machine a stalled process grows the playout delay part-way
-// through, which spoils the second it happens in; a second not carried is excused when it sits
-// where the delay changed, between carried seconds whose delays differ by 30 ms or more (more than
-// the playout's ±1 % steering and one stretched frame move it in a second), or when it is the first
-// or last.
+// Each second of `speech` (pauses skipped) aligned on its own in `recording`, searched up
+// to 1 s late: a longer mouth-to-ear delay is a failure, and a wider search lets unrelated
+// speech match by chance (up to 0.85 within 3 s). A second is carried when its envelope
+// correlation exceeds `threshold`. On a loaded machine a stalled process grows the playout
+// delay part-way through, which spoils the second it happens in; a second not carried is
+// excused when it sits where the delay changed, between carried seconds whose delays differ
+// by 30 ms or more (more than the playout's ±1 % steering and one stretched frame move it in
+// a second), or when no carried second precedes or follows it.
 struct SpeechScore {
   std::size_t seconds = 0;      // seconds scored
   std::size_t carried = 0;      // above the threshold
