@@ -61,13 +61,14 @@ SpeechScore score_speech(std::span<const std::int16_t> speech,
   return score;
 }
 
-void check_speech_carried(std::span<const std::int16_t> speech,
-                          std::span<const std::int16_t> recording, double threshold) {
+SpeechScore check_speech_carried(std::span<const std::int16_t> speech,
+                                 std::span<const std::int16_t> recording, double threshold) {
   const SpeechScore score = score_speech(speech, recording, threshold);
   INFO(score.table);
   REQUIRE(score.seconds >= 2);
   CHECK(score.unexplained == 0);
   CHECK(score.carried * 3 >= score.seconds * 2);
+  return score;
 }
 
 }  // namespace hotline::test

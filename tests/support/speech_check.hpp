@@ -35,8 +35,9 @@ struct SpeechScore {
 SpeechScore score_speech(std::span<const std::int16_t> speech,
                          std::span<const std::int16_t> recording, double threshold);
 
-// Catch2 checks on score_speech: no second unexplained, two thirds carried.
-void check_speech_carried(std::span<const std::int16_t> speech,
-                          std::span<const std::int16_t> recording, double threshold);
+// Catch2 checks on score_speech: no second unexplained, two thirds carried. Returns the
+// score for checks of the caller's own.
+SpeechScore check_speech_carried(std::span<const std::int16_t> speech,
+                                 std::span<const std::int16_t> recording, double threshold);
 
 }  // namespace hotline::test

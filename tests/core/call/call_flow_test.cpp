@@ -8,7 +8,6 @@
 
 #include "core/audio/wav.hpp"
 #include "core/wire/wire.hpp"
-#include "tests/support/signal_compare.hpp"
 #include "tests/support/speech_check.hpp"
 #include "tests/support/test_console.hpp"
 #include "tests/support/test_paths.hpp"
@@ -79,8 +78,8 @@ TEST_CASE("a call carries speech end to end and both sides show the same SAS") {
   CHECK(end_b.media.lost == 0);
 
   const auto heard = p.b.last_recording();
-  REQUIRE(test::align_segments(speech.samples, heard, 48000, 48000).size() >= 8);  // 10.9 s
-  test::check_speech_carried(speech.samples, heard, 0.9);
+  // Nearly all of the 10.9 s sentence is scored, not only the seconds around its pauses.
+  CHECK(test::check_speech_carried(speech.samples, heard, 0.9).seconds >= 8);
 }
 
 TEST_CASE("the callee declines") {
