@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <numbers>
+#include <optional>
+#include <sstream>
 #include <vector>
 
 namespace hotline::test {
@@ -11,6 +14,9 @@ namespace {
 
 constexpr std::size_t kWindow = 480;  // 10 ms
 constexpr std::size_t kHop = 48;      // 1 ms
+constexpr std::size_t kSecond = 48000;
+constexpr int kMaxLateSamples = 48000;
+constexpr int kDelayChangeSamples = 30 * 48;
 
 std::vector<double> envelope(std::span<const std::int16_t> x) {
   std::vector<double> env;
@@ -96,6 +102,38 @@ std::vector<SegmentAlignment> align_segments(std::span<const std::int16_t> refer
     out.push_back(found);
   }
   return out;
+}
+
+SpeechScore score_speech(std::span<const std::int16_t> speech,
+                         std::span<const std::int16_t> recording, double threshold) {
+  const auto seconds = align_segments(speech, recording, kSecond, kMaxLateSamples);
+  std::vector<std::optional<int>> carried_lag(seconds.size());
+  for (std::size_t i = 0; i < seconds.size(); ++i) {
+    const Alignment& a = seconds[i].alignment;
+    if (a.correlation > threshold && a.lag_samples > 0) carried_lag[i] = a.lag_samples;
+  }
+  SpeechScore score;
+  score.seconds = seconds.size();
+  std::ostringstream table;
+  std::optional<int> before;
+  for (std::size_t i = 0; i < seconds.size(); ++i) {
+    table << "second " << seconds[i].begin_sample / kSecond << ": lag "
+          << seconds[i].alignment.lag_samples << ", correlation "
+          << seconds[i].alignment.correlation;
+    if (carried_lag[i]) {
+      ++score.carried;
+      before = carried_lag[i];
+      table << "\n";
+      continue;
+    }
+    std::optional<int> after;
+    for (std::size_t j = i + 1; j < seconds.size() && !after; ++j) after = carried_lag[j];
+    const bool excused = !before || !after || std::abs(*after - *before) >= kDelayChangeSamples;
+    if (!excused) ++score.unexplained;
+    table << (excused ? " (not carried, excused)\n" : " (NOT CARRIED)\n");
+  }
+  score.table = table.str();
+  return score;
 }
 
 Alignment align_envelopes(std::span<const std::int16_t> reference,

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace hotline::test {
@@ -34,6 +35,26 @@ struct SegmentAlignment {
 std::vector<SegmentAlignment> align_segments(std::span<const std::int16_t> reference,
                                              std::span<const std::int16_t> recorded,
                                              std::size_t segment_samples, int max_lag_samples);
+
+// Each second of `speech` (pauses skipped) aligned on its own in `recording`, searched up
+// to 1 s late: a longer mouth-to-ear delay is a failure, and a wider search lets unrelated
+// speech match by chance (up to 0.85 within 3 s). A second is carried when its envelope
+// correlation exceeds `threshold`. On a loaded machine a stalled process grows the playout
+// delay part-way through, which spoils the second it happens in; a second not carried is
+// excused when it sits where the delay changed, between carried seconds whose delays differ
+// by 30 ms or more (more than the playout's ±1 % steering and one stretched frame move it in
+// a second), or when no carried second precedes or follows it.
+struct SpeechScore {
+  std::size_t seconds = 0;      // seconds scored
+  std::size_t carried = 0;      // above the threshold
+  std::size_t unexplained = 0;  // neither carried nor excused
+  std::string table;            // per second: lag, correlation, verdict
+
+  // The verdict: at least two seconds scored, none unexplained, two thirds carried.
+  bool passed() const { return seconds >= 2 && unexplained == 0 && carried * 3 >= seconds * 2; }
+};
+SpeechScore score_speech(std::span<const std::int16_t> speech,
+                         std::span<const std::int16_t> recording, double threshold);
 
 // RMS level relative to a full-scale square wave (a full-scale sine is -3 dBFS); digital
 // silence and empty input give -infinity.

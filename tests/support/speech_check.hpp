@@ -4,10 +4,10 @@
 
 #include <cstdint>
 #include <span>
-#include <string>
 
 #include "core/audio/wav.hpp"
 #include "core/call/call_types.hpp"
+#include "tests/support/signal_compare.hpp"
 
 namespace hotline::test {
 
@@ -18,25 +18,8 @@ class TestConsole;
 // second ago, whatever the loss on the way.
 void wait_until_heard(TestConsole& listener, call::CallId id, const audio::PcmBuffer& speech);
 
-// Each second of `speech` (pauses skipped) aligned on its own in `recording`, searched up
-// to 1 s late: a longer mouth-to-ear delay is a failure, and a wider search lets unrelated
-// speech match by chance (up to 0.85 within 3 s). A second is carried when its envelope
-// correlation exceeds `threshold`. On a loaded machine a stalled process grows the playout
-// delay part-way through, which spoils the second it happens in; a second not carried is
-// excused when it sits where the delay changed, between carried seconds whose delays differ
-// by 30 ms or more (more than the playout's ±1 % steering and one stretched frame move it in
-// a second), or when no carried second precedes or follows it.
-struct SpeechScore {
-  std::size_t seconds = 0;      // seconds scored
-  std::size_t carried = 0;      // above the threshold
-  std::size_t unexplained = 0;  // neither carried nor excused
-  std::string table;            // per second: lag, correlation, verdict
-};
-SpeechScore score_speech(std::span<const std::int16_t> speech,
-                         std::span<const std::int16_t> recording, double threshold);
-
-// Catch2 checks on score_speech: no second unexplained, two thirds carried. Returns the
-// score for checks of the caller's own.
+// Catch2 checks of SpeechScore::passed() (signal_compare.hpp), one per condition, with the
+// per-second table. Returns the score for checks of the caller's own.
 SpeechScore check_speech_carried(std::span<const std::int16_t> speech,
                                  std::span<const std::int16_t> recording, double threshold);
 

@@ -4,6 +4,11 @@
 // Usage: hotline-wav-compare REFERENCE.wav RECORDED.wav MIN_CORRELATION [MAX_LAG_SECONDS]
 // Prints "correlation C lag L s reference R dBFS recorded D dBFS"; exits 0 when C reaches
 // MIN_CORRELATION, 1 when it does not, 2 on a usage or file error.
+//    or: hotline-wav-compare --seconds REFERENCE.wav RECORDED.wav MIN_CORRELATION
+// Scores each second of the reference on its own (test::score_speech), so that a delay that
+// changed part-way (an xrun, a stalled process) spoils one second rather than the whole
+// recording. Prints a line per second and a summary "carried C of S seconds, U unexplained";
+// exits 0 when the score passes (SpeechScore::passed), 1 when it does not, 2 on an error.
 //    or: hotline-wav-compare --level RECORDED.wav [FROM_SECONDS [TO_SECONDS]]
 // Prints "level D dBFS from F s to T s, median M dBFS": the RMS level of that part (default:
 // all of it; an end past the recording stops at its end) and the median of its half-second
@@ -27,8 +32,9 @@ using namespace hotline;
 int usage(const char* program) {
   std::fprintf(stderr,
                "usage: %s REFERENCE.wav RECORDED.wav MIN_CORRELATION [MAX_LAG_SECONDS]\n"
+               "   or: %s --seconds REFERENCE.wav RECORDED.wav MIN_CORRELATION\n"
                "   or: %s --level RECORDED.wav [FROM_SECONDS [TO_SECONDS]]\n",
-               program, program);
+               program, program, program);
   return 2;
 }
 
@@ -76,12 +82,28 @@ int compare(int argc, char** argv) {
   return a.correlation >= threshold ? 0 : 1;
 }
 
+int compare_seconds(char** argv) {
+  const double threshold = std::stod(argv[4]);
+  const audio::PcmBuffer reference = audio::read_wav(argv[2]);
+  const audio::PcmBuffer recorded = audio::read_wav(argv[3]);
+  const test::SpeechScore score =
+      test::score_speech(reference.samples, recorded.samples, threshold);
+  std::printf("%scarried %zu of %zu seconds, %zu unexplained\n", score.table.c_str(), score.carried,
+              score.seconds, score.unexplained);
+  return score.passed() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool level = argc >= 2 && std::string(argv[1]) == "--level";
-  if (level ? (argc < 3 || argc > 5) : (argc != 4 && argc != 5)) return usage(argv[0]);
+  const std::string mode = argc >= 2 ? argv[1] : "";
+  const bool level = mode == "--level";
+  const bool seconds = mode == "--seconds";
+  if (level ? (argc < 3 || argc > 5) : seconds ? argc != 5 : (argc != 4 && argc != 5)) {
+    return usage(argv[0]);
+  }
   try {
+    if (seconds) return compare_seconds(argv);
     return level ? print_level(argc, argv) : compare(argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "hotline-wav-compare: %s\n", e.what());
