@@ -8,6 +8,7 @@
 #   scripts/run-fuzz.sh [SECONDS_PER_TARGET]   (default 30)
 #   HOTLINE_FUZZ_TARGETS="fuzz_wav fuzz_psk"   only these targets
 #   HOTLINE_FUZZ_BUILD_JOBS=N                  parallel build jobs (default 1)
+#   HOTLINE_FUZZ_JOBS=N                        targets fuzzed at once (default: one per core)
 set -euo pipefail
 
 seconds="${1:-30}"
@@ -53,16 +54,14 @@ stat_of() {  # stat_of NAME LOG: a value from libFuzzer's -print_final_stats blo
   sed -n "s/^stat::$1: *//p" "$2" | tail -n 1
 }
 
-for t in "${targets[@]}"; do
-  work="$build/corpus-work/$t"
-  log="$build/logs/$t.log"
+fuzz_one() {  # fuzz_one TARGET: fuzzes it, writes its summary (and any artifact) to TARGET.summary
+  local t=$1 status=0 dict=() execs rate last cov ft corp summary
+  local work="$build/corpus-work/$t" log="$build/logs/$t.log" prefix="$build/artifacts/$t-"
+  local marker
+  marker="$(mktemp)"
   mkdir -p "$work"
   if [[ -d "$fuzz_src/corpus/$t" ]]; then cp -R "$fuzz_src/corpus/$t/." "$work/"; fi
-  dict=()
   [[ -f "$fuzz_src/dict/$t.dict" ]] && dict=("-dict=$fuzz_src/dict/$t.dict")
-  prefix="$build/artifacts/$t-"
-  marker="$(mktemp)"
-  status=0
   "$build/$fuzz_src/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$prefix" "${dict[@]}" "$work" >"$log" 2>&1 || status=$?
 
@@ -75,16 +74,36 @@ for t in "${targets[@]}"; do
   corp="$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$last")"
   summary="$(printf '%-26s %10s execs %7s exec/s  cov %5s  ft %6s  corpus %5s' "$t" \
     "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}")"
-  if ((status == 0)); then
-    echo "$summary  ok"
-  else
-    echo "$summary  CRASH (exit $status, log $log)"
-    find "$build/artifacts" -maxdepth 1 -name "$(basename "$prefix")*" -newer "$marker" \
-      -printf '    artifact: %p\n'
-    grep -E "ERROR|SUMMARY" "$log" | head -n 3 | sed 's/^/    /' || true
-    failed+=("$t")
-  fi
+  {
+    if ((status == 0)); then
+      echo "$summary  ok"
+    else
+      echo "$summary  CRASH (exit $status, log $log)"
+      find "$build/artifacts" -maxdepth 1 -name "$(basename "$prefix")*" -newer "$marker" \
+        -printf '    artifact: %p\n'
+      grep -E "ERROR|SUMMARY" "$log" | head -n 3 | sed 's/^/    /' || true
+    fi
+  } >"$build/logs/$t.summary"
   rm -f "$marker"
+}
+
+# Each target is one single-threaded process, so as many run at once as there are cores
+# (HOTLINE_FUZZ_JOBS): each still gets its full SECONDS_PER_TARGET on a core of its own.
+fuzz_jobs="${HOTLINE_FUZZ_JOBS:-$(nproc)}"
+for t in "${targets[@]}"; do
+  rm -f "$build/logs/$t.summary"
+  while (($(jobs -rp | wc -l) >= fuzz_jobs)); do wait -n || true; done
+  fuzz_one "$t" &
+done
+wait
+for t in "${targets[@]}"; do
+  if [[ ! -f "$build/logs/$t.summary" ]]; then
+    echo "$t: no result (see $build/logs/$t.log)"
+    failed+=("$t")
+    continue
+  fi
+  cat "$build/logs/$t.summary"
+  grep -q "  CRASH (exit" "$build/logs/$t.summary" && failed+=("$t")
 done
 
 if ((${#failed[@]} > 0)); then
