@@ -2,6 +2,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "tests/support/realtime_check.hpp"
 #include "tests/support/signal_compare.hpp"
 #include "tests/support/test_console.hpp"
 
@@ -22,7 +23,11 @@ SpeechScore check_speech_carried(std::span<const std::int16_t> speech,
   const SpeechScore score = score_speech(speech, recording, threshold);
   INFO(score.table);
   REQUIRE(score.seconds >= 2);
-  CHECK(score.unexplained == 0);
+  // A second spoiled at an unchanged delay is frames concealed: the packets came late. Under
+  // the sanitizers that is the instrumentation's stall (realtime_check.hpp), so there one
+  // such second in ten is reported, not failed; more is a broken voice path in any build.
+  CHECK_REALTIME(score.unexplained == 0);
+  CHECK(score.unexplained * 10 <= score.seconds);
   CHECK(score.carried * 3 >= score.seconds * 2);
   return score;
 }
