@@ -50,7 +50,13 @@ class Secret {
   static constexpr std::size_t size() { return N; }
   std::uint8_t* data() { return data_; }
   const std::uint8_t* data() const { return data_; }
-  std::span<const std::uint8_t, N> span() const { return std::span<const std::uint8_t, N>(data_, N); }
+  std::span<const std::uint8_t, N> span() const {
+    return std::span<const std::uint8_t, N>(data_, N);
+  }
+  // For functions that only read a key, whoever holds it (KeyView). Not from a temporary,
+  // whose memory is freed while the view lives on.
+  operator std::span<const std::uint8_t, N>() const& { return span(); }  // NOLINT: implicit
+  operator std::span<const std::uint8_t, N>() const&& = delete;
   std::span<std::uint8_t, N> mutable_span() { return std::span<std::uint8_t, N>(data_, N); }
   bool is_zero() const { return sodium_is_zero(data_, N) == 1; }
   void wipe() { sodium_memzero(data_, N); }
@@ -60,5 +66,7 @@ class Secret {
 };
 
 using SecretKey = Secret<32>;
+// A key borrowed for reading, from a SecretKey or a SecretKeyPool (secret_key_pool.hpp).
+using KeyView = std::span<const std::uint8_t, 32>;
 
 }  // namespace hotline::crypto

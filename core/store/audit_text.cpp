@@ -52,7 +52,7 @@ std::uint8_t role_byte(Role role) {
 
 }  // namespace
 
-Bytes seal_audit_text(const crypto::SecretKey& epoch_key, std::int64_t seq, std::int64_t epoch,
+Bytes seal_audit_text(crypto::KeyView epoch_key, std::int64_t seq, std::int64_t epoch,
                       const AuditText& text) {
   Bytes sealed = seal_record(epoch_key, text_context(seq, epoch), encode(seq, text));
   sealed.insert(sealed.begin(), kUnderEpoch);
@@ -84,8 +84,8 @@ std::optional<AuditText> open_audit_text(const HistoryKeyring& keyring, std::int
   if (box.empty()) return std::nullopt;
   const ByteSpan body = box.subspan(1);
   if (box[0] == kUnderEpoch) {
-    const crypto::SecretKey* key = keyring.key_of(epoch);
-    if (key == nullptr) return std::nullopt;
+    const std::optional<crypto::KeyView> key = keyring.key_of(epoch);
+    if (!key) return std::nullopt;
     std::optional<Bytes> plain = open_record(*key, text_context(seq, epoch), body);
     if (!plain) return std::nullopt;
     return decode(seq, std::move(*plain));

@@ -29,7 +29,7 @@ struct AuditText {
   std::string details;
 };
 
-Bytes seal_audit_text(const crypto::SecretKey& epoch_key, std::int64_t seq, std::int64_t epoch,
+Bytes seal_audit_text(crypto::KeyView epoch_key, std::int64_t seq, std::int64_t epoch,
                       const AuditText& text);
 // Requires at least one reader.
 Bytes seal_audit_text_to(const std::vector<std::pair<Role, PublicKey>>& readers, std::int64_t seq,

@@ -19,7 +19,7 @@ Bytes pending_context(std::int64_t epoch) {
   return label_and_le64("hotline-history-pending/1", {epoch});
 }
 
-Bytes seal_to(const crypto::SecretKey& key, const PublicKey& public_key) {
+Bytes seal_to(crypto::KeyView key, const PublicKey& public_key) {
   Bytes sealed(kSealedLen);
   if (crypto_box_seal(sealed.data(), key.data(), key.size(), public_key.data()) != 0) {
     throw Error("cannot seal a history key");
@@ -155,7 +155,7 @@ HistoryEpoch HistoryKeyStore::create_epoch(const RecordsKeys& keys, std::int64_t
   return epoch;
 }
 
-void HistoryKeyStore::share_epoch(std::int64_t epoch, const crypto::SecretKey& key, Role role,
+void HistoryKeyStore::share_epoch(std::int64_t epoch, crypto::KeyView key, Role role,
                                   const PublicKey& public_key) {
   put_seal(*db_, epoch, to_string(role), seal_to(key, public_key));
 }
@@ -205,17 +205,20 @@ void HistoryKeyring::refresh(Database& db) {
       const std::int64_t epoch = stmt.column_int64(0);
       seen_up_to_ = std::max(seen_up_to_, epoch);
       const ByteSpan sealed = stmt.column_blob(1);
-      crypto::SecretKey key;
+      if (keys_.contains(epoch)) continue;
       const Bytes ad = role_wrap_context(epoch, reader_.role);
+      const std::span<std::uint8_t, 32> key = pool_.add();
       if (sealed.size() == kRoleWrapLen) {
         if (crypto_aead_xchacha20poly1305_ietf_decrypt(
                 key.data(), nullptr, nullptr, sealed.data() + kNonceLen, sealed.size() - kNonceLen,
                 ad.data(), ad.size(), sealed.data(), wrap_key_.data()) != 0) {
+          pool_.drop_last();
           continue;  // wrapped under an earlier passphrase of the role, or damaged
         }
       } else if (sealed.size() != kSealedLen ||
                  crypto_box_seal_open(key.data(), sealed.data(), sealed.size(),
                                       reader_.public_key.data(), reader_.secret.data()) != 0) {
+        pool_.drop_last();
         continue;  // sealed to an earlier passphrase of the role, or damaged
       } else {
         // Opening a sealed box costs an X25519 operation; the role's own symmetric wrap,
@@ -227,7 +230,7 @@ void HistoryKeyring::refresh(Database& db) {
                                                    wrap.data(), wrap_key_.data());
         rewraps.emplace_back(epoch, std::move(wrap));
       }
-      keys_.insert_or_assign(epoch, std::move(key));
+      keys_.emplace(epoch, key);
     }
   }
   if (rewraps.empty()) return;
@@ -240,9 +243,10 @@ void HistoryKeyring::refresh(Database& db) {
   }
 }
 
-const crypto::SecretKey* HistoryKeyring::key_of(std::int64_t epoch) const {
+std::optional<crypto::KeyView> HistoryKeyring::key_of(std::int64_t epoch) const {
   const auto it = keys_.find(epoch);
-  return it == keys_.end() ? nullptr : &it->second;
+  if (it == keys_.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace hotline::store

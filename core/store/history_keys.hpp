@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/crypto/secret.hpp"
+#include "core/crypto/secret_key_pool.hpp"
 #include "core/store/records_key.hpp"
 
 namespace hotline::store {
@@ -54,8 +55,7 @@ class HistoryKeyStore {
   // there is none.
   HistoryEpoch create_epoch(const RecordsKeys& keys, std::int64_t now_ms);
   // Seals `key` of epoch `epoch` to `role` (replacing an older seal for the role).
-  void share_epoch(std::int64_t epoch, const crypto::SecretKey& key, Role role,
-                   const PublicKey& public_key);
+  void share_epoch(std::int64_t epoch, crypto::KeyView key, Role role, const PublicKey& public_key);
   // Epoch keys held under the records key go to every valid reader, and the console's copies
   // are deleted once one reader has them. Returns how many epochs were handed over.
   int hand_pending_to_readers(const RecordsKeys& keys);
@@ -67,23 +67,26 @@ class HistoryKeyStore {
 // The epoch keys a role has opened, kept for as long as its grant lives (dropping the grant
 // wipes them). refresh() opens only the epochs that are new since the last call. An epoch
 // key sealed to the role (an X25519 operation to open) is replaced by the role's symmetric
-// wrap of it once opened, so an unlock opens a thousand epochs in a few milliseconds.
+// wrap of it once opened, so an unlock opens a thousand epochs in a few milliseconds. The
+// keys live in one pool of guarded memory, a page per 127 keys.
 class HistoryKeyring {
  public:
   explicit HistoryKeyring(HistoryReaderKey reader);
 
   const HistoryReaderKey& reader() const { return reader_; }
   void refresh(Database& db);
-  // nullptr when the role cannot open the epoch (sealed before it had its key).
-  const crypto::SecretKey* key_of(std::int64_t epoch) const;
+  // Nothing when the role cannot open the epoch (sealed before it had its key). The view
+  // lives as long as the keyring.
+  std::optional<crypto::KeyView> key_of(std::int64_t epoch) const;
   // Every epoch key opened so far, for sharing them with another role.
-  const std::map<std::int64_t, crypto::SecretKey>& keys() const { return keys_; }
+  const std::map<std::int64_t, crypto::KeyView>& keys() const { return keys_; }
 
  private:
   HistoryReaderKey reader_;
   crypto::SecretKey wrap_key_;  // from the role's secret: the symmetric wraps
-  std::map<std::int64_t, crypto::SecretKey> keys_;
-  std::int64_t seen_up_to_ = 0;  // highest epoch id refresh() has looked at
+  crypto::SecretKeyPool pool_;
+  std::map<std::int64_t, crypto::KeyView> keys_;  // into pool_
+  std::int64_t seen_up_to_ = 0;                   // highest epoch id refresh() has looked at
 };
 
 }  // namespace hotline::store

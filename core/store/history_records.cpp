@@ -1,11 +1,18 @@
 #include "core/store/history_records.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <iterator>
+#include <span>
+#include <system_error>
+#include <thread>
 
 #include "core/store/database.hpp"
 #include "core/store/history_keys.hpp"
+#include "core/store/record_codec.hpp"
 #include "core/store/sealed_call.hpp"
 #include "core/util/error.hpp"
+#include "core/util/published_work.hpp"
 
 namespace hotline::store {
 namespace {
@@ -69,59 +76,236 @@ bool calls_before(const CallRecord& a, const CallRecord& b, const HistoryFilter&
   return f.ascending ? c < 0 : c > 0;
 }
 
+namespace {
+
+// A row whose box must be opened: where its record goes, its key and its box.
+struct BoxToOpen {
+  std::size_t row = 0;  // index into the rows being read
+  crypto::KeyView key;
+  RowState state = RowState::kEnded;
+  ByteSpan box;  // in BoxBlocks
+};
+
+// Boxes copied out of SQLite, whose pointer lasts one step, into blocks that never move: other
+// threads open them while the read goes on.
+class BoxBlocks {
+ public:
+  ByteSpan add(ByteSpan box) {
+    if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < box.size()) {
+      Bytes block;
+      block.reserve(std::max(kBlock, box.size()));
+      blocks_.push_back(std::move(block));  // moving a vector keeps its bytes where they are
+    }
+    Bytes& block = blocks_.back();
+    const std::size_t at = block.size();
+    block.insert(block.end(), box.begin(), box.end());  // within its capacity: nothing moves
+    return ByteSpan(block).subspan(at, box.size());
+  }
+
+ private:
+  static constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::vector<Bytes> blocks_;
+};
+
+// Helper threads start when an unlock has at least this many boxes per thread to open: a
+// thread's start costs more than a few thousand boxes take. At most kMostThreads, so an
+// unlock never takes every core of a large machine.
+constexpr std::size_t kMinBoxesPerThread = 4096;
+constexpr std::size_t kMostThreads = 4;
+constexpr std::size_t kBatch = 256;                         // boxes published, and taken, at a time
+constexpr std::size_t kNew = static_cast<std::size_t>(-1);  // a row not in the table before
+
+// Threads to start besides the calling one.
+std::size_t helper_threads(std::size_t expected_boxes) {
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t threads = std::min({cores, kMostThreads, expected_boxes / kMinBoxesPerThread});
+  return threads > 1 ? threads - 1 : 0;
+}
+
+}  // namespace
+
 void HistoryRecords::refresh() {
   const auto before = db_->change_marker();
   if (read_at_ == before) return;
+  try {
+    read_table(before);
+  } catch (...) {
+    // Rows may have been moved out part-way: nothing half-read is ever shown, and the next
+    // query reads and opens everything afresh.
+    rows_.clear();
+    read_at_.reset();
+    unreadable_ = 0;
+    throw;
+  }
+}
+
+void HistoryRecords::read_table(std::pair<std::int64_t, std::int64_t> before) {
   keyring_.refresh(*db_);  // first: it may store the role's wraps of epoch keys
   // This connection's changes counted after the keyring's own writes (which would otherwise
   // make the next query read everything again), other processes' commits from before it: one
   // that lands from here on is read again next time.
   const std::pair marker{db_->change_marker().first, before.second};
   ReadSnapshot snapshot(*db_);
-  const std::uint64_t pass = ++refreshes_;
   unreadable_ = 0;
-  if (rows_.empty()) {  // the first read: size the table once instead of rehashing as it fills
-    Statement count = db_->prepare("SELECT count(*) FROM sealed_calls");
-    count.step();
-    rows_.reserve(static_cast<std::size_t>(count.column_int64(0)));
+  std::size_t count = 0;  // exact: the same snapshot as the read below
+  {
+    Statement stmt = db_->prepare("SELECT count(*) FROM sealed_calls");
+    stmt.step();
+    count = static_cast<std::size_t>(stmt.column_int64(0));
   }
-  Statement stmt = db_->prepare("SELECT id, epoch, state, sealed FROM sealed_calls");
-  while (stmt.step()) {
-    const std::int64_t id = stmt.column_int64(0);
-    const std::int64_t epoch = stmt.column_int64(1);
-    const auto state = static_cast<RowState>(stmt.column_int64(2));
-    const ByteSpan sealed = stmt.column_blob(3);
-    std::array<std::uint8_t, 40> box_id{};
-    if (sealed.size() >= box_id.size()) {
-      std::copy_n(sealed.begin(), 24, box_id.begin());
-      std::copy_n(sealed.end() - 16, 16, box_id.begin() + 24);
+  // The rows kept are updated where they are; a row with a new box (new, or rewritten) gets a
+  // place in `opening`, sized once so that nothing moves while helper threads open the boxes.
+  std::vector<char> still_there(rows_.size(), 0);
+  std::vector<Row> opening;
+  opening.reserve(count);
+  std::vector<std::size_t> replaces;  // per opening row: the index in rows_ it replaces, or npos
+  replaces.reserve(count);
+  std::vector<BoxToOpen> boxes;
+  boxes.reserve(count);
+  std::vector<char> opened(count, 0);  // char, not bool: each its own memory, for the threads
+  BoxBlocks blocks;
+  Row* const rows = opening.data();
+  const BoxToOpen* const box_list = boxes.data();
+
+  util::PublishedWork work;
+  const auto open_taken = [&] {
+    for (util::WorkBatch b = work.take(kBatch); !b.empty(); b = work.take(kBatch)) {
+      for (std::size_t i = b.begin; i < b.end; ++i) {
+        const BoxToOpen& box = box_list[i];
+        Row& row = rows[box.row];
+        std::optional<CallRecord> record = open_call(box.key, row.record.id, row.epoch, box.box);
+        if (!record) continue;
+        apply_state(*record, box.state);
+        row.record = std::move(*record);
+        opened[box.row] = 1;
+      }
     }
-    const auto it = rows_.find(id);
-    if (it != rows_.end() && it->second.epoch == epoch && it->second.box_id == box_id) {
-      // The state changes without a new box (a start marks open rows interrupted).
-      apply_state(it->second.record, state);
-      it->second.seen = pass;
-      continue;
+  };
+  const std::size_t helpers_wanted = helper_threads(count - std::min(count, rows_.size()));
+  std::vector<std::exception_ptr> failures(helpers_wanted);
+  std::vector<std::jthread> helpers;  // after the data they use: joined before it goes
+  for (std::size_t t = 0; t < helpers_wanted; ++t) {
+    try {
+      helpers.emplace_back([&, t] {
+        try {
+          open_taken();
+        } catch (...) {
+          failures[t] = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+      break;  // no more threads: this one opens the rest
     }
-    const crypto::SecretKey* key = keyring_.key_of(epoch);
-    std::optional<CallRecord> record;
-    if (key) record = open_call(*key, id, epoch, sealed);
-    if (!record) {
+  }
+
+  try {
+    // Both ascend by id, so the rows kept are found by walking them side by side.
+    std::size_t kept = 0;
+    Statement stmt = db_->prepare("SELECT id, epoch, state, sealed FROM sealed_calls ORDER BY id");
+    while (stmt.step()) {
+      if (opening.size() == count) throw Error("the call history changed while it was read");
+      const std::int64_t id = stmt.column_int64(0);
+      const std::int64_t epoch = stmt.column_int64(1);
+      const auto state = static_cast<RowState>(stmt.column_int64(2));
+      const ByteSpan sealed = stmt.column_blob(3);
+      BoxId box_id{};
+      if (sealed.size() >= box_id.size()) {
+        std::copy_n(sealed.begin(), 24, box_id.begin());
+        std::copy_n(sealed.end() - 16, 16, box_id.begin() + 24);
+      }
+      while (kept < rows_.size() && rows_[kept].record.id < id) ++kept;  // removed
+      const bool known = kept < rows_.size() && rows_[kept].record.id == id;
+      if (known && rows_[kept].epoch == epoch && rows_[kept].box_id == box_id) {
+        // The state changes without a new box (a start marks open rows interrupted).
+        apply_state(rows_[kept].record, state);
+        still_there[kept] = 1;
+        continue;
+      }
+      const std::optional<crypto::KeyView> key = keyring_.key_of(epoch);
+      if (!key || sealed.size() > kMaxSealedRecord) {  // not copied: it would not open
+        ++unreadable_;
+        continue;
+      }
+      Row& row = opening.emplace_back();
+      row.epoch = epoch;
+      row.box_id = box_id;
+      row.record.id = id;
+      replaces.push_back(known ? kept : kNew);
+      boxes.push_back({opening.size() - 1, *key, state, blocks.add(sealed)});
+      if (boxes.size() % kBatch == 0) work.publish(boxes.size());
+    }
+  } catch (...) {
+    work.finish(boxes.size());  // the helpers end; the unwinding joins them
+    throw;
+  }
+  work.finish(boxes.size());
+  open_taken();
+  helpers.clear();  // joins them
+  for (const std::exception_ptr& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  // Rewritten rows take their place; gone ones leave; new ones come at the end, in id order.
+  for (std::size_t i = 0; i < opening.size(); ++i) {
+    if (replaces[i] == kNew) continue;
+    if (opened[i]) {
+      rows_[replaces[i]] = std::move(opening[i]);
+      still_there[replaces[i]] = 1;
+    }
+  }
+  std::size_t left = 0;
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    if (!still_there[i]) continue;
+    if (left != i) rows_[left] = std::move(rows_[i]);
+    ++left;
+  }
+  rows_.erase(rows_.begin() + static_cast<std::ptrdiff_t>(left), rows_.end());
+  const std::size_t old_end = rows_.size();
+  std::size_t added = 0;  // opened new rows, moved to the front of `opening`
+  for (std::size_t i = 0; i < opening.size(); ++i) {
+    if (!opened[i]) {
       ++unreadable_;
-      continue;  // left unseen: dropped below
+    } else if (replaces[i] == kNew) {
+      if (added != i) opening[added] = std::move(opening[i]);
+      ++added;
     }
-    apply_state(*record, state);
-    rows_.insert_or_assign(id, Row{epoch, box_id, std::move(*record), pass});
   }
-  std::erase_if(rows_, [pass](const auto& entry) { return entry.second.seen != pass; });
+  opening.erase(opening.begin() + static_cast<std::ptrdiff_t>(added), opening.end());
+  if (old_end == 0) {
+    rows_ = std::move(opening);  // the first read: no row moves again
+  } else {
+    rows_.insert(rows_.end(), std::make_move_iterator(opening.begin()),
+                 std::make_move_iterator(opening.end()));
+  }
+  // Ids only grow, so new rows follow the old ones; a row put back with a lower id by hand
+  // in the file would not, and is sorted in.
+  if (old_end > 0 && old_end < rows_.size() &&
+      rows_[old_end].record.id < rows_[old_end - 1].record.id) {
+    std::sort(rows_.begin(), rows_.end(),
+              [](const Row& a, const Row& b) { return a.record.id < b.record.id; });
+  }
   read_at_ = marker;
+}
+
+const HistoryRecords::Row* HistoryRecords::find(std::int64_t id) const {
+  const auto it =
+      std::lower_bound(rows_.begin(), rows_.end(), id,
+                       [](const Row& row, std::int64_t wanted) { return row.record.id < wanted; });
+  return it != rows_.end() && it->record.id == id ? &*it : nullptr;
 }
 
 std::vector<const HistoryRecords::Row*> HistoryRecords::matching(const HistoryFilter& filter) {
   refresh();
   std::vector<const Row*> out;
-  for (const auto& [id, row] : rows_) {
+  // Newest first when the order is descending (the default, newest first): ids follow start
+  // times, so a page's partial sort then finds its rows first and passes over the rest.
+  const auto take = [&](const Row& row) {
     if (matches(row.record, filter)) out.push_back(&row);
+  };
+  if (filter.ascending) {
+    std::for_each(rows_.begin(), rows_.end(), take);
+  } else {
+    std::for_each(rows_.rbegin(), rows_.rend(), take);
   }
   return out;
 }
@@ -148,16 +332,15 @@ std::vector<CallRecord> HistoryRecords::query(const HistoryFilter& filter) {
 
 std::int64_t HistoryRecords::count(const HistoryFilter& filter) {
   refresh();
-  return std::count_if(rows_.begin(), rows_.end(), [&filter](const auto& entry) {
-    return matches(entry.second.record, filter);
-  });
+  return std::count_if(rows_.begin(), rows_.end(),
+                       [&filter](const Row& row) { return matches(row.record, filter); });
 }
 
 std::optional<CallRecord> HistoryRecords::get(std::int64_t id) {
   refresh();
-  const auto it = rows_.find(id);
-  if (it == rows_.end()) return std::nullopt;
-  return it->second.record;
+  const Row* row = find(id);
+  if (row == nullptr) return std::nullopt;
+  return row->record;
 }
 
 void HistoryRecords::set_note(std::int64_t id, std::string_view note) {
@@ -166,7 +349,7 @@ void HistoryRecords::set_note(std::int64_t id, std::string_view note) {
   Statement stmt = db_->prepare("SELECT epoch, sealed FROM sealed_calls WHERE id = ?1");
   if (!stmt.bind(1, id).step()) throw Error("no call with id " + std::to_string(id));
   const std::int64_t epoch = stmt.column_int64(0);
-  const crypto::SecretKey* key = keyring_.key_of(epoch);
+  const std::optional<crypto::KeyView> key = keyring_.key_of(epoch);
   std::optional<CallRecord> r;
   if (key) r = open_call(*key, id, epoch, stmt.column_blob(1));
   if (!r) throw Error("call " + std::to_string(id) + " cannot be opened with this role's key");

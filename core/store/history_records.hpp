@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/store/call_history.hpp"
@@ -30,8 +30,9 @@ class HistoryRecords {
   HistoryKeyring& keyring() { return keyring_; }
 
   // Opens every row now. The console does it as part of an operator's unlock, off the GUI
-  // thread, so the first view after the unlock is as quick as every later one (about 0.3 s
-  // at 100 000 rows, docs/performance.md); queries do it themselves otherwise.
+  // thread, so the first view after the unlock is as quick as every later one
+  // (docs/performance.md); queries do it themselves otherwise. Many rows to open are shared
+  // among up to one thread per core (4 at most).
   void load() { refresh(); }
 
   std::vector<CallRecord> query(const HistoryFilter& filter);
@@ -45,24 +46,25 @@ class HistoryRecords {
   std::int64_t unreadable() const { return unreadable_; }
 
  private:
+  using BoxId = std::array<std::uint8_t, 40>;
   struct Row {
     std::int64_t epoch = 0;
     // The box's nonce and tag: a rewritten box has new ones. (A box edited in the file
     // keeping both would not open; the authentic record seen before stays shown until the
     // next grant reads it afresh and counts it unreadable.)
-    std::array<std::uint8_t, 40> box_id{};
-    CallRecord record;       // its state applied
-    std::uint64_t seen = 0;  // the refresh that last found it in the table
+    BoxId box_id{};
+    CallRecord record;  // its state applied; record.id orders rows_
   };
 
   // Brings rows_ up to the table: nothing is read when the database did not change.
   void refresh();
+  void read_table(std::pair<std::int64_t, std::int64_t> change_marker_before);
   std::vector<const Row*> matching(const HistoryFilter& filter);
+  const Row* find(std::int64_t id) const;
 
   Database* db_;
   HistoryKeyring keyring_;
-  std::unordered_map<std::int64_t, Row> rows_;  // by id
-  std::uint64_t refreshes_ = 0;
+  std::vector<Row> rows_;  // ascending id, as SQLite returns them
   std::optional<std::pair<std::int64_t, std::int64_t>> read_at_;
   std::int64_t unreadable_ = 0;
 };

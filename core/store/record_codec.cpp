@@ -8,12 +8,12 @@ namespace {
 constexpr std::size_t kPadBlock = 64;
 constexpr std::size_t kNonceLen = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr std::size_t kTagLen = crypto_aead_xchacha20poly1305_ietf_ABYTES;
-// A record longer than this is not one the console wrote (notes are short texts).
-constexpr std::size_t kMaxPlaintext = 1 << 20;
+constexpr std::size_t kMaxPlaintext = kMaxSealedRecord - kNonceLen - kTagLen;
+static_assert(kNonceLen + kTagLen == kSealedOverhead);
 
 }  // namespace
 
-Bytes seal_record(const crypto::SecretKey& key, ByteSpan ad, Bytes plain) {
+Bytes seal_record(crypto::KeyView key, ByteSpan ad, Bytes plain) {
   plain.resize((plain.size() + kPadBlock - 1) / kPadBlock * kPadBlock, 0);
   Bytes out(kNonceLen + plain.size() + kTagLen);
   randombytes_buf(out.data(), kNonceLen);
@@ -24,16 +24,23 @@ Bytes seal_record(const crypto::SecretKey& key, ByteSpan ad, Bytes plain) {
   return out;
 }
 
-std::optional<Bytes> open_record(const crypto::SecretKey& key, ByteSpan ad, ByteSpan sealed) {
+bool open_record_into(crypto::KeyView key, ByteSpan ad, ByteSpan sealed,
+                      std::span<std::uint8_t> plain) {
+  if (sealed.size() < kNonceLen + kTagLen || sealed.size() - kNonceLen - kTagLen > kMaxPlaintext ||
+      plain.size() != sealed.size() - kNonceLen - kTagLen) {
+    return false;
+  }
+  return crypto_aead_xchacha20poly1305_ietf_decrypt(
+             plain.data(), nullptr, nullptr, sealed.data() + kNonceLen, sealed.size() - kNonceLen,
+             ad.data(), ad.size(), sealed.data(), key.data()) == 0;
+}
+
+std::optional<Bytes> open_record(crypto::KeyView key, ByteSpan ad, ByteSpan sealed) {
   if (sealed.size() < kNonceLen + kTagLen || sealed.size() - kNonceLen - kTagLen > kMaxPlaintext) {
     return std::nullopt;
   }
   Bytes plain(sealed.size() - kNonceLen - kTagLen);
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          plain.data(), nullptr, nullptr, sealed.data() + kNonceLen, sealed.size() - kNonceLen,
-          ad.data(), ad.size(), sealed.data(), key.data()) != 0) {
-    return std::nullopt;
-  }
+  if (!open_record_into(key, ad, sealed, plain)) return std::nullopt;
   return plain;
 }
 

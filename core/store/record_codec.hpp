@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -90,11 +91,22 @@ class Reader {
   bool ok_ = true;
 };
 
+// What a box adds to its plaintext: a 24-byte nonce and a 16-byte tag.
+inline constexpr std::size_t kSealedOverhead = 24 + 16;
+// The longest box open_record accepts: 1 MiB of plaintext. A longer record is not one the
+// console wrote (notes are short texts).
+inline constexpr std::size_t kMaxSealedRecord = (std::size_t{1} << 20) + kSealedOverhead;
+
 // A random nonce, then the padded plaintext sealed under `key` with `ad` as associated data.
 // Wipes `plain`.
-Bytes seal_record(const crypto::SecretKey& key, ByteSpan ad, Bytes plain);
+Bytes seal_record(crypto::KeyView key, ByteSpan ad, Bytes plain);
 // The padded plaintext; nullopt when the box does not open (another key or place, edited) or
 // is longer than any record the console writes. The caller wipes it after decoding.
-std::optional<Bytes> open_record(const crypto::SecretKey& key, ByteSpan ad, ByteSpan sealed);
+std::optional<Bytes> open_record(crypto::KeyView key, ByteSpan ad, ByteSpan sealed);
+// The same into `plain`, which must be exactly the plaintext's size (sealed.size() -
+// kSealedOverhead): a caller opening many boxes keeps them off the heap. False when the box does
+// not open.
+bool open_record_into(crypto::KeyView key, ByteSpan ad, ByteSpan sealed,
+                      std::span<std::uint8_t> plain);
 
 }  // namespace hotline::store

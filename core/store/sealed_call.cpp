@@ -2,6 +2,11 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <array>
+#include <span>
+#include <string_view>
+
 #include "core/store/record_codec.hpp"
 
 namespace hotline::store {
@@ -9,8 +14,15 @@ namespace {
 
 constexpr std::uint8_t kCodecVersion = 1;
 
-Bytes row_context(std::int64_t id, std::int64_t epoch) {
-  return label_and_le64("hotline-call/1", {id, epoch});
+constexpr std::string_view kRowLabel = "hotline-call/1";
+
+// label_and_le64(kRowLabel, {id, epoch}), on the stack: an unlock builds one per row.
+std::array<std::uint8_t, kRowLabel.size() + 16> row_context(std::int64_t id, std::int64_t epoch) {
+  std::array<std::uint8_t, kRowLabel.size() + 16> out{};
+  std::copy(kRowLabel.begin(), kRowLabel.end(), out.begin());
+  store_le64(out.data() + kRowLabel.size(), static_cast<std::uint64_t>(id));
+  store_le64(out.data() + kRowLabel.size() + 8, static_cast<std::uint64_t>(epoch));
+  return out;
 }
 
 }  // namespace
@@ -80,17 +92,27 @@ std::optional<CallRecord> decode_call(ByteSpan bytes) {
   return r;
 }
 
-Bytes seal_call(const crypto::SecretKey& epoch_key, std::int64_t id, std::int64_t epoch,
+Bytes seal_call(crypto::KeyView epoch_key, std::int64_t id, std::int64_t epoch,
                 const CallRecord& record) {
   return seal_record(epoch_key, row_context(id, epoch), encode_call(record));
 }
 
-std::optional<CallRecord> open_call(const crypto::SecretKey& epoch_key, std::int64_t id,
-                                    std::int64_t epoch, ByteSpan sealed) {
-  std::optional<Bytes> plain = open_record(epoch_key, row_context(id, epoch), sealed);
-  if (!plain) return std::nullopt;
-  std::optional<CallRecord> record = decode_call(*plain);
-  sodium_memzero(plain->data(), plain->size());
+std::optional<CallRecord> open_call(crypto::KeyView epoch_key, std::int64_t id, std::int64_t epoch,
+                                    ByteSpan sealed) {
+  if (sealed.size() < kSealedOverhead) return std::nullopt;
+  // Most records are a few hundred bytes: opened on the stack, not the heap.
+  std::array<std::uint8_t, 1024> small;
+  Bytes large;
+  std::span<std::uint8_t> plain;
+  if (sealed.size() - kSealedOverhead <= small.size()) {
+    plain = std::span(small).first(sealed.size() - kSealedOverhead);
+  } else {
+    large.resize(sealed.size() - kSealedOverhead);
+    plain = large;
+  }
+  if (!open_record_into(epoch_key, row_context(id, epoch), sealed, plain)) return std::nullopt;
+  std::optional<CallRecord> record = decode_call(plain);
+  sodium_memzero(plain.data(), plain.size());
   if (record) record->id = id;
   return record;
 }

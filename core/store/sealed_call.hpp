@@ -19,11 +19,11 @@ Bytes encode_call(const CallRecord& record);
 // nullopt for bytes that are not a record of a known version.
 std::optional<CallRecord> decode_call(ByteSpan bytes);
 
-Bytes seal_call(const crypto::SecretKey& epoch_key, std::int64_t id, std::int64_t epoch,
+Bytes seal_call(crypto::KeyView epoch_key, std::int64_t id, std::int64_t epoch,
                 const CallRecord& record);
 // nullopt when the box does not open (another key or row, or edited) or does not decode.
 // The record's id is set to `id`.
-std::optional<CallRecord> open_call(const crypto::SecretKey& epoch_key, std::int64_t id,
-                                    std::int64_t epoch, ByteSpan sealed);
+std::optional<CallRecord> open_call(crypto::KeyView epoch_key, std::int64_t id, std::int64_t epoch,
+                                    ByteSpan sealed);
 
 }  // namespace hotline::store

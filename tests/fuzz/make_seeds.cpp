@@ -270,12 +270,11 @@ void sealed_call_seeds() {
   r.quality = store::CallQuality{12.5, 1.0, 3.0, 0.5, 4, 1};
   r.note = "line clear, 确认";
   put("fuzz_sealed_call", "encoded", store::encode_call(r));
-  put("fuzz_sealed_call", "sealed",
-      store::seal_call(fuzz::fixed_key(fuzz::kHistoryKeyFill), 7, 3, r));
+  const crypto::SecretKey history_key = fuzz::fixed_key(fuzz::kHistoryKeyFill);
+  put("fuzz_sealed_call", "sealed", store::seal_call(history_key, 7, 3, r));
   store::CallRecord ringing;
   ringing.peer_name = "北京";
-  put("fuzz_sealed_call", "sealed-in-progress",
-      store::seal_call(fuzz::fixed_key(fuzz::kHistoryKeyFill), 7, 3, ringing));
+  put("fuzz_sealed_call", "sealed-in-progress", store::seal_call(history_key, 7, 3, ringing));
 }
 
 // ---- fuzz_key_file -------------------------------------------------------------------------

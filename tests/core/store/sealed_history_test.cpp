@@ -257,3 +257,67 @@ TEST_CASE("an operator's open view sees what another connection writes, and only
   recorder.exec("DELETE FROM sealed_calls");
   CHECK(view.count({}) == 0);
 }
+
+TEST_CASE("a view of 10 000 calls, opened on several threads, follows rows changed in the middle") {
+  test::TempDir dir;
+  Database db = Database::open(dir.path() / "hotline.db");
+  test::SealedHistory sealed(db);
+  constexpr int kCalls = 10'000;  // more than one thread's share (history_records.cpp)
+  std::vector<std::int64_t> ids;
+  {
+    CallHistory writer = sealed.writer();
+    Transaction transaction(db);
+    for (int i = 0; i < kCalls; ++i) {
+      CallRecord r = secret_call(i);
+      r.note = "call " + std::to_string(i);
+      ids.push_back(writer.begin(r));
+    }
+    transaction.commit();
+  }
+  HistoryRecords view = sealed.reader();
+  view.load();
+  CHECK(view.unreadable() == 0);
+  const std::vector<CallRecord> all = view.query({});
+  REQUIRE(all.size() == kCalls);
+  // Every box opened into its own row, whichever thread opened it.
+  for (const CallRecord& r : all) {
+    REQUIRE(r.id == ids.at(static_cast<std::size_t>(r.started_at)));
+    REQUIRE(r.note == "call " + std::to_string(r.started_at));
+  }
+
+  // Another process rewrites one row, deletes one and damages a third, all mid-table.
+  Database other = Database::open(dir.path() / "hotline.db");
+  CallHistory writer(other, sealed.epoch);
+  CallRecord changed = *view.get(ids[5'000]);
+  changed.outcome = CallOutcome::kMissed;
+  writer.update(changed);
+  other.prepare("DELETE FROM sealed_calls WHERE id = ?1").bind(1, ids[3'000]).run();
+  {
+    Bytes box;
+    {
+      Statement read = other.prepare("SELECT sealed FROM sealed_calls WHERE id = ?1");
+      REQUIRE(read.bind(1, ids[7'000]).step());
+      const ByteSpan stored = read.column_blob(0);
+      box.assign(stored.begin(), stored.end());
+    }
+    box.at(40) ^= 0x01;  // the ciphertext, not its nonce or tag
+    other.prepare("UPDATE sealed_calls SET sealed = ?2 WHERE id = ?1")
+        .bind(1, ids[7'000])
+        .bind(2, ByteSpan(box))
+        .run();
+  }
+  // The open view reads the table again and opens only the rewritten box; the damaged one
+  // keeps its nonce and tag, so the authentic record seen before stays.
+  CHECK(view.count({}) == kCalls - 1);
+  CHECK(view.get(ids[5'000])->outcome == CallOutcome::kMissed);
+  CHECK_FALSE(view.get(ids[3'000]));
+  CHECK(view.get(ids[7'000])->note == "call 7000");
+  CHECK(view.get(ids[7'001])->note == "call 7001");
+  CHECK(view.unreadable() == 0);
+  // A new grant opens everything afresh: the damaged box is counted, not shown.
+  HistoryRecords next_grant = sealed.reader();
+  CHECK(next_grant.count({}) == kCalls - 2);
+  CHECK(next_grant.unreadable() == 1);
+  CHECK_FALSE(next_grant.get(ids[7'000]));
+  CHECK(next_grant.get(ids[9'999])->note == "call 9999");
+}
