@@ -130,8 +130,8 @@ void HistoryRecords::refresh() {
   try {
     read_table(before);
   } catch (...) {
-    // Rows may have been moved out part-way: nothing half-read is ever shown, and the next
-    // query reads and opens everything afresh.
+    // The rows may be half updated: nothing half-read is ever shown, and the next query
+    // reads and opens everything afresh.
     rows_.clear();
     read_at_.reset();
     unreadable_ = 0;
