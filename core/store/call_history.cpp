@@ -145,17 +145,6 @@ int CallHistory::close_interrupted(Database& db) {
   return db.changes();
 }
 
-void apply_state(CallRecord& r, RowState state) {
-  if (state != RowState::kInterrupted || r.ended_at) return;
-  r.outcome = CallOutcome::kInterrupted;
-  r.ended_at = r.last_seen_at;
-  r.end_reason = std::string(kConsoleStoppedReason);
-  r.duration_s =
-      r.answered_at
-          ? static_cast<double>(std::max<std::int64_t>(0, r.last_seen_at - *r.answered_at)) / 1000.0
-          : 0.0;
-}
-
 int seal_clear_history(Database& db, const RecordsKeys& keys, std::int64_t now_ms) {
   if (!db.prepare("SELECT 1 FROM calls LIMIT 1").step()) return 0;
   int moved = 0;

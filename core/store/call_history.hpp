@@ -9,6 +9,7 @@
 // the console writes them and reads back only its own start's; the roles read them all
 // (history_records.hpp).
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -131,7 +132,18 @@ class CallHistory {
 // Returns how many rows moved.
 int seal_clear_history(Database& db, const RecordsKeys& keys, std::int64_t now_ms);
 
-// A row marked interrupted reads as ended at its last_seen_at.
-void apply_state(CallRecord& record, RowState state);
+// A row marked interrupted reads as ended at its last_seen_at. `Call` is a CallRecord or the
+// CallFields a reader of many rows keeps (sealed_call.hpp).
+template <class Call>
+void apply_state(Call& r, RowState state) {
+  if (state != RowState::kInterrupted || r.ended_at) return;
+  r.outcome = CallOutcome::kInterrupted;
+  r.ended_at = r.last_seen_at;
+  r.end_reason = kConsoleStoppedReason;
+  r.duration_s =
+      r.answered_at
+          ? static_cast<double>(std::max<std::int64_t>(0, r.last_seen_at - *r.answered_at)) / 1000.0
+          : 0.0;
+}
 
 }  // namespace hotline::store

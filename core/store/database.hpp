@@ -2,6 +2,10 @@
 // A thin RAII layer over the sqlite3 C API: one connection, prepared statements and
 // transactions. Every failure becomes a hotline::store::DatabaseError carrying SQLite's own
 // message (which names tables and constraints, never bound values).
+//
+// A connection is used by one thread at a time; it is not locked on every call. The console's
+// worker thread owns the profile's (docs/console.md); the database watcher and the call
+// recorder open their own.
 
 #include <algorithm>
 #include <array>

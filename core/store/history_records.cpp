@@ -30,12 +30,13 @@ bool contains_ascii_nocase(std::string_view haystack, std::string_view needle) {
 }
 
 // Missing outcomes (calls in progress) sort first, like SQL's NULLs; the others by name.
-std::string_view outcome_key(const CallRecord& r) {
-  return r.outcome ? to_string(*r.outcome) : std::string_view();
+std::string_view outcome_key(const std::optional<CallOutcome>& outcome) {
+  return outcome ? to_string(*outcome) : std::string_view();
 }
 
 // -1, 0 or 1 for the filter's sort column alone.
-int compare_column(const CallRecord& a, const CallRecord& b, HistorySort sort) {
+template <class Call>
+int compare_column(const Call& a, const Call& b, HistorySort sort) {
   const auto three_way = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
   switch (sort) {
     case HistorySort::kPeer:
@@ -43,7 +44,7 @@ int compare_column(const CallRecord& a, const CallRecord& b, HistorySort sort) {
     case HistorySort::kDirection:
       return three_way(to_string(a.direction), to_string(b.direction));
     case HistorySort::kOutcome:
-      return three_way(outcome_key(a), outcome_key(b));
+      return three_way(outcome_key(a.outcome), outcome_key(b.outcome));
     case HistorySort::kDuration:
       return three_way(a.duration_s, b.duration_s);
     case HistorySort::kStarted:
@@ -52,16 +53,16 @@ int compare_column(const CallRecord& a, const CallRecord& b, HistorySort sort) {
   return three_way(a.started_at, b.started_at);
 }
 
-}  // namespace
-
-bool matches(const CallRecord& r, const HistoryFilter& f) {
+// Whether `r` passes every condition of `f` (limit and offset aside).
+template <class Call>
+bool matches(const Call& r, const HistoryFilter& f) {
   if (f.peer && r.peer_name != *f.peer) return false;
   if (f.since && r.started_at < *f.since) return false;
   if (f.until && r.started_at >= *f.until) return false;
   if (f.outcome && r.outcome != f.outcome) return false;
   if (f.direction && r.direction != *f.direction) return false;
   if (f.text && !f.text->empty()) {
-    const std::string& t = *f.text;
+    const std::string_view t = *f.text;
     return contains_ascii_nocase(r.peer_name, t) || contains_ascii_nocase(r.peer_fingerprint, t) ||
            contains_ascii_nocase(r.sas, t) || contains_ascii_nocase(r.end_reason, t) ||
            contains_ascii_nocase(r.note, t);
@@ -69,43 +70,27 @@ bool matches(const CallRecord& r, const HistoryFilter& f) {
   return true;
 }
 
-bool calls_before(const CallRecord& a, const CallRecord& b, const HistoryFilter& f) {
+// Whether `a` comes before `b` in the filter's order (then start time, then id, in the same
+// direction).
+template <class Call>
+bool calls_before(const Call& a, const Call& b, const HistoryFilter& f) {
   int c = compare_column(a, b, f.sort);
   if (c == 0) c = compare_column(a, b, HistorySort::kStarted);
   if (c == 0) c = a.id < b.id ? -1 : (a.id > b.id ? 1 : 0);
   return f.ascending ? c < 0 : c > 0;
 }
 
-namespace {
-
-// A row whose box must be opened: where its record goes, its key and its box.
-struct BoxToOpen {
-  std::size_t row = 0;  // index into the rows being read
-  crypto::KeyView key;
-  RowState state = RowState::kEnded;
-  ByteSpan box;  // in BoxBlocks
-};
-
-// Boxes copied out of SQLite, whose pointer lasts one step, into blocks that never move: other
-// threads open them while the read goes on.
-class BoxBlocks {
- public:
-  ByteSpan add(ByteSpan box) {
-    if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < box.size()) {
-      Bytes block;
-      block.reserve(std::max(kBlock, box.size()));
-      blocks_.push_back(std::move(block));  // moving a vector keeps its bytes where they are
-    }
-    Bytes& block = blocks_.back();
-    const std::size_t at = block.size();
-    block.insert(block.end(), box.begin(), box.end());  // within its capacity: nothing moves
-    return ByteSpan(block).subspan(at, box.size());
-  }
-
- private:
-  static constexpr std::size_t kBlock = std::size_t{1} << 20;
-  std::vector<Bytes> blocks_;
-};
+// Whether `sealed` is the box `opened` was before it was opened in place: the nonce and the tag
+// stay where they were, and a rewritten box has new ones. (A box edited in the file keeping
+// both would not open; the authentic record seen before stays shown until the next grant reads
+// it afresh and counts it unreadable.)
+bool same_box(ByteSpan opened, ByteSpan sealed) {
+  constexpr std::size_t kNonce = 24;
+  constexpr std::size_t kTag = 16;
+  return opened.size() == sealed.size() && sealed.size() >= kSealedOverhead &&
+         std::equal(sealed.begin(), sealed.begin() + kNonce, opened.begin()) &&
+         std::equal(sealed.end() - kTag, sealed.end(), opened.end() - kTag);
+}
 
 // Helper threads start when an unlock has at least this many boxes per thread to open: a
 // thread's start costs more than a few thousand boxes take. At most kMostThreads, so an
@@ -124,17 +109,43 @@ std::size_t helper_threads(std::size_t expected_boxes) {
 
 }  // namespace
 
+void HistoryRecords::take_fields(Row& row, const CallFields& f) {
+  row.peer_name = f.peer_name;
+  row.peer_fingerprint = f.peer_fingerprint;
+  row.end_reason = f.end_reason;
+  row.sas = f.sas;
+  row.note = f.note;
+  row.started_at = f.started_at;
+  row.duration_s = f.duration_s;
+  row.outcome = f.outcome;
+  row.direction = f.direction;
+}
+
+CallRecord HistoryRecords::record_of(const Row& row) {
+  std::optional<CallFields> fields = read_opened_call(row.box);
+  // It was read when it was opened, and nothing writes to it since.
+  if (!fields) throw Error("call " + std::to_string(row.id) + " no longer reads");
+  apply_state(*fields, row.state);
+  return to_record(*fields, row.id);
+}
+
+void HistoryRecords::forget() noexcept {
+  rows_.clear();
+  boxes_.clear();
+  read_at_.reset();
+  unreadable_ = 0;
+}
+
 void HistoryRecords::refresh() {
   const auto before = db_->change_marker();
   if (read_at_ == before) return;
+  if (boxes_.mostly_stale()) forget();  // many rows rewritten: read and open them all afresh
   try {
     read_table(before);
   } catch (...) {
     // The rows may be half updated: nothing half-read is ever shown, and the next query
     // reads and opens everything afresh.
-    rows_.clear();
-    read_at_.reset();
-    unreadable_ = 0;
+    forget();
     throw;
   }
 }
@@ -158,26 +169,25 @@ void HistoryRecords::read_table(std::pair<std::int64_t, std::int64_t> before) {
   std::vector<char> still_there(rows_.size(), 0);
   std::vector<Row> opening;
   opening.reserve(count);
-  std::vector<std::size_t> replaces;  // per opening row: the index in rows_ it replaces, or npos
+  std::vector<std::size_t> replaces;  // per opening row: the index in rows_ it replaces, or kNew
   replaces.reserve(count);
-  std::vector<BoxToOpen> boxes;
-  boxes.reserve(count);
+  std::vector<crypto::KeyView> keys;  // per opening row
+  keys.reserve(count);
   std::vector<char> opened(count, 0);  // char, not bool: each its own memory, for the threads
-  BoxBlocks blocks;
   Row* const rows = opening.data();
-  const BoxToOpen* const box_list = boxes.data();
+  const crypto::KeyView* const key_list = keys.data();
 
   util::PublishedWork work;
   const auto open_taken = [&] {
     for (util::WorkBatch b = work.take(kBatch); !b.empty(); b = work.take(kBatch)) {
       for (std::size_t i = b.begin; i < b.end; ++i) {
-        const BoxToOpen& box = box_list[i];
-        Row& row = rows[box.row];
-        std::optional<CallRecord> record = open_call(box.key, row.record.id, row.epoch, box.box);
-        if (!record) continue;
-        apply_state(*record, box.state);
-        row.record = std::move(*record);
-        opened[box.row] = 1;
+        Row& row = rows[i];
+        std::optional<CallFields> fields =
+            open_call_in_place(key_list[i], row.id, row.epoch, row.box);
+        if (!fields) continue;
+        apply_state(*fields, row.state);
+        take_fields(row, *fields);
+        opened[i] = 1;
       }
     }
   };
@@ -201,6 +211,7 @@ void HistoryRecords::read_table(std::pair<std::int64_t, std::int64_t> before) {
   try {
     // Both ascend by id, so the rows kept are found by walking them side by side.
     std::size_t kept = 0;
+    std::optional<std::pair<std::int64_t, crypto::KeyView>> last_key;  // rows come by epoch
     Statement stmt = db_->prepare("SELECT id, epoch, state, sealed FROM sealed_calls ORDER BY id");
     while (stmt.step()) {
       if (opening.size() == count) throw Error("the call history changed while it was read");
@@ -208,37 +219,46 @@ void HistoryRecords::read_table(std::pair<std::int64_t, std::int64_t> before) {
       const std::int64_t epoch = stmt.column_int64(1);
       const auto state = static_cast<RowState>(stmt.column_int64(2));
       const ByteSpan sealed = stmt.column_blob(3);
-      BoxId box_id{};
-      if (sealed.size() >= box_id.size()) {
-        std::copy_n(sealed.begin(), 24, box_id.begin());
-        std::copy_n(sealed.end() - 16, 16, box_id.begin() + 24);
-      }
-      while (kept < rows_.size() && rows_[kept].record.id < id) ++kept;  // removed
-      const bool known = kept < rows_.size() && rows_[kept].record.id == id;
-      if (known && rows_[kept].epoch == epoch && rows_[kept].box_id == box_id) {
-        // The state changes without a new box (a start marks open rows interrupted).
-        apply_state(rows_[kept].record, state);
+      while (kept < rows_.size() && rows_[kept].id < id) ++kept;  // removed
+      const bool known = kept < rows_.size() && rows_[kept].id == id;
+      if (known && rows_[kept].epoch == epoch && same_box(rows_[kept].box, sealed)) {
+        Row& row = rows_[kept];
+        if (row.state != state) {  // a start marks open rows interrupted without a new box
+          std::optional<CallFields> fields = read_opened_call(row.box);
+          if (!fields) throw Error("call " + std::to_string(id) + " no longer reads");
+          apply_state(*fields, state);
+          take_fields(row, *fields);
+          row.state = state;
+        }
         still_there[kept] = 1;
         continue;
       }
-      const std::optional<crypto::KeyView> key = keyring_.key_of(epoch);
-      if (!key || sealed.size() > kMaxSealedRecord) {  // not copied: it would not open
+      if (!last_key || last_key->first != epoch) {
+        const std::optional<crypto::KeyView> key = keyring_.key_of(epoch);
+        if (key) {
+          last_key.emplace(epoch, *key);
+        } else {
+          last_key.reset();
+        }
+      }
+      if (!last_key || sealed.size() > kMaxSealedRecord) {  // not copied: it would not open
         ++unreadable_;
         continue;
       }
       Row& row = opening.emplace_back();
+      row.id = id;
       row.epoch = epoch;
-      row.box_id = box_id;
-      row.record.id = id;
+      row.state = state;
+      row.box = boxes_.add(sealed);
+      keys.push_back(last_key->second);
       replaces.push_back(known ? kept : kNew);
-      boxes.push_back({opening.size() - 1, *key, state, blocks.add(sealed)});
-      if (boxes.size() % kBatch == 0) work.publish(boxes.size());
+      if (opening.size() % kBatch == 0) work.publish(opening.size());
     }
   } catch (...) {
-    work.finish(boxes.size());  // the helpers end; the unwinding joins them
+    work.finish(opening.size());  // the helpers end; the unwinding joins them
     throw;
   }
-  work.finish(boxes.size());
+  work.finish(opening.size());
   open_taken();
   helpers.clear();  // joins them
   for (const std::exception_ptr& failure : failures) {
@@ -247,42 +267,39 @@ void HistoryRecords::read_table(std::pair<std::int64_t, std::int64_t> before) {
 
   // Rewritten rows take their place; gone ones leave; new ones come at the end, in id order.
   for (std::size_t i = 0; i < opening.size(); ++i) {
-    if (replaces[i] == kNew) continue;
-    if (opened[i]) {
-      rows_[replaces[i]] = std::move(opening[i]);
+    if (!opened[i]) {
+      ++unreadable_;
+      boxes_.drop(opening[i].box);
+    } else if (replaces[i] != kNew) {
+      boxes_.drop(rows_[replaces[i]].box);
+      rows_[replaces[i]] = opening[i];
       still_there[replaces[i]] = 1;
     }
   }
   std::size_t left = 0;
   for (std::size_t i = 0; i < rows_.size(); ++i) {
-    if (!still_there[i]) continue;
-    if (left != i) rows_[left] = std::move(rows_[i]);
+    if (!still_there[i]) {
+      boxes_.drop(rows_[i].box);
+      continue;
+    }
+    if (left != i) rows_[left] = rows_[i];
     ++left;
   }
   rows_.erase(rows_.begin() + static_cast<std::ptrdiff_t>(left), rows_.end());
   const std::size_t old_end = rows_.size();
-  std::size_t added = 0;  // opened new rows, moved to the front of `opening`
-  for (std::size_t i = 0; i < opening.size(); ++i) {
-    if (!opened[i]) {
-      ++unreadable_;
-    } else if (replaces[i] == kNew) {
-      if (added != i) opening[added] = std::move(opening[i]);
-      ++added;
-    }
-  }
-  opening.erase(opening.begin() + static_cast<std::ptrdiff_t>(added), opening.end());
-  if (old_end == 0) {
-    rows_ = std::move(opening);  // the first read: no row moves again
+  const auto is_new = [&](std::size_t i) { return opened[i] && replaces[i] == kNew; };
+  if (old_end == 0 && std::all_of(opening.begin(), opening.end(),
+                                  [&](const Row& row) { return is_new(&row - rows); })) {
+    rows_ = std::move(opening);  // the first read, every row opened: nothing is copied
   } else {
-    rows_.insert(rows_.end(), std::make_move_iterator(opening.begin()),
-                 std::make_move_iterator(opening.end()));
+    for (std::size_t i = 0; i < opening.size(); ++i) {
+      if (is_new(i)) rows_.push_back(opening[i]);
+    }
   }
   // Ids only grow, so new rows follow the old ones; a row put back with a lower id by hand
   // in the file would not, and is sorted in.
-  if (old_end > 0 && old_end < rows_.size() &&
-      rows_[old_end].record.id < rows_[old_end - 1].record.id) {
-    std::sort(rows_.begin(), rows_.end(),
-              [](const Row& a, const Row& b) { return a.record.id < b.record.id; });
+  if (old_end > 0 && old_end < rows_.size() && rows_[old_end].id < rows_[old_end - 1].id) {
+    std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) { return a.id < b.id; });
   }
   read_at_ = marker;
 }
@@ -290,8 +307,8 @@ void HistoryRecords::read_table(std::pair<std::int64_t, std::int64_t> before) {
 const HistoryRecords::Row* HistoryRecords::find(std::int64_t id) const {
   const auto it =
       std::lower_bound(rows_.begin(), rows_.end(), id,
-                       [](const Row& row, std::int64_t wanted) { return row.record.id < wanted; });
-  return it != rows_.end() && it->record.id == id ? &*it : nullptr;
+                       [](const Row& row, std::int64_t wanted) { return row.id < wanted; });
+  return it != rows_.end() && it->id == id ? &*it : nullptr;
 }
 
 std::vector<const HistoryRecords::Row*> HistoryRecords::matching(const HistoryFilter& filter) {
@@ -300,7 +317,7 @@ std::vector<const HistoryRecords::Row*> HistoryRecords::matching(const HistoryFi
   // Newest first when the order is descending (the default, newest first): ids follow start
   // times, so a page's partial sort then finds its rows first and passes over the rest.
   const auto take = [&](const Row& row) {
-    if (matches(row.record, filter)) out.push_back(&row);
+    if (matches(row, filter)) out.push_back(&row);
   };
   if (filter.ascending) {
     std::for_each(rows_.begin(), rows_.end(), take);
@@ -313,7 +330,7 @@ std::vector<const HistoryRecords::Row*> HistoryRecords::matching(const HistoryFi
 std::vector<CallRecord> HistoryRecords::query(const HistoryFilter& filter) {
   std::vector<const Row*> rows = matching(filter);
   const auto before = [&filter](const Row* a, const Row* b) {
-    return calls_before(a->record, b->record, filter);
+    return calls_before(*a, *b, filter);
   };
   const auto offset =
       std::min(static_cast<std::size_t>(std::max<std::int64_t>(0, filter.offset)), rows.size());
@@ -326,21 +343,21 @@ std::vector<CallRecord> HistoryRecords::query(const HistoryFilter& filter) {
                     before);
   std::vector<CallRecord> page;
   page.reserve(end - offset);
-  for (std::size_t i = offset; i < end; ++i) page.push_back(rows[i]->record);
+  for (std::size_t i = offset; i < end; ++i) page.push_back(record_of(*rows[i]));
   return page;
 }
 
 std::int64_t HistoryRecords::count(const HistoryFilter& filter) {
   refresh();
   return std::count_if(rows_.begin(), rows_.end(),
-                       [&filter](const Row& row) { return matches(row.record, filter); });
+                       [&filter](const Row& row) { return matches(row, filter); });
 }
 
 std::optional<CallRecord> HistoryRecords::get(std::int64_t id) {
   refresh();
   const Row* row = find(id);
   if (row == nullptr) return std::nullopt;
-  return row->record;
+  return record_of(*row);
 }
 
 void HistoryRecords::set_note(std::int64_t id, std::string_view note) {

@@ -14,14 +14,10 @@
 
 #include "core/store/call_history.hpp"
 #include "core/store/history_keys.hpp"
+#include "core/store/opened_boxes.hpp"
+#include "core/store/sealed_call.hpp"
 
 namespace hotline::store {
-
-// Whether `record` passes every condition of `filter` (limit and offset aside).
-bool matches(const CallRecord& record, const HistoryFilter& filter);
-// Whether `a` comes before `b` in the filter's order (then start time, then id, in the same
-// direction).
-bool calls_before(const CallRecord& a, const CallRecord& b, const HistoryFilter& filter);
 
 class HistoryRecords {
  public:
@@ -44,26 +40,42 @@ class HistoryRecords {
   // Rows of the last read that the role's keys did not open (sealed before the role had its
   // present passphrase, or edited in the file).
   std::int64_t unreadable() const { return unreadable_; }
+  // The bytes of opened records held, rows no longer shown included (they are let go once they
+  // outweigh the rest).
+  std::size_t held_bytes() const { return boxes_.used(); }
 
  private:
-  using BoxId = std::array<std::uint8_t, 40>;
+  // A row as queries filter and sort it: the fields they look at, its state applied, the texts
+  // pointing into its box, which was opened where it lies. A page's CallRecords are read from
+  // the box again: most rows are never copied out.
   struct Row {
+    std::int64_t id = 0;
     std::int64_t epoch = 0;
-    // The box's nonce and tag: a rewritten box has new ones. (A box edited in the file
-    // keeping both would not open; the authentic record seen before stays shown until the
-    // next grant reads it afresh and counts it unreadable.)
-    BoxId box_id{};
-    CallRecord record;  // its state applied; record.id orders rows_
+    RowState state = RowState::kEnded;
+    MutableByteSpan box;  // in boxes_: the nonce, the opened record, the tag
+    std::string_view peer_name;
+    std::string_view peer_fingerprint;
+    std::string_view end_reason;
+    std::string_view sas;
+    std::string_view note;
+    std::int64_t started_at = 0;
+    double duration_s = 0;
+    std::optional<CallOutcome> outcome;
+    CallDirection direction = CallDirection::kOut;
   };
+  static void take_fields(Row& row, const CallFields& fields);
+  static CallRecord record_of(const Row& row);
 
   // Brings rows_ up to the table: nothing is read when the database did not change.
   void refresh();
   void read_table(std::pair<std::int64_t, std::int64_t> change_marker_before);
+  void forget() noexcept;
   std::vector<const Row*> matching(const HistoryFilter& filter);
   const Row* find(std::int64_t id) const;
 
   Database* db_;
   HistoryKeyring keyring_;
+  OpenedBoxes boxes_;      // before rows_, which point into it
   std::vector<Row> rows_;  // ascending id, as SQLite returns them
   std::optional<std::pair<std::int64_t, std::int64_t>> read_at_;
   std::int64_t unreadable_ = 0;

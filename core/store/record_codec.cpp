@@ -35,6 +35,20 @@ bool open_record_into(crypto::KeyView key, ByteSpan ad, ByteSpan sealed,
              ad.data(), ad.size(), sealed.data(), key.data()) == 0;
 }
 
+std::optional<MutableByteSpan> open_record_in_place(crypto::KeyView key, ByteSpan ad,
+                                                    MutableByteSpan sealed) {
+  if (sealed.size() < kNonceLen + kTagLen) return std::nullopt;
+  // libsodium opens in place: the tag is checked over the ciphertext before it is overwritten.
+  const MutableByteSpan plain = sealed.subspan(kNonceLen, sealed.size() - kSealedOverhead);
+  if (!open_record_into(key, ad, sealed, plain)) return std::nullopt;
+  return plain;
+}
+
+ByteSpan opened_record(ByteSpan opened_box) {
+  if (opened_box.size() < kSealedOverhead) return {};
+  return opened_box.subspan(kNonceLen, opened_box.size() - kSealedOverhead);
+}
+
 std::optional<Bytes> open_record(crypto::KeyView key, ByteSpan ad, ByteSpan sealed) {
   if (sealed.size() < kNonceLen + kTagLen || sealed.size() - kNonceLen - kTagLen > kMaxPlaintext) {
     return std::nullopt;

@@ -59,13 +59,16 @@ class Reader {
     if (v > 1) ok_ = false;
     return v == 1;
   }
-  std::string text() {
+  std::string text() { return std::string(text_view()); }
+  // The text where it lies in the input: valid for as long as the input is.
+  std::string_view text_view() {
     const std::int64_t n = i64();
     if (n < 0 || !need(static_cast<std::size_t>(n))) {
       ok_ = false;
       return {};
     }
-    std::string s(reinterpret_cast<const char*>(in_.data() + at_), static_cast<std::size_t>(n));
+    const std::string_view s(reinterpret_cast<const char*>(in_.data() + at_),
+                             static_cast<std::size_t>(n));
     at_ += static_cast<std::size_t>(n);
     return s;
   }
@@ -108,5 +111,12 @@ std::optional<Bytes> open_record(crypto::KeyView key, ByteSpan ad, ByteSpan seal
 // not open.
 bool open_record_into(crypto::KeyView key, ByteSpan ad, ByteSpan sealed,
                       std::span<std::uint8_t> plain);
+// The same where the box lies: the plaintext takes the ciphertext's place and the nonce and tag
+// stay, so a reader of a whole table copies each box once (docs/records.md). Returns the
+// plaintext, or nullopt when the box does not open (its ciphertext is then zeroed).
+std::optional<MutableByteSpan> open_record_in_place(crypto::KeyView key, ByteSpan ad,
+                                                    MutableByteSpan sealed);
+// The plaintext of a box open_record_in_place opened.
+ByteSpan opened_record(ByteSpan opened_box);
 
 }  // namespace hotline::store

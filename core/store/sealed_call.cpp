@@ -57,12 +57,12 @@ Bytes encode_call(const CallRecord& r) {
   return w.take();
 }
 
-std::optional<CallRecord> decode_call(ByteSpan bytes) {
+std::optional<CallFields> read_call(ByteSpan bytes) {
   Reader in(bytes);
   if (in.u8() != kCodecVersion) return std::nullopt;
-  CallRecord r;
-  r.peer_name = in.text();
-  r.peer_fingerprint = in.text();
+  CallFields r;
+  r.peer_name = in.text_view();
+  r.peer_fingerprint = in.text_view();
   r.peer_verified = in.flag();
   r.direction = in.flag() ? CallDirection::kIn : CallDirection::kOut;
   r.started_at = in.i64();
@@ -73,8 +73,8 @@ std::optional<CallRecord> decode_call(ByteSpan bytes) {
   const std::uint8_t outcome = in.u8();
   if (outcome > kCallOutcomeCount) return std::nullopt;
   if (outcome > 0) r.outcome = static_cast<CallOutcome>(outcome - 1);
-  r.end_reason = in.text();
-  r.sas = in.text();
+  r.end_reason = in.text_view();
+  r.sas = in.text_view();
   r.sas_confirmed_local = in.flag();
   r.sas_confirmed_remote = in.flag();
   if (in.flag()) {
@@ -87,9 +87,37 @@ std::optional<CallRecord> decode_call(ByteSpan bytes) {
     q.interruptions = in.i64();
     r.quality = q;
   }
-  r.note = in.text();
+  r.note = in.text_view();
   if (!in.ok() || !in.rest_is_padding()) return std::nullopt;
   return r;
+}
+
+CallRecord to_record(const CallFields& f, std::int64_t id) {
+  CallRecord r;
+  r.id = id;
+  r.peer_name = f.peer_name;
+  r.peer_fingerprint = f.peer_fingerprint;
+  r.peer_verified = f.peer_verified;
+  r.direction = f.direction;
+  r.started_at = f.started_at;
+  r.answered_at = f.answered_at;
+  r.ended_at = f.ended_at;
+  r.last_seen_at = f.last_seen_at;
+  r.duration_s = f.duration_s;
+  r.outcome = f.outcome;
+  r.end_reason = f.end_reason;
+  r.sas = f.sas;
+  r.sas_confirmed_local = f.sas_confirmed_local;
+  r.sas_confirmed_remote = f.sas_confirmed_remote;
+  r.quality = f.quality;
+  r.note = f.note;
+  return r;
+}
+
+std::optional<CallRecord> decode_call(ByteSpan bytes) {
+  const std::optional<CallFields> fields = read_call(bytes);
+  if (!fields) return std::nullopt;
+  return to_record(*fields, 0);
 }
 
 Bytes seal_call(crypto::KeyView epoch_key, std::int64_t id, std::int64_t epoch,
@@ -115,6 +143,18 @@ std::optional<CallRecord> open_call(crypto::KeyView epoch_key, std::int64_t id, 
   sodium_memzero(plain.data(), plain.size());
   if (record) record->id = id;
   return record;
+}
+
+std::optional<CallFields> open_call_in_place(crypto::KeyView epoch_key, std::int64_t id,
+                                             std::int64_t epoch, MutableByteSpan sealed) {
+  const std::optional<MutableByteSpan> plain =
+      open_record_in_place(epoch_key, row_context(id, epoch), sealed);
+  if (!plain) return std::nullopt;
+  return read_call(*plain);
+}
+
+std::optional<CallFields> read_opened_call(ByteSpan opened_box) {
+  return read_call(opened_record(opened_box));
 }
 
 }  // namespace hotline::store

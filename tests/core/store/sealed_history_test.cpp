@@ -9,6 +9,7 @@
 #include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "core/store/migrations.hpp"
+#include "core/store/record_codec.hpp"
 #include "core/store/sealed_call.hpp"
 #include "tests/support/test_paths.hpp"
 
@@ -254,8 +255,99 @@ TEST_CASE("an operator's open view sees what another connection writes, and only
   writer.update(r);
   CHECK(view.get(r.id)->outcome == CallOutcome::kMissed);
   CHECK(CallHistory::close_interrupted(recorder) == 0);
+  // A start marks a call left open interrupted without a new box: the view's filters follow.
+  CallRecord open = secret_call(2'000);
+  open.ended_at.reset();
+  open.outcome.reset();
+  open.answered_at = 2'500;
+  open.last_seen_at = 9'500;
+  open.id = writer.begin(open);
+  HistoryFilter interrupted;
+  interrupted.outcome = CallOutcome::kInterrupted;
+  CHECK(view.count(interrupted) == 0);
+  CHECK(CallHistory::close_interrupted(recorder) == 1);
+  CHECK(view.count(interrupted) == 1);
+  const CallRecord closed = *view.get(open.id);
+  CHECK(closed.end_reason == kConsoleStoppedReason);
+  CHECK(closed.ended_at == 9'500);
+  CHECK(closed.duration_s == 7.0);
+  HistoryFilter by_reason;
+  by_reason.text = "CONSOLE_STOPPED";
+  CHECK(view.query(by_reason).at(0).id == open.id);
   recorder.exec("DELETE FROM sealed_calls");
   CHECK(view.count({}) == 0);
+}
+
+TEST_CASE("a box opened where it lies reads as one opened into a copy, and a damaged one not") {
+  test::TempDir dir;
+  Database db = Database::open(dir.path() / "hotline.db");
+  test::SealedHistory sealed(db);
+  CallRecord r = secret_call(5);
+  r.note = std::string(kNote);
+  r.quality = CallQuality{1.5, 2.5, 3.5, 4.5, 6, 7};
+  const crypto::KeyView key = sealed.epoch->key;
+  const Bytes box = seal_call(key, 42, sealed.epoch->id, r);
+  r.id = 42;
+  REQUIRE(open_call(key, 42, sealed.epoch->id, box) == r);
+
+  Bytes in_place = box;
+  const std::optional<CallFields> fields =
+      open_call_in_place(key, 42, sealed.epoch->id, MutableByteSpan(in_place));
+  REQUIRE(fields);
+  CHECK(to_record(*fields, 42) == r);
+  CHECK(fields->note == kNote);  // pointing into the opened box
+  CHECK(fields->note.data() > reinterpret_cast<const char*>(in_place.data()));
+  CHECK(fields->note.data() < reinterpret_cast<const char*>(in_place.data() + in_place.size()));
+  // The nonce and the tag stay where they were; the record is read again from the box.
+  CHECK(std::equal(box.begin(), box.begin() + 24, in_place.begin()));
+  CHECK(std::equal(box.end() - 16, box.end(), in_place.end() - 16));
+  CHECK(to_record(*read_opened_call(in_place), 42) == r);
+
+  Bytes damaged = box;
+  damaged.at(30) ^= 0x01;
+  CHECK_FALSE(open_call_in_place(key, 42, sealed.epoch->id, MutableByteSpan(damaged)));
+  Bytes elsewhere = box;
+  CHECK_FALSE(open_call_in_place(key, 43, sealed.epoch->id, MutableByteSpan(elsewhere)));
+  Bytes short_box(kSealedOverhead - 1, 0);
+  CHECK_FALSE(open_call_in_place(key, 42, sealed.epoch->id, MutableByteSpan(short_box)));
+}
+
+TEST_CASE("a view whose rows were rewritten many times holds only what it shows") {
+  test::TempDir dir;
+  Database db = Database::open(dir.path() / "hotline.db");
+  test::SealedHistory sealed(db);
+  constexpr int kCalls = 2'000;
+  CallHistory writer = sealed.writer();
+  std::vector<CallRecord> calls;
+  {
+    Transaction transaction(db);
+    for (int i = 0; i < kCalls; ++i) {
+      CallRecord r = secret_call(i);
+      r.id = writer.begin(r);
+      calls.push_back(r);
+    }
+    transaction.commit();
+  }
+  HistoryRecords view = sealed.reader();
+  view.load();
+  const std::size_t first_read = view.held_bytes();
+  CHECK(first_read >= kCalls * (kSealedOverhead + 64));
+  // Every row rewritten, again and again (a heartbeat each): the view reads each rewrite.
+  for (int round = 1; round <= 8; ++round) {
+    Transaction transaction(db);
+    for (CallRecord& r : calls) {
+      r.end_reason = "round " + std::to_string(round);
+      writer.update(r);
+    }
+    transaction.commit();
+    HistoryFilter this_round;
+    this_round.text = "round " + std::to_string(round);
+    REQUIRE(view.count(this_round) == kCalls);
+    REQUIRE(view.get(calls[1'234].id)->end_reason == "round " + std::to_string(round));
+    // Boxes no row uses any more are let go once they outweigh the rest (and a block).
+    CHECK(view.held_bytes() <= 2 * first_read + (std::size_t{1} << 20));
+  }
+  CHECK(view.unreadable() == 0);
 }
 
 TEST_CASE("a view of 10 000 calls, opened on several threads, follows rows changed in the middle") {
