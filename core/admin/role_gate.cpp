@@ -1,5 +1,8 @@
 #include "core/admin/role_gate.hpp"
 
+#include <system_error>
+#include <thread>
+
 #include "core/admin/audit_details.hpp"
 #include "core/admin/passphrase_policy.hpp"
 #include "core/store/call_history.hpp"
@@ -40,6 +43,24 @@ bool RoleGate::has_passphrase(Role role) {
 RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string actor) {
   if (role == Role::kOfficial) return official(std::move(actor));
   const std::string name = name_of(role);
+  // The operator's history is read on another thread while the passphrase is checked here
+  // (Argon2id): once it is accepted, only opening the rows is left (docs/performance.md). A
+  // wrong passphrase stops the read (the thread's destructor asks it to, and joins it).
+  std::optional<store::HistoryRecords::ReadAhead> ahead;
+  std::jthread reader;
+  if (role == Role::kOperator) {
+    try {
+      reader = std::jthread([&ahead, path = profile_.database().path()](std::stop_token stop) {
+        try {
+          ahead.emplace(store::HistoryRecords::ReadAhead::read(path, stop));
+        } catch (...) {
+          // Not read ahead: the first query reads the table itself.
+        }
+      });
+    } catch (const std::system_error&) {
+      // No thread: the same.
+    }
+  }
   store::RoleCheck check = roles_.check(role, passphrase, unix_ms_now());
   switch (check.result) {
     case Result::kAccepted: {
@@ -47,6 +68,8 @@ RoleGrant RoleGate::unlock(Role role, std::string_view passphrase, std::string a
           profile_.database(), take_records_key(role, passphrase, check));
       seal_waiting_history();
       audit_.record(role, actor, "role.unlock", audit_details(AuditDetail::kRoleUnlocked, {name}));
+      if (reader.joinable()) reader.join();
+      if (ahead) history->use(std::move(*ahead));
       return RoleGrant(role, std::move(actor), std::move(history));
     }
     case Result::kNotSet:

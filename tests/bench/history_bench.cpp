@@ -131,6 +131,37 @@ void unlock_opens_the_history(benchmark::State& state) {
   }
 }
 
+// What an operator's unlock does while Argon2id checks the passphrase, on another thread and
+// connection (admin::RoleGate): the table read and its boxes copied, none opened.
+void read_ahead_during_the_passphrase_check(benchmark::State& state) {
+  History& h = history();
+  for (auto _ : state) {
+    std::optional<HistoryRecords::ReadAhead> ahead(HistoryRecords::ReadAhead::read(h.db.path()));
+    state.PauseTiming();
+    ahead.reset();
+    state.ResumeTiming();
+  }
+}
+
+// What is left once the passphrase is accepted: the epoch keys and every row opened from the
+// table read ahead (it did not change meanwhile).
+void unlock_after_the_read_ahead(benchmark::State& state) {
+  History& h = history();
+  for (auto _ : state) {
+    state.PauseTiming();
+    HistoryRecords::ReadAhead ahead = HistoryRecords::ReadAhead::read(h.db.path());
+    state.ResumeTiming();
+    std::optional<HistoryRecords> fresh(h.sealed.reader());
+    fresh->use(std::move(ahead));
+    fresh->load();
+    benchmark::DoNotOptimize(fresh->unreadable());
+    state.PauseTiming();
+    if (fresh->table_reads() != 0) state.SkipWithError("the read-ahead was not used");
+    fresh.reset();
+    state.ResumeTiming();
+  }
+}
+
 // The operator's first filter after that unlock: as quick as every later one.
 void first_filter_after_the_unlock(benchmark::State& state) {
   History& h = history();
@@ -170,6 +201,24 @@ void newest_page_after_a_write(benchmark::State& state) {
   }
 }
 
+// A query after another process changed another table (an audit entry, a setting): the
+// history's change count says its rows did not change, and nothing is read.
+void newest_page_after_another_table_changed(benchmark::State& state) {
+  History& h = history();
+  Database other = Database::open(h.db.path());
+  HistoryFilter f;
+  f.limit = 100;
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    other.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('bench', ?1)")
+        .bind(1, std::to_string(++n))
+        .run();
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(h.calls.query(f).data());
+  }
+}
+
 void count_by_outcome(benchmark::State& state) {
   HistoryRecords& calls = history().calls;
   HistoryFilter f;
@@ -187,7 +236,10 @@ BENCHMARK(peer_outcome_direction_month)->Unit(benchmark::kMillisecond);
 BENCHMARK(text_search)->Unit(benchmark::kMillisecond);
 BENCHMARK(count_by_outcome)->Unit(benchmark::kMillisecond);
 BENCHMARK(unlock_opens_the_history)->Unit(benchmark::kMillisecond);
+BENCHMARK(read_ahead_during_the_passphrase_check)->Unit(benchmark::kMillisecond);
+BENCHMARK(unlock_after_the_read_ahead)->Unit(benchmark::kMillisecond);
 BENCHMARK(first_filter_after_the_unlock)->Unit(benchmark::kMillisecond);
 BENCHMARK(newest_page_after_a_write)->Unit(benchmark::kMillisecond);
+BENCHMARK(newest_page_after_another_table_changed)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -413,3 +413,104 @@ TEST_CASE("a view of 10 000 calls, opened on several threads, follows rows chang
   CHECK_FALSE(next_grant.get(ids[7'000]));
   CHECK(next_grant.get(ids[9'999])->note == "call 9999");
 }
+
+namespace {
+
+// `calls` sealed calls, each with its index in its note; their ids.
+std::vector<std::int64_t> write_calls(test::SealedHistory& sealed, int calls) {
+  std::vector<std::int64_t> ids;
+  CallHistory writer = sealed.writer();
+  Transaction transaction(sealed.db);
+  for (int i = 0; i < calls; ++i) {
+    CallRecord r = secret_call(i);
+    r.note = "call " + std::to_string(i);
+    ids.push_back(writer.begin(r));
+  }
+  transaction.commit();
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("the table read ahead is opened without reading it again; a change since is read") {
+  test::TempDir dir;
+  Database db = Database::open(dir.path() / "hotline.db");
+  test::SealedHistory sealed(db);
+  constexpr int kCalls = 5'000;
+  const std::vector<std::int64_t> ids = write_calls(sealed, kCalls);
+
+  SECTION("unchanged: its boxes are opened, the table is not read") {
+    HistoryRecords view = sealed.reader();
+    view.use(HistoryRecords::ReadAhead::read(db.path()));
+    view.load();
+    CHECK(view.table_reads() == 0);
+    CHECK(view.count({}) == kCalls);
+    CHECK(view.unreadable() == 0);
+    CHECK(view.get(ids[4'321])->note == "call 4321");
+    CHECK(view.query({}).front().id == ids.back());
+  }
+  SECTION("a row rewritten after the read ahead: the table is read and the new row shown") {
+    HistoryRecords::ReadAhead ahead = HistoryRecords::ReadAhead::read(db.path());
+    Database other = Database::open(db.path());
+    CallHistory writer(other, sealed.epoch);
+    CallRecord changed = *sealed.reader().get(ids[10]);
+    changed.outcome = CallOutcome::kMissed;
+    writer.update(changed);
+    HistoryRecords view = sealed.reader();
+    view.use(std::move(ahead));
+    CHECK(view.get(ids[10])->outcome == CallOutcome::kMissed);
+    CHECK(view.table_reads() == 1);
+    CHECK(view.count({}) == kCalls);
+  }
+  SECTION("a read ahead stopped early is not used") {
+    std::stop_source stop;
+    stop.request_stop();
+    HistoryRecords view = sealed.reader();
+    view.use(HistoryRecords::ReadAhead::read(db.path(), stop.get_token()));
+    CHECK(view.count({}) == kCalls);
+    CHECK(view.table_reads() == 1);
+  }
+  SECTION("rows the role cannot open are counted, as when it reads the table itself") {
+    db.prepare("UPDATE history_epoch_keys SET sealed = zeroblob(80) WHERE holder = 'operator'")
+        .run();
+    HistoryRecords view = sealed.reader();
+    view.use(HistoryRecords::ReadAhead::read(db.path()));
+    CHECK(view.count({}) == 0);
+    CHECK(view.unreadable() == kCalls);
+  }
+}
+
+TEST_CASE("an open view reads the table again only when the call history changed") {
+  test::TempDir dir;
+  Database db = Database::open(dir.path() / "hotline.db");
+  test::SealedHistory sealed(db);
+  const std::vector<std::int64_t> ids = write_calls(sealed, 100);
+  HistoryRecords view = sealed.reader();
+  view.load();
+  REQUIRE(view.table_reads() == 1);
+
+  // Another process changes another table: the history's change count says nothing changed.
+  Database other = Database::open(db.path());
+  other.exec("INSERT INTO settings (key, value) VALUES ('x-test', '1')");
+  CHECK(view.count({}) == 100);
+  CHECK(view.table_reads() == 1);
+
+  // Its rows change: read again.
+  CallHistory writer(other, sealed.epoch);
+  CallRecord changed = *view.get(ids[50]);
+  changed.outcome = CallOutcome::kMissed;
+  writer.update(changed);
+  CHECK(view.get(ids[50])->outcome == CallOutcome::kMissed);
+  CHECK(view.table_reads() == 2);
+  view.set_note(ids[51], "noted");  // through the view's own connection
+  CHECK(view.get(ids[51])->note == "noted");
+  CHECK(view.table_reads() == 3);
+
+  // A file whose change count was removed: every change of the database reads the table.
+  other.exec("DROP TABLE sealed_calls_version");
+  CHECK(view.count({}) == 100);
+  const std::int64_t reads = view.table_reads();
+  other.exec("UPDATE settings SET value = '2' WHERE key = 'x-test'");
+  CHECK(view.count({}) == 100);
+  CHECK(view.table_reads() == reads + 1);
+}
