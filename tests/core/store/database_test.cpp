@@ -51,12 +51,12 @@ TEST_CASE("opening configures WAL, foreign keys, synchronous and the v1 schema")
   CHECK(pragma_text(db, "secure_delete") == "1");
   CHECK(db.user_version() == latest_schema_version());
   CHECK(latest_schema_version() == 8);
-  CHECK(table_names(db) == std::vector<std::string>{
-                               "audit_head", "audit_log", "calls", "directory_seal",
-                               "handshake_replay", "history_epoch_keys", "history_epochs", "peers",
-                               "records_key", "refused_probes", "removed_peers", "role_attempts",
-                               "role_passphrases", "sealed_calls", "sealed_calls_version", "settings",
-                               "sqlite_sequence"});
+  CHECK(table_names(db) ==
+        std::vector<std::string>{"audit_head", "audit_log", "calls", "directory_seal",
+                                 "handshake_replay", "history_epoch_keys", "history_epochs",
+                                 "peers", "records_key", "refused_probes", "removed_peers",
+                                 "role_attempts", "role_passphrases", "sealed_calls",
+                                 "sealed_calls_version", "settings", "sqlite_sequence"});
 }
 
 TEST_CASE("a new database file is private to the user") {
