@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <system_error>
 #include <thread>
 
 #include "core/store/database.hpp"
@@ -76,6 +75,7 @@ class HistoryRecords::Opening {
       : rows_(rows), keys_(keys), opened_(opened) {
     const std::size_t wanted = helper_threads(expected_boxes);
     failures_.resize(wanted);
+    helpers_.reserve(wanted);
     for (std::size_t t = 0; t < wanted; ++t) {
       try {
         helpers_.emplace_back([this, t] {
@@ -85,8 +85,8 @@ class HistoryRecords::Opening {
             failures_[t] = std::current_exception();
           }
         });
-      } catch (const std::system_error&) {
-        break;  // no more threads: the calling one opens the rest
+      } catch (...) {
+        break;  // no more threads (or memory for one): the calling one opens the rest
       }
     }
   }
@@ -226,7 +226,7 @@ HistoryRecords::ReadAhead HistoryRecords::ReadAhead::read(const std::filesystem:
 
 bool HistoryRecords::open_read_ahead(ReadAhead& ahead,
                                      std::pair<std::int64_t, std::int64_t> before) {
-  if (read_at_ || !rows_.empty() || !ahead.version_) return false;
+  if (read_at_ || !rows_.empty() || !ahead.version_ || db_->in_transaction()) return false;
   keyring_.refresh(*db_);  // first: it may store the role's wraps of epoch keys
   const std::pair marker{db_->change_marker().first, before.second};  // as read_table's
   if (table_version(*db_) != ahead.version_) return false;  // changed since: read it again
@@ -262,10 +262,13 @@ void HistoryRecords::read_table(std::pair<std::int64_t, std::int64_t> before) {
   // make the next query read everything again), other processes' commits from before it: one
   // that lands from here on is read again next time.
   const std::pair marker{db_->change_marker().first, before.second};
+  // Inside a transaction of this connection's own the count may be one it rolls back: not kept.
+  const bool in_callers_transaction = db_->in_transaction();
   ReadSnapshot snapshot(*db_);
   ++table_reads_;
   unreadable_ = 0;
-  const std::optional<std::int64_t> version = table_version(*db_);
+  const std::optional<std::int64_t> version =
+      in_callers_transaction ? std::nullopt : table_version(*db_);
   const std::size_t count = row_count(*db_);  // exact: the same snapshot as the read below
   // The rows kept are updated where they are; a row with a new box (new, or rewritten) gets a
   // place in `opening`, sized once so that nothing moves while helper threads open the boxes.

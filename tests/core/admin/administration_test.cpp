@@ -334,7 +334,8 @@ TEST_CASE("an operator's unlock reads the history while the passphrase is checke
   CHECK(op.history()->table_reads() == 0);  // the table read during the Argon2id check was used
   CHECK(op.history()->count({}) == 3);
   CHECK(op.history()->unreadable() == 0);
-  // A wrong passphrase is refused as before; the read started for it is stopped and joined.
+  // A wrong passphrase is refused as before, the read started for it stopped (or ended) and
+  // joined; the stop itself is tested with the read (history_view_test.cpp).
   CHECK_THROWS_AS(c.gate.unlock(Role::kOperator, "not the operator pass", "li"), AccessDenied);
   // Other roles' history is read when first asked for.
   const RoleGrant admin = c.administrator();
